@@ -1,0 +1,4 @@
+"""``python -m riskmap``."""
+from riskmap.cli.main import entry_point
+
+entry_point()

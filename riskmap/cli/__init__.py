@@ -1,0 +1,1 @@
+"""The ``riskmap`` command line: one module per subcommand."""

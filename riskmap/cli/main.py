@@ -1,0 +1,108 @@
+"""``riskmap`` entry point: ``main(argv) -> int`` and the exit-code contract.
+
+Exit codes (SPEC section 2): 0 success, 1 expectations not met (``check``),
+2 bad input, 3 unexpected internal error, 130 interrupted.
+
+Each subcommand lives in ``riskmap/cli/<name>.py`` and exposes
+``add_parser(subparsers)`` and ``run(args) -> int``. Subcommand modules are
+imported only when their command runs, so ``riskmap --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Optional, Sequence
+
+from riskmap import __version__
+
+EXIT_OK = 0
+EXIT_NOT_MET = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+#: subcommand name -> (module, one-line help). Order is the order of --help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("riskmap.cli.validate", "check network and scenario files"),
+    "map": ("riskmap.cli.map", "static risk map of a network: single points of failure, TTS, TTR, PI, REI"),
+    "run": ("riskmap.cli.run", "Monte Carlo simulation of a scenario; writes reports"),
+    "check": ("riskmap.cli.check", "run scenarios and enforce their expect: plans"),
+    "report": ("riskmap.cli.report", "render report.md and report.html again from a report.json"),
+}
+
+
+def available_commands() -> dict[str, tuple[str, str]]:
+    """The subcommands whose module exists in this installation."""
+    found = {}
+    for name, (module, help_text) in COMMANDS.items():
+        if importlib.util.find_spec(module) is not None:
+            found[name] = (module, help_text)
+    return found
+
+
+def build_parser(selected: Optional[str] = None) -> argparse.ArgumentParser:
+    """The argument parser. Only ``selected``'s module is imported to add its options."""
+    parser = argparse.ArgumentParser(
+        prog="riskmap",
+        description="Supply chain risk mapping and Monte Carlo simulation of backorders.",
+    )
+    parser.add_argument("--version", action="version", version=f"riskmap {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in available_commands().items():
+        if name == selected:
+            importlib.import_module(module).add_parser(sub, name, help_text)
+        else:
+            sub.add_parser(name, help=help_text, add_help=False)
+    return parser
+
+
+def _selected_command(argv: Sequence[str]) -> Optional[str]:
+    for arg in argv:
+        if arg in COMMANDS:
+            return arg
+        if not arg.startswith("-"):
+            return None
+    return None
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    from riskmap.errors import InputError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    selected = _selected_command(argv)
+    parser = build_parser(selected)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return module.run(args)
+    except InputError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("riskmap: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the contract: one line, exit 3
+        print(f"riskmap: internal error: {type(exc).__name__}: {exc} "
+              f"(please report this with the input files)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def entry_point() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry_point()

@@ -1,0 +1,336 @@
+"""Distributions of quantities that vary: lead times, durations, order sizes.
+
+A plain number in a file is a :class:`Constant`; a mapping ``{dist: NAME, ...}``
+names one of the distributions below with its parameters (SPEC section 1).
+Every distribution is an immutable value with a :attr:`mean` and a
+:meth:`sample` that takes an explicit :class:`numpy.random.Generator`, so there
+is no hidden random state anywhere in riskmap.
+
+Conventions
+-----------
+* ``normal`` is truncated at 0 (a negative lead time or order size is
+  meaningless): draws below 0 are redrawn, and :attr:`mean` is the mean of the
+  truncated distribution.
+* ``lognormal`` and ``gamma`` are parameterised by the mean and standard
+  deviation of the value itself, not of its logarithm.
+* ``empirical`` draws one of ``values`` with probability proportional to
+  ``weights`` (equal weights when omitted).
+
+>>> import numpy as np
+>>> from riskmap.dists import Triangular
+>>> d = Triangular(10, 14, 21)
+>>> round(d.mean, 3)
+15.0
+>>> 10 <= d.sample(np.random.default_rng(1)) <= 21
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+
+class Dist:
+    """Base class: a distribution of a non-negative quantity."""
+
+    name: ClassVar[str] = ""
+    #: parameter names as written in files, in order.
+    params: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def mean(self) -> float:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """One draw."""
+        return float(self.sample_many(rng, 1)[0])
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` independent draws as a float array."""
+        raise NotImplementedError  # pragma: no cover
+
+    @property
+    def is_constant(self) -> bool:
+        return False
+
+    def to_spec(self) -> Any:
+        """The file form: a number for a constant, else ``{dist: NAME, ...}``."""
+        spec: dict[str, Any] = {"dist": self.name}
+        for p in self.params:
+            value = getattr(self, p)
+            spec[p] = list(value) if isinstance(value, tuple) else value
+        return spec
+
+    def __str__(self) -> str:
+        args = ", ".join(f"{p}={getattr(self, p)}" for p in self.params)
+        return f"{self.name}({args})"
+
+
+@dataclass(frozen=True)
+class Constant(Dist):
+    value: float
+    name: ClassVar[str] = "constant"
+    params: ClassVar[tuple[str, ...]] = ("value",)
+
+    @property
+    def mean(self) -> float:
+        return float(self.value)
+
+    @property
+    def is_constant(self) -> bool:
+        return True
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(self.value)
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return np.full(n, float(self.value))
+
+    def to_spec(self) -> Any:
+        return self.value
+
+    def __str__(self) -> str:
+        return f"{self.value:g}"
+
+
+@dataclass(frozen=True)
+class Uniform(Dist):
+    min: float
+    max: float
+    name: ClassVar[str] = "uniform"
+    params: ClassVar[tuple[str, ...]] = ("min", "max")
+
+    @property
+    def mean(self) -> float:
+        return (self.min + self.max) / 2
+
+    def sample_many(self, rng, n):
+        return rng.uniform(self.min, self.max, n)
+
+
+@dataclass(frozen=True)
+class Triangular(Dist):
+    min: float
+    mode: float
+    max: float
+    name: ClassVar[str] = "triangular"
+    params: ClassVar[tuple[str, ...]] = ("min", "mode", "max")
+
+    @property
+    def mean(self) -> float:
+        return (self.min + self.mode + self.max) / 3
+
+    def sample_many(self, rng, n):
+        if self.min == self.max:
+            return np.full(n, float(self.min))
+        return rng.triangular(self.min, self.mode, self.max, n)
+
+
+@dataclass(frozen=True)
+class Normal(Dist):
+    """Normal distribution truncated at 0 (negative draws are redrawn)."""
+
+    mean_: float
+    sd: float
+    name: ClassVar[str] = "normal"
+    params: ClassVar[tuple[str, ...]] = ("mean", "sd")
+
+    @property
+    def mean(self) -> float:
+        """Mean of the truncated distribution: mu + sd * phi(a) / (1 - Phi(a)), a = -mu/sd."""
+        if self.sd == 0:
+            return float(self.mean_)
+        a = -self.mean_ / self.sd
+        pdf = math.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
+        tail = 0.5 * math.erfc(a / math.sqrt(2))
+        return self.mean_ + self.sd * pdf / tail
+
+    def to_spec(self) -> Any:
+        return {"dist": "normal", "mean": self.mean_, "sd": self.sd}
+
+    def __str__(self) -> str:
+        return f"normal(mean={self.mean_}, sd={self.sd})"
+
+    def sample_many(self, rng, n):
+        out = rng.normal(self.mean_, self.sd, n)
+        bad = out < 0
+        # Rejection: with mean >= 0 (validated) fewer than half the draws are redrawn.
+        while bad.any():
+            out[bad] = rng.normal(self.mean_, self.sd, int(bad.sum()))
+            bad = out < 0
+        return out
+
+
+@dataclass(frozen=True)
+class LogNormal(Dist):
+    """Lognormal with the given mean and standard deviation of the value itself."""
+
+    mean_: float
+    sd: float
+    name: ClassVar[str] = "lognormal"
+    params: ClassVar[tuple[str, ...]] = ("mean", "sd")
+
+    @property
+    def mean(self) -> float:
+        return float(self.mean_)
+
+    @property
+    def log_params(self) -> tuple[float, float]:
+        """(mu, sigma) of the underlying normal: sigma^2 = ln(1 + sd^2/mean^2)."""
+        sigma2 = math.log1p((self.sd / self.mean_) ** 2)
+        return math.log(self.mean_) - sigma2 / 2, math.sqrt(sigma2)
+
+    def to_spec(self) -> Any:
+        return {"dist": "lognormal", "mean": self.mean_, "sd": self.sd}
+
+    def __str__(self) -> str:
+        return f"lognormal(mean={self.mean_}, sd={self.sd})"
+
+    def sample_many(self, rng, n):
+        mu, sigma = self.log_params
+        return rng.lognormal(mu, sigma, n)
+
+
+@dataclass(frozen=True)
+class Exponential(Dist):
+    mean_: float
+    name: ClassVar[str] = "exponential"
+    params: ClassVar[tuple[str, ...]] = ("mean",)
+
+    @property
+    def mean(self) -> float:
+        return float(self.mean_)
+
+    def to_spec(self) -> Any:
+        return {"dist": "exponential", "mean": self.mean_}
+
+    def __str__(self) -> str:
+        return f"exponential(mean={self.mean_})"
+
+    def sample_many(self, rng, n):
+        return rng.exponential(self.mean_, n)
+
+
+@dataclass(frozen=True)
+class Poisson(Dist):
+    mean_: float
+    name: ClassVar[str] = "poisson"
+    params: ClassVar[tuple[str, ...]] = ("mean",)
+
+    @property
+    def mean(self) -> float:
+        return float(self.mean_)
+
+    def to_spec(self) -> Any:
+        return {"dist": "poisson", "mean": self.mean_}
+
+    def __str__(self) -> str:
+        return f"poisson(mean={self.mean_})"
+
+    def sample_many(self, rng, n):
+        return rng.poisson(self.mean_, n).astype(float)
+
+
+@dataclass(frozen=True)
+class Gamma(Dist):
+    """Gamma with the given mean and sd: shape = (mean/sd)^2, scale = sd^2/mean."""
+
+    mean_: float
+    sd: float
+    name: ClassVar[str] = "gamma"
+    params: ClassVar[tuple[str, ...]] = ("mean", "sd")
+
+    @property
+    def mean(self) -> float:
+        return float(self.mean_)
+
+    def to_spec(self) -> Any:
+        return {"dist": "gamma", "mean": self.mean_, "sd": self.sd}
+
+    def __str__(self) -> str:
+        return f"gamma(mean={self.mean_}, sd={self.sd})"
+
+    def sample_many(self, rng, n):
+        if self.sd == 0:
+            return np.full(n, float(self.mean_))
+        shape = (self.mean_ / self.sd) ** 2
+        return rng.gamma(shape, self.sd**2 / self.mean_, n)
+
+
+@dataclass(frozen=True)
+class Empirical(Dist):
+    values: tuple[float, ...]
+    weights: tuple[float, ...]
+    name: ClassVar[str] = "empirical"
+    params: ClassVar[tuple[str, ...]] = ("values", "weights")
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        w = np.asarray(self.weights, dtype=float)
+        return w / w.sum()
+
+    @property
+    def mean(self) -> float:
+        return float(np.dot(self.values, self.probabilities))
+
+    def sample_many(self, rng, n):
+        return rng.choice(np.asarray(self.values, dtype=float), size=n, p=self.probabilities)
+
+
+#: The distributions a file may name, by their ``dist:`` name.
+DISTRIBUTIONS: dict[str, type[Dist]] = {
+    cls.name: cls
+    for cls in (Uniform, Triangular, Normal, LogNormal, Exponential, Poisson, Gamma, Empirical)
+}
+
+
+def make(name: str, params: dict[str, Any]) -> Dist:
+    """Build a distribution from its file name and (already validated) parameters."""
+    cls = DISTRIBUTIONS[name]
+    if cls is Empirical:
+        values = tuple(float(v) for v in params["values"])
+        weights = params.get("weights") or [1.0] * len(values)
+        return Empirical(values, tuple(float(w) for w in weights))
+    return cls(*(float(params[p]) for p in cls.params))
+
+
+def parameter_problems(name: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """Impossible parameters as ``(param, message)`` pairs; empty when all is well.
+
+    Parameters are already known to be finite non-negative numbers (or lists of
+    them for ``empirical``); this checks the relations between them.
+    """
+    p = params
+    problems: list[tuple[str, str]] = []
+    if name == "uniform" and p["min"] > p["max"]:
+        problems.append(("max", f"uniform needs min <= max, got min={p['min']}, max={p['max']}"))
+    elif name == "triangular" and not p["min"] <= p["mode"] <= p["max"]:
+        problems.append(
+            ("mode", f"triangular needs min <= mode <= max, got "
+                     f"min={p['min']}, mode={p['mode']}, max={p['max']}")
+        )
+    elif name in ("lognormal", "gamma") and p["mean"] <= 0:
+        problems.append(("mean", f"{name} needs mean > 0, got {p['mean']}"))
+    elif name == "exponential" and p["mean"] <= 0:
+        problems.append(("mean", f"exponential needs mean > 0, got {p['mean']}"))
+    elif name == "empirical":
+        values, weights = p["values"], p.get("weights")
+        if not values:
+            problems.append(("values", "empirical needs at least one value"))
+        elif weights is not None and len(weights) != len(values):
+            problems.append(
+                ("weights", f"empirical needs one weight per value: "
+                            f"{len(values)} values, {len(weights)} weights")
+            )
+        elif weights is not None and sum(weights) <= 0:
+            problems.append(("weights", "empirical weights must not all be 0"))
+    return problems
+
+
+def draw_units(dist: Dist, rng: np.random.Generator) -> int:
+    """A count of units: the draw rounded to the nearest whole number, at least 1."""
+    return max(1, int(round(dist.sample(rng))))

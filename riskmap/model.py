@@ -1,0 +1,350 @@
+"""Immutable model objects: what the loader builds and everything else reads.
+
+Raw YAML never leaves the loader; the simulator, the analysis and the reports
+see only these frozen dataclasses. Ids are strings; collections are tuples in
+file order; lookups by id go through :class:`Network` and :class:`Scenario`.
+
+Conventions
+-----------
+* Quantities of units (stock, policy levels, BOM quantities) are ``int``.
+* Rates and capacities are units per ``time_unit`` (``float``); ``None`` means
+  unbounded.
+* Times (lead times, durations, ``ttr``, ``cover``) are :class:`~riskmap.dists.Dist`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Optional
+
+from riskmap.dists import Constant, Dist
+from riskmap.errors import Pos
+
+ZERO = Constant(0)
+
+PART = "part"
+PRODUCT = "product"
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Supplier:
+    """A company (or plant) that delivers items.
+
+    ``capacity`` is shared by every source (lane) of this supplier, in units per
+    time unit; ``depends_on`` lists tier-2 suppliers: when one of them stops,
+    this supplier keeps delivering for ``cover`` and then stops too.
+    """
+
+    id: str
+    name: str
+    region: Optional[str] = None
+    capacity: Optional[float] = None
+    ttr: Optional[Dist] = None
+    depends_on: tuple[str, ...] = ()
+    cover: Dist = ZERO
+    pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A lane: one supplier delivering one item.
+
+    ``share`` is the fraction of the item's orders this lane receives among the
+    primary sources (normalised so primaries sum to 1; 0 for alternates).
+    """
+
+    supplier: str
+    lead_time: Dist = ZERO
+    capacity: Optional[float] = None
+    alternate: bool = False
+    activation_delay: Dist = ZERO
+    share: float = 1.0
+    unit_cost: Optional[float] = None
+    pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A replenishment policy on the inventory position (on hand + on order - backlog).
+
+    ``kind`` is ``base_stock`` (``level``), ``min_max`` (``min``, ``max``) or
+    ``reorder_point`` (``point``, ``quantity``). ``review_period`` ``None`` means
+    continuous review.
+    """
+
+    kind: str
+    level: Optional[int] = None
+    min: Optional[int] = None
+    max: Optional[int] = None
+    point: Optional[int] = None
+    quantity: Optional[int] = None
+    review_period: Optional[float] = None
+
+    def order_quantity(self, position: int) -> int:
+        """Units to order when the inventory position is ``position``.
+
+        * base_stock: ``level - position`` when positive (one-for-one).
+        * min_max: ``max - position`` when ``position <= min``.
+        * reorder_point: the smallest multiple of ``quantity`` that lifts the
+          position above ``point``, when ``position <= point``.
+
+        >>> Policy("min_max", min=5, max=20).order_quantity(5)
+        15
+        >>> Policy("reorder_point", point=10, quantity=4).order_quantity(3)
+        8
+        """
+        if self.kind == "base_stock":
+            return max(0, self.level - position)
+        if self.kind == "min_max":
+            return self.max - position if position <= self.min else 0
+        if self.kind == "reorder_point":
+            if position > self.point:
+                return 0
+            batches = (self.point - position) // self.quantity + 1
+            return batches * self.quantity
+        raise ValueError(f"unknown policy kind {self.kind!r}")
+
+    @property
+    def target(self) -> int:
+        """The position the policy aims at after ordering (for reports and ETAs)."""
+        if self.kind == "base_stock":
+            return self.level
+        if self.kind == "min_max":
+            return self.max
+        return self.point + self.quantity
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Customer orders for a product.
+
+    Exactly one of ``rate`` (Poisson arrivals, orders per time unit) and
+    ``interval`` (time between orders) is set. ``patience`` ``None`` means
+    customers wait for ever; ``Constant(0)`` means lost sales.
+    """
+
+    rate: Optional[float] = None
+    interval: Optional[Dist] = None
+    size: Dist = Constant(1)
+    patience: Optional[Dist] = None
+
+    @property
+    def mean_rate(self) -> float:
+        """Mean orders per time unit."""
+        if self.rate is not None:
+            return float(self.rate)
+        mean = self.interval.mean if self.interval is not None else 0.0
+        return 1.0 / mean if mean > 0 else math.inf
+
+    @property
+    def mean_units_rate(self) -> float:
+        """Mean units ordered per time unit (orders x mean size, each at least 1)."""
+        return self.mean_rate * max(1.0, self.size.mean)
+
+
+@dataclass(frozen=True)
+class Substitute:
+    product: str
+    acceptance: float
+
+
+@dataclass(frozen=True)
+class Item:
+    """A part (component or raw material) or a product (ordered by customers).
+
+    ``bom`` maps component id to units per unit made; ``sources`` are the lanes
+    it is bought on. An item can have both.
+    """
+
+    id: str
+    kind: str  # PART or PRODUCT
+    name: str = ""
+    stock: int = 0
+    policy: Optional[Policy] = None
+    sources: tuple[Source, ...] = ()
+    bom: tuple[tuple[str, int], ...] = ()
+    capacity: Optional[float] = None
+    assembly_time: Dist = ZERO
+    demand: Optional[Demand] = None
+    price: Optional[float] = None
+    margin: Optional[float] = None
+    substitutes: tuple[Substitute, ...] = ()
+    backorder_cost: Optional[float] = None
+    lost_sale_cost: Optional[float] = None
+    pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
+
+    @property
+    def is_product(self) -> bool:
+        return self.kind == PRODUCT
+
+    @property
+    def is_made(self) -> bool:
+        return bool(self.bom)
+
+    @property
+    def is_bought(self) -> bool:
+        return bool(self.sources)
+
+    @property
+    def primaries(self) -> tuple[Source, ...]:
+        return tuple(s for s in self.sources if not s.alternate)
+
+    @property
+    def alternates(self) -> tuple[Source, ...]:
+        return tuple(s for s in self.sources if s.alternate)
+
+    @property
+    def bom_dict(self) -> dict[str, int]:
+        return dict(self.bom)
+
+
+@dataclass(frozen=True)
+class Network:
+    """A supply network: regions, suppliers, parts and products."""
+
+    name: str
+    time_unit: str = "day"
+    regions: tuple[Region, ...] = ()
+    suppliers: tuple[Supplier, ...] = ()
+    items: tuple[Item, ...] = ()
+    file: str = "<memory>"
+
+    @cached_property
+    def _region_index(self) -> dict[str, Region]:
+        return {r.id: r for r in self.regions}
+
+    @cached_property
+    def _supplier_index(self) -> dict[str, Supplier]:
+        return {s.id: s for s in self.suppliers}
+
+    @cached_property
+    def _item_index(self) -> dict[str, Item]:
+        return {i.id: i for i in self.items}
+
+    def region(self, id: str) -> Region:
+        return self._region_index[id]
+
+    def supplier(self, id: str) -> Supplier:
+        return self._supplier_index[id]
+
+    def item(self, id: str) -> Item:
+        return self._item_index[id]
+
+    def has_item(self, id: str) -> bool:
+        return id in self._item_index
+
+    @property
+    def parts(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.kind == PART)
+
+    @property
+    def products(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.kind == PRODUCT)
+
+    @cached_property
+    def consumers(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        """For each item id, the ``(item id, quantity)`` pairs whose BOM uses it, sorted."""
+        out: dict[str, list[tuple[str, int]]] = {i.id: [] for i in self.items}
+        for item in self.items:
+            for comp, qty in item.bom:
+                out.setdefault(comp, []).append((item.id, qty))
+        return {k: tuple(sorted(v)) for k, v in out.items()}
+
+    @cached_property
+    def topological_items(self) -> tuple[str, ...]:
+        """Item ids with every component before the items that use it (ties by id)."""
+        import heapq
+
+        pending = {i.id: len(i.bom) for i in self.items}
+        ready = [i for i, n in pending.items() if n == 0]
+        heapq.heapify(ready)
+        order: list[str] = []
+        while ready:
+            current = heapq.heappop(ready)
+            order.append(current)
+            for user, _ in self.consumers.get(current, ()):
+                pending[user] -= 1
+                if pending[user] == 0:
+                    heapq.heappush(ready, user)
+        return tuple(order)
+
+    @cached_property
+    def demand_rates(self) -> dict[str, float]:
+        """Units per time unit each item must supply to meet all product demand.
+
+        Product demand exploded through the bills of materials (mean rates).
+        """
+        rate = {i.id: (i.demand.mean_units_rate if i.demand else 0.0) for i in self.items}
+        for item_id in reversed(self.topological_items):
+            for comp, qty in self.item(item_id).bom:
+                rate[comp] = rate.get(comp, 0.0) + qty * rate[item_id]
+        return rate
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a disruption strikes: ``kind`` is supplier, part, product or region."""
+
+    kind: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Disruption:
+    """A disruption of a scenario (SPEC section 1).
+
+    ``at`` ``None`` means a uniformly random start within the horizon;
+    ``duration`` ``None`` means the target supplier's ``ttr``. ``rate`` (per
+    time unit) makes it recur as a Poisson process; otherwise it happens once
+    with ``probability``.
+    """
+
+    id: str
+    kind: str  # outage, delay, shortage, disaster, demand_surge
+    target: Target
+    at: Optional[Dist] = None
+    duration: Optional[Dist] = None
+    probability: float = 1.0
+    rate: Optional[float] = None
+    lead_time_factor: float = 1.0
+    capacity_factor: float = 1.0
+    factor: float = 1.0
+    pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One line of a scenario's ``expect:`` contingency plan."""
+
+    subject: str  # product, supplier or network
+    id: Optional[str]
+    metric: str
+    min: Optional[float] = None
+    max: Optional[float] = None
+    stat: str = "mean"
+    pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario: a network, a horizon, disruptions and the plan to check."""
+
+    name: str
+    network: Network
+    horizon: float
+    warmup: float = 0.0
+    replications: int = 100
+    seed: int = 0
+    alternates: str = "auto"
+    disruptions: tuple[Disruption, ...] = ()
+    expect: tuple[Expectation, ...] = ()
+    file: str = "<memory>"

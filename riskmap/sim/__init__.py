@@ -1,0 +1,1 @@
+"""The discrete-event simulator: one fresh SimPy environment per replication."""
