@@ -1,0 +1,122 @@
+"""Stage 3 of loading: cleaned, checked values to immutable model objects."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from riskmap import model
+from riskmap.errors import Collector, Pos
+from riskmap.loader import Document
+from riskmap.schema import POS_KEY
+
+
+def network(doc: Document, net: dict, default_name: str, out: Collector) -> Optional[model.Network]:
+    """Build a :class:`~riskmap.model.Network`; share problems go to ``out``."""
+    pos = doc.pos
+    regions = tuple(model.Region(r["id"], r["name"] or r["id"], pos(r[POS_KEY]))
+                    for r in net["regions"])
+    suppliers = tuple(_supplier(s, pos(s[POS_KEY])) for s in net["suppliers"])
+    items = []
+    for kind, entries in ((model.PART, net["parts"]), (model.PRODUCT, net["products"])):
+        for entry in entries:
+            sources = _sources(doc, entry, out)
+            items.append(_item(kind, entry, sources, pos(entry[POS_KEY])))
+    return model.Network(
+        name=net["name"] or default_name,
+        time_unit=net["time_unit"],
+        regions=regions,
+        suppliers=suppliers,
+        items=tuple(items),
+        file=doc.file,
+    )
+
+
+def _supplier(s: dict, where: Pos) -> model.Supplier:
+    return model.Supplier(
+        id=s["id"], name=s["name"] or s["id"], region=s["region"], capacity=s["capacity"],
+        ttr=s["ttr"], depends_on=tuple(s["depends_on"]), cover=s["cover"], pos=where,
+    )
+
+
+def _sources(doc: Document, item: dict, out: Collector) -> tuple[model.Source, ...]:
+    """Lanes with primary shares normalised to sum to 1 (equal when none is given)."""
+    entries = item["sources"]
+    primaries = [s for s in entries if not s["alternate"]]
+    given = [s for s in primaries if s["share"] is not None]
+    if given and len(given) != len(primaries):
+        out.error(doc.pos(item[POS_KEY] + ("sources",)),
+                  f"{item['id']!r}: give a 'share' to every primary source or to none "
+                  f"({len(given)} of {len(primaries)} have one)", "value")
+    total = sum(s["share"] for s in given) if given and len(given) == len(primaries) else None
+    lanes = []
+    for s in entries:
+        if s["alternate"]:
+            share = 0.0
+        elif total:
+            share = s["share"] / total
+        else:
+            share = 1.0 / len(primaries)
+        lanes.append(model.Source(
+            supplier=s["supplier"], lead_time=s["lead_time"], capacity=s["capacity"],
+            alternate=s["alternate"], activation_delay=s["activation_delay"], share=share,
+            unit_cost=s["unit_cost"], pos=doc.pos(s[POS_KEY]),
+        ))
+    return tuple(lanes)
+
+
+def _policy(p: Optional[dict]) -> Optional[model.Policy]:
+    if p is None:
+        return None
+    return model.Policy(kind=p["type"], level=p["level"], min=p["min"], max=p["max"],
+                        point=p["point"], quantity=p["quantity"], review_period=p["review_period"])
+
+
+def _demand(d: Optional[dict]) -> Optional[model.Demand]:
+    if d is None:
+        return None
+    return model.Demand(rate=d["rate"], interval=d["interval"], size=d["size"],
+                        patience=d["patience"])
+
+
+def _item(kind: str, e: dict, sources: tuple[model.Source, ...], where: Pos) -> model.Item:
+    extra: dict[str, Any] = {}
+    if kind == model.PRODUCT:
+        extra = dict(
+            demand=_demand(e["demand"]), price=e["price"], margin=e["margin"],
+            substitutes=tuple(model.Substitute(s["product"], s["acceptance"])
+                              for s in e["substitutes"]),
+            backorder_cost=e["backorder_cost"], lost_sale_cost=e["lost_sale_cost"],
+        )
+    return model.Item(
+        id=e["id"], kind=kind, name=e["name"] or e["id"], stock=e["stock"],
+        policy=_policy(e["policy"]), sources=sources, bom=tuple(sorted(e["bom"].items())),
+        capacity=e["capacity"], assembly_time=e["assembly_time"], pos=where, **extra,
+    )
+
+
+def scenario(doc: Document, sc: dict, net: model.Network, default_name: str) -> model.Scenario:
+    """Build a :class:`~riskmap.model.Scenario` around an already built network."""
+    disruptions = []
+    counts: dict[str, int] = {}
+    for d in sc["disruptions"]:
+        counts[d["kind"]] = counts.get(d["kind"], 0) + 1
+        did = d["id"] or f"{d['kind']}-{counts[d['kind']]}"
+        disruptions.append(model.Disruption(
+            id=did, kind=d["kind"], target=model.Target(d["target"]["kind"], d["target"]["id"]),
+            at=d["at"], duration=d["duration"], probability=d["probability"], rate=d["rate"],
+            lead_time_factor=d["lead_time_factor"] if d["lead_time_factor"] is not None else 1.0,
+            capacity_factor=d["capacity_factor"] if d["capacity_factor"] is not None else 1.0,
+            factor=d["factor"] if d["factor"] is not None else 1.0,
+            pos=doc.pos(d[POS_KEY]),
+        ))
+    expect = tuple(
+        model.Expectation(subject=e["subject"], id=e.get(e["subject"]) if e["subject"] != "network"
+                          else None, metric=e["metric"], min=e["min"], max=e["max"],
+                          stat=e["stat"], pos=doc.pos(e[POS_KEY]))
+        for e in sc["expect"]
+    )
+    return model.Scenario(
+        name=sc["name"] or default_name, network=net, horizon=float(sc["horizon"]),
+        warmup=float(sc["warmup"]), replications=sc["replications"], seed=sc["seed"],
+        alternates=sc["alternates"], disruptions=tuple(disruptions), expect=expect, file=doc.file,
+    )

@@ -1,0 +1,192 @@
+"""Loading network and scenario files: parse, check, build.
+
+>>> from riskmap.files import load_scenario          # doctest: +SKIP
+>>> scenario = load_scenario("scenarios/supplier-outage.yaml")   # doctest: +SKIP
+
+The three stages (:mod:`riskmap.loader`, :mod:`riskmap.schema` with
+:mod:`riskmap.references`, :mod:`riskmap.build`) report *every* problem of a
+file in one pass; :func:`check_file` returns them, the ``load_*`` functions
+raise :class:`~riskmap.errors.InputError` when any is an error.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from riskmap import build, consistency, references
+from riskmap.errors import (ERROR, Collector, ConsistencyError, Diagnostic, InputError, Pos,
+                            sorted_diagnostics)
+from riskmap.loader import Document, parse, read_text
+from riskmap.model import Network, Scenario
+from riskmap.schema import FORMAT_VERSION, Checker
+
+Model = Union[Network, Scenario]
+
+#: Keys that only a scenario has; a file with any of them is read as a scenario.
+SCENARIO_KEYS = ("network", "horizon", "disruptions", "expect", "replications")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The result of checking one file: the model (None if any error) and every diagnostic."""
+
+    model: Optional[Model]
+    diagnostics: tuple[Diagnostic, ...]
+    files: tuple[str, ...]  # the file and, for a scenario, its network file
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == ERROR]
+
+
+def check_file(path: str, *, kind: Optional[str] = None, strict: bool = False) -> Loaded:
+    """Check a network or scenario file; never raises for bad input.
+
+    Parameters
+    ----------
+    path : str
+        The file, as the user named it (messages use this spelling).
+    kind : {"network", "scenario", None}
+        What the file must be; ``None`` decides from its keys.
+    strict : bool
+        Promote warnings (unknown keys, consistency checks) to errors.
+    """
+    out = Collector()
+    files = [path]
+    built: Optional[Model] = None
+    try:
+        doc = parse(read_text(path), path)
+        root = _root(doc, out)
+        if root is not None:
+            file_kind = kind or ("scenario" if any(k in root for k in SCENARIO_KEYS) else "network")
+            if file_kind == "scenario":
+                built = _scenario(doc, root, out, files)
+            else:
+                built = _network(doc, doc.value, (), "network", out)
+    except InputError as exc:
+        out.extend(exc.diagnostics)
+    diagnostics = out.diagnostics
+    if strict:
+        diagnostics = [d.as_error() for d in diagnostics]
+    ordered = tuple(sorted_diagnostics(diagnostics))
+    has_errors = any(d.severity == ERROR for d in ordered)
+    return Loaded(None if has_errors else built, ordered, tuple(files))
+
+
+def _root(doc: Document, out: Collector) -> Optional[dict]:
+    """The root mapping, once the format version is known to be supported; else None."""
+    start = Pos(doc.file, 1, 1)
+    if doc.value is None:
+        out.error(start, "the file is empty; a riskmap file starts with 'riskmap: 1'", "format")
+        return None
+    if not isinstance(doc.value, dict):
+        out.error(doc.pos(()), "the file must be a mapping of keys (riskmap:, name:, ...), "
+                               f"not a {type(doc.value).__name__}", "format")
+        return None
+    version = doc.value.get("riskmap")
+    if "riskmap" not in doc.value:
+        out.error(start, "missing format version: add 'riskmap: 1' as the first line", "format")
+        return None
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        out.error(doc.pos(("riskmap",)), f"unsupported format version {version!r}; this riskmap "
+                                         f"reads 'riskmap: {FORMAT_VERSION}'", "format")
+        return None
+    return doc.value
+
+
+def _default_name(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def _network(doc: Document, value: dict, root: tuple, table: str, out: Collector
+             ) -> Optional[Network]:
+    """Check and build a network at ``root`` of ``doc`` (the whole file, or inline)."""
+    checker = Checker(doc, out)
+    cleaned = checker.entity(table, value, root)
+    if cleaned is None:
+        # Reference checks on a half-valid network would only add noise; the type errors
+        # already say what to fix first.
+        return None
+    references.check_network(doc, cleaned, out)
+    if out.errors:
+        return None
+    network = build.network(doc, cleaned, _default_name(doc.file), out)
+    if out.errors:
+        return None
+    out.extend(consistency.check_network(network))
+    return network
+
+
+def _scenario(doc: Document, root: dict, out: Collector, files: list[str]) -> Optional[Scenario]:
+    checker = Checker(doc, out)
+    cleaned = checker.entity("scenario", root, ())
+    if cleaned is None:
+        if isinstance(root.get("network"), dict):
+            _network(doc, root["network"], ("network",), "inline_network", out)
+        return None
+    net_value = cleaned["network"]
+    net_out = Collector()
+    if isinstance(net_value, dict):
+        network = _network(doc, net_value, ("network",), "inline_network", net_out)
+    else:
+        net_path = os.path.normpath(os.path.join(os.path.dirname(doc.file), net_value))
+        files.append(net_path)
+        if not os.path.isfile(net_path):
+            out.error(doc.pos(("network",)), f"network file {net_value!r} not found (looked for "
+                                             f"{net_path}, relative to this scenario)", "missing-file")
+            return None
+        loaded = check_file(net_path, kind="network")
+        net_out.extend(loaded.diagnostics)
+        network = loaded.model
+    out.extend(net_out.diagnostics)
+    references.check_scenario(doc, cleaned, _cleaned_network(network), out)
+    if network is None or out.errors:
+        return None
+    return build.scenario(doc, cleaned, network, _default_name(doc.file))
+
+
+def _cleaned_network(network: Optional[Network]) -> Optional[dict]:
+    """The id tables the scenario's reference checks need, from a built network."""
+    if network is None:
+        return None
+    return {
+        "regions": [{"id": r.id} for r in network.regions],
+        "suppliers": [{"id": s.id, "region": s.region, "ttr": s.ttr} for s in network.suppliers],
+        "parts": [{"id": p.id} for p in network.parts],
+        "products": [{"id": p.id} for p in network.products],
+    }
+
+
+def _raise(loaded: Loaded, strict: bool) -> Model:
+    if loaded.errors:
+        cls = ConsistencyError if strict and all(
+            d.check in consistency.CHECKS for d in loaded.errors) else InputError
+        raise cls(list(loaded.diagnostics))
+    assert loaded.model is not None
+    return loaded.model
+
+
+def load_file(path: str, *, strict: bool = False) -> Model:
+    """Load a network or a scenario file (decided by its keys).
+
+    Raises
+    ------
+    InputError
+        With every diagnostic of the file, when any is an error.
+    """
+    return _raise(check_file(path, strict=strict), strict)
+
+
+def load_network(path: str, *, strict: bool = False) -> Network:
+    """Load a network file; raises :class:`~riskmap.errors.InputError` on bad input."""
+    return _raise(check_file(path, kind="network", strict=strict), strict)
+
+
+def load_scenario(path: str, *, strict: bool = False) -> Scenario:
+    """Load a scenario file and its network; raises :class:`~riskmap.errors.InputError`."""
+    return _raise(check_file(path, kind="scenario", strict=strict), strict)
+
+
+__all__ = ["Loaded", "check_file", "load_file", "load_network", "load_scenario"]

@@ -1,0 +1,251 @@
+"""Stage 1 of loading: YAML text to plain values, keeping every node's position.
+
+PyYAML's safe composer parses the text into nodes; this module walks them into
+plain Python values (``dict``, ``list``, ``str``, ``int``, ``float``, ``bool``,
+``None``) and a side table of positions keyed by the *key path* of each value,
+so the later stages can point at ``FILE:LINE:COL`` for anything they reject.
+
+What it refuses, each with a positioned message:
+
+* text that is not UTF-8 (a leading byte-order mark is accepted);
+* YAML syntax errors (tabs, bad indentation, unclosed quotes...);
+* tags beyond the standard scalar and collection tags (``!!python/object``...);
+* merge keys (``<<``), which silently override keys;
+* duplicate keys in one mapping (PyYAML would keep the last one);
+* keys that are not scalars;
+* alias expansion larger than :data:`MAX_ALIAS_NODES` nodes (billion laughs),
+  nesting deeper than :data:`MAX_DEPTH`, files larger than :data:`MAX_BYTES`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import yaml
+
+from riskmap.errors import Collector, InputError, Pos
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIAS_NODES = 10_000
+
+Path = tuple[Union[str, int], ...]
+
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
+_MAP_TAG = _STD + "map"
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """The safe loader, also reading ``1e6`` as a number (YAML 1.2 does; 1.1 needs ``1.0e6``)."""
+
+
+_SafeLoader.add_implicit_resolver(
+    _STD + "float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+_SEQ_TAG = _STD + "seq"
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its value and where each part of it stands.
+
+    ``positions[path]`` is the position of the value at ``path``;
+    ``key_positions[path]`` the position of the key that names it (mappings only);
+    ``raw[path]`` the source text of a scalar, so ``id: 007`` stays ``"007"``.
+    """
+
+    file: str
+    value: Any
+    positions: dict[Path, Pos] = field(default_factory=dict)
+    key_positions: dict[Path, Pos] = field(default_factory=dict)
+    raw: dict[Path, str] = field(default_factory=dict)
+
+    def pos(self, path: Path) -> Pos:
+        """Position of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), Pos(self.file, 1, 1))
+
+    def key_pos(self, path: Path) -> Pos:
+        """Position of the key naming ``path`` (falls back to the value's)."""
+        return self.key_positions.get(tuple(path)) or self.pos(path)
+
+
+def _mark_pos(file: str, mark: Any) -> Pos:
+    if mark is None:
+        return Pos(file, 1, 1)
+    return Pos(file, mark.line + 1, mark.column + 1)
+
+
+def read_text(path: str) -> str:
+    """Read a file as UTF-8 text, turning every failure into an :class:`InputError`."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            raise InputError([_diag(path, f"file is {size} bytes; riskmap reads at most "
+                                          f"{MAX_BYTES} bytes per file")])
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise InputError([_diag(path, "file not found")]) from None
+    except IsADirectoryError:
+        raise InputError([_diag(path, "is a directory, not a file")]) from None
+    except OSError as exc:
+        raise InputError([_diag(path, f"cannot read file: {exc.strerror or exc}")]) from None
+    return decode(path, data)
+
+
+def decode(file: str, data: bytes) -> str:
+    """UTF-8 (with or without byte-order mark) to text; anything else is an input error."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError([_diag(file, f"file is not valid UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                                      "save it as UTF-8", line, col)]) from None
+
+
+def _diag(file: str, message: str, line: int = 0, col: int = 0):
+    from riskmap.errors import Diagnostic
+
+    return Diagnostic(Pos(file, line, col), message)
+
+
+def parse(text: str, file: str) -> Document:
+    """Parse YAML ``text`` (named ``file`` in messages) into a :class:`Document`.
+
+    Raises :class:`InputError` for anything listed in the module docstring.
+    """
+    try:
+        node = yaml.compose(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = ""
+        if "\\t" in problem or "\t" in problem:
+            hint = "; indent with spaces, not tabs"
+        elif "expected a single document" in str(exc):
+            hint = "; a riskmap file holds one YAML document (remove the extra '---')"
+        raise InputError([_diag(file, f"YAML syntax error: {problem}{hint}",
+                                *_line_col(mark))]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([_diag(file, f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise InputError([_diag(file, f"values are nested too deeply (at most {MAX_DEPTH} levels)")]) from None
+    doc = Document(file, None)
+    if node is None:
+        return doc
+    walker = _Walker(doc)
+    doc.value = walker.walk(node, (), 0, False)
+    walker.collector.raise_if_errors()
+    return doc
+
+
+def _line_col(mark: Any) -> tuple[int, int]:
+    if mark is None:
+        return (0, 0)
+    return (mark.line + 1, mark.column + 1)
+
+
+class _Walker:
+    """Turns composed nodes into plain values, recording positions on the way."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.collector = Collector()
+        self.constructor = _SafeLoader("")
+        self.seen: set[int] = set()
+        self.alias_nodes = 0
+
+    def walk(self, node: yaml.Node, path: Path, depth: int, in_alias: bool) -> Any:
+        pos = _mark_pos(self.doc.file, node.start_mark)
+        self.doc.positions[path] = pos
+        if depth > MAX_DEPTH:
+            raise InputError([_diag(self.doc.file, f"values are nested too deeply "
+                                                   f"(at most {MAX_DEPTH} levels)", pos.line, pos.col)])
+        if id(node) in self.seen:
+            in_alias = True  # the node is reached again through an alias
+        self.seen.add(id(node))
+        if in_alias:
+            self.alias_nodes += 1
+            if self.alias_nodes > MAX_ALIAS_NODES:
+                raise InputError([_diag(self.doc.file, f"aliases expand to more than {MAX_ALIAS_NODES} "
+                                                       "values; write the values out instead of "
+                                                       "nesting aliases", pos.line, pos.col)])
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth, in_alias)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                return self._bad_tag(node, pos)
+            return [self.walk(child, path + (i,), depth + 1, in_alias)
+                    for i, child in enumerate(node.value)]
+        return self._scalar(node, path, pos)
+
+    def _bad_tag(self, node: yaml.Node, pos: Pos) -> None:
+        self.collector.error(pos, f"YAML tag {node.tag!r} is not allowed; riskmap files hold "
+                                  "plain values only (remove the tag)", "yaml-tag")
+        return None
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path, pos: Pos) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            if node.tag == _STD + "timestamp":
+                return node.value  # a date-like string; the schema rejects it where a number is due
+            return self._bad_tag(node, pos)
+        self.doc.raw[path] = node.value
+        try:
+            value = self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            self.collector.error(pos, f"cannot read the value {node.value!r}")
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**18:
+            return float("inf") if value > 0 else float("-inf")
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int, in_alias: bool) -> dict:
+        pos = self.doc.positions[path]
+        if node.tag != _MAP_TAG:
+            return self._bad_tag(node, pos)
+        out: dict[str, Any] = {}
+        first_seen: dict[str, Pos] = {}
+        for key_node, value_node in node.value:
+            key_pos = _mark_pos(self.doc.file, key_node.start_mark)
+            if key_node.tag == _STD + "merge":
+                self.collector.error(key_pos, "merge keys ('<<') are not supported; write the keys "
+                                              "out so none is overridden silently", "yaml-merge")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.collector.error(key_pos, "a key must be a plain name, not a list or mapping")
+                continue
+            key = key_node.value
+            if key in first_seen:
+                earlier = first_seen[key]
+                self.collector.error(key_pos, f"duplicate key {key!r} (first at line {earlier.line}, "
+                                              f"column {earlier.col}); keep one", "duplicate-key")
+                continue
+            first_seen[key] = key_pos
+            child = path + (key,)
+            self.doc.key_positions[child] = key_pos
+            out[key] = self.walk(value_node, child, depth + 1, in_alias)
+        return out
+
+
+def is_number(value: Any) -> bool:
+    """True for int and float values, not bool."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def is_finite_number(value: Any) -> bool:
+    return is_number(value) and math.isfinite(value)

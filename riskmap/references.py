@@ -1,0 +1,177 @@
+"""Checks across entities: unique ids, references that exist, no cycles.
+
+These run on the cleaned values of :mod:`riskmap.schema` (every key well typed)
+and report each problem at the position of the offending value, with the
+nearest valid id for a misspelt one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+from riskmap.errors import Collector, did_you_mean
+from riskmap.loader import Document, Path
+from riskmap.schema import POS_KEY
+
+
+class Refs:
+    """Reference checks of one network (and, optionally, the scenario around it)."""
+
+    def __init__(self, doc: Document, out: Collector):
+        self.doc = doc
+        self.out = out
+
+    def error(self, path: Path, message: str, check: str) -> None:
+        self.out.error(self.doc.pos(path), message, check)
+
+    def unique(self, entries: Iterable[dict], what: str) -> dict[str, dict]:
+        """Index entries by id, reporting every repeated id."""
+        index: dict[str, dict] = {}
+        for entry in entries:
+            path = entry[POS_KEY]
+            eid = entry["id"]
+            if eid in index:
+                first = self.doc.pos(index[eid][POS_KEY] + ("id",))
+                self.error(path + ("id",), f"duplicate {what} id {eid!r} (first at line "
+                                           f"{first.line}); ids must be unique", "duplicate-id")
+            else:
+                index[eid] = entry
+        return index
+
+    def known(self, value: str, path: Path, index: dict, what: str, hint: str = "") -> bool:
+        if value in index:
+            return True
+        self.error(path, f"unknown {what} {value!r}{did_you_mean(value, index) or hint}",
+                   "unknown-reference")
+        return False
+
+
+def check_network(doc: Document, net: dict, out: Collector) -> None:
+    """Ids unique, every reference known, no cycle in bills of materials or depends_on."""
+    refs = Refs(doc, out)
+    regions = refs.unique(net["regions"], "region")
+    suppliers = refs.unique(net["suppliers"], "supplier")
+    items = refs.unique(net["parts"] + net["products"], "part or product")
+    products = {p["id"]: p for p in net["products"]}
+    no_regions = "; list it under regions:" if not regions else ""
+
+    for s in net["suppliers"]:
+        path = s[POS_KEY]
+        if s["region"] is not None:
+            refs.known(s["region"], path + ("region",), regions, "region", no_regions)
+        for i, dep in enumerate(s["depends_on"]):
+            dpath = path + ("depends_on", i)
+            if dep == s["id"]:
+                refs.error(dpath, f"supplier {dep!r} depends on itself", "cycle")
+            else:
+                refs.known(dep, dpath, suppliers, "supplier")
+    for item in net["parts"] + net["products"]:
+        path = item[POS_KEY]
+        seen: dict[str, int] = {}
+        for i, src in enumerate(item["sources"]):
+            spath = path + ("sources", i, "supplier")
+            refs.known(src["supplier"], spath, suppliers, "supplier")
+            if src["supplier"] in seen:
+                refs.error(spath, f"{item['id']!r} lists supplier {src['supplier']!r} twice in its "
+                                  "sources; merge the two lanes", "duplicate-id")
+            seen[src["supplier"]] = i
+        for comp in item["bom"]:
+            bpath = path + ("bom", comp)
+            if comp == item["id"]:
+                refs.error(bpath, f"{comp!r} lists itself in its bill of materials", "cycle")
+            else:
+                refs.known(comp, bpath, items, "part or product")
+        for i, sub in enumerate(item.get("substitutes", [])):
+            spath = path + ("substitutes", i, "product")
+            if sub["product"] == item["id"]:
+                refs.error(spath, f"{item['id']!r} lists itself as a substitute", "value")
+            else:
+                refs.known(sub["product"], spath, products, "product")
+    _check_cycles(refs, {i["id"]: i for i in net["parts"] + net["products"]}, "bom",
+                  "bill of materials")
+    _check_cycles(refs, {s["id"]: s for s in net["suppliers"]}, "depends_on", "depends_on")
+
+
+def _check_cycles(refs: Refs, nodes: dict[str, dict], key: str, what: str) -> None:
+    """Report each cycle once, at the first edge of the cycle in id order."""
+    edges = {n: sorted(e for e in (nodes[n][key] if isinstance(nodes[n][key], (list, dict)) else [])
+                       if e in nodes and e != n) for n in nodes}
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    reported: set[frozenset] = set()
+    for start in sorted(nodes):
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        trail = [start]
+        state[start] = 1
+        while stack:
+            node, i = stack[-1]
+            if i < len(edges[node]):
+                stack[-1] = (node, i + 1)
+                nxt = edges[node][i]
+                if state.get(nxt) == 1:
+                    cycle = trail[trail.index(nxt):] + [nxt]
+                    key_set = frozenset(cycle)
+                    if key_set not in reported:
+                        reported.add(key_set)
+                        first = min(cycle[:-1])
+                        k = cycle.index(first)
+                        rotated = cycle[k:-1] + cycle[:k] + [first]
+                        path = nodes[first][POS_KEY] + (key,)
+                        refs.error(path, f"{what} cycle: {' -> '.join(rotated)}; remove one of "
+                                         "these links, an item cannot need itself", "cycle")
+                elif not state.get(nxt):
+                    state[nxt] = 1
+                    trail.append(nxt)
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                trail.pop()
+                stack.pop()
+
+
+def check_scenario(doc: Document, sc: dict, net: Optional[dict], out: Collector) -> None:
+    """Disruption targets and expectation subjects exist; durations can be known."""
+    refs = Refs(doc, out)
+    refs.unique([d for d in sc["disruptions"] if d.get("id")], "disruption")
+    if sc["warmup"] >= sc["horizon"]:
+        refs.error(sc[POS_KEY] + ("warmup",), f"warmup ({sc['warmup']}) must be shorter than the "
+                                              f"horizon ({sc['horizon']})", "value")
+    if net is None:
+        return  # the network itself is broken; its own messages say why
+    index = {
+        "region": {r["id"]: r for r in net["regions"]},
+        "supplier": {s["id"]: s for s in net["suppliers"]},
+        "part": {p["id"]: p for p in net["parts"]},
+        "product": {p["id"]: p for p in net["products"]},
+    }
+    for d in sc["disruptions"]:
+        target = d["target"]
+        if not refs.known(target["id"], target[POS_KEY], index[target["kind"]], target["kind"]):
+            continue
+        if d["duration"] is None:
+            _check_default_duration(refs, d, index)
+    for e in sc["expect"]:
+        if e["subject"] in ("product", "supplier"):
+            refs.known(e[e["subject"]], e[POS_KEY] + (e["subject"],), index[e["subject"]],
+                       e["subject"])
+
+
+def _check_default_duration(refs: Refs, d: dict, index: dict[str, dict[str, Any]]) -> None:
+    """A disruption without ``duration`` lasts its supplier's ``ttr``: that ttr must exist."""
+    kind, tid = d["target"]["kind"], d["target"]["id"]
+    path = d[POS_KEY]
+    if kind == "supplier":
+        lacking = [] if index["supplier"][tid]["ttr"] is not None else [tid]
+    elif kind == "region":
+        lacking = sorted(s["id"] for s in index["supplier"].values()
+                         if s["region"] == tid and s["ttr"] is None)
+    else:
+        refs.error(path, f"disruption {d.get('id') or d['kind']!r} on {kind} {tid!r} needs a "
+                         "'duration' (only a supplier or region disruption defaults to the ttr)",
+                   "missing-key")
+        return
+    if lacking:
+        refs.error(path, f"disruption has no 'duration' and supplier(s) {', '.join(lacking)} "
+                         "have no 'ttr'; give the disruption a duration or the supplier a ttr",
+                   "missing-key")
