@@ -72,6 +72,8 @@ class Dist:
 
 @dataclass(frozen=True)
 class Constant(Dist):
+    """A fixed value (a plain number in a file)."""
+
     value: float
     name: ClassVar[str] = "constant"
     params: ClassVar[tuple[str, ...]] = ("value",)
@@ -99,6 +101,8 @@ class Constant(Dist):
 
 @dataclass(frozen=True)
 class Uniform(Dist):
+    """Uniform between min and max."""
+
     min: float
     max: float
     name: ClassVar[str] = "uniform"
@@ -114,6 +118,8 @@ class Uniform(Dist):
 
 @dataclass(frozen=True)
 class Triangular(Dist):
+    """Triangular with the given min, mode and max."""
+
     min: float
     mode: float
     max: float
@@ -197,6 +203,8 @@ class LogNormal(Dist):
 
 @dataclass(frozen=True)
 class Exponential(Dist):
+    """Exponential with the given mean."""
+
     mean_: float
     name: ClassVar[str] = "exponential"
     params: ClassVar[tuple[str, ...]] = ("mean",)
@@ -217,6 +225,8 @@ class Exponential(Dist):
 
 @dataclass(frozen=True)
 class Poisson(Dist):
+    """Poisson with the given mean (whole numbers)."""
+
     mean_: float
     name: ClassVar[str] = "poisson"
     params: ClassVar[tuple[str, ...]] = ("mean",)
@@ -263,6 +273,8 @@ class Gamma(Dist):
 
 @dataclass(frozen=True)
 class Empirical(Dist):
+    """One of values, with probability proportional to weights (equal when omitted)."""
+
     values: tuple[float, ...]
     weights: tuple[float, ...]
     name: ClassVar[str] = "empirical"

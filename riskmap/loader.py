@@ -141,8 +141,14 @@ def parse(text: str, file: str) -> Document:
             hint = "; a riskmap file holds one YAML document (remove the extra '---')"
         raise InputError([_diag(file, f"YAML syntax error: {problem}{hint}",
                                 *_line_col(mark))]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise InputError([_diag(file, f"the file holds a control character (#x{exc.character:04x}) "
+                                      "that YAML does not allow; remove it", line, col)]) from None
     except yaml.YAMLError as exc:
-        raise InputError([_diag(file, f"YAML error: {exc}")]) from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError([_diag(file, f"YAML error: {first}")]) from None
     except RecursionError:
         raise InputError([_diag(file, f"values are nested too deeply (at most {MAX_DEPTH} levels)")]) from None
     doc = Document(file, None)

@@ -38,11 +38,17 @@ class Refs:
                 index[eid] = entry
         return index
 
-    def known(self, value: str, path: Path, index: dict, what: str, hint: str = "") -> bool:
+    def key_error(self, path: Path, message: str, check: str) -> None:
+        self.out.error(self.doc.key_pos(path), message, check)
+
+    def known(self, value: str, path: Path, index: dict, what: str, hint: str = "",
+              at_key: bool = False) -> bool:
+        """True if ``value`` is an id of ``index``; else report it at ``path`` (or its key)."""
         if value in index:
             return True
-        self.error(path, f"unknown {what} {value!r}{did_you_mean(value, index) or hint}",
-                   "unknown-reference")
+        report = self.key_error if at_key else self.error
+        report(path, f"unknown {what} {value!r}{did_you_mean(value, index) or hint}",
+               "unknown-reference")
         return False
 
 
@@ -78,9 +84,9 @@ def check_network(doc: Document, net: dict, out: Collector) -> None:
         for comp in item["bom"]:
             bpath = path + ("bom", comp)
             if comp == item["id"]:
-                refs.error(bpath, f"{comp!r} lists itself in its bill of materials", "cycle")
+                refs.key_error(bpath, f"{comp!r} lists itself in its bill of materials", "cycle")
             else:
-                refs.known(comp, bpath, items, "part or product")
+                refs.known(comp, bpath, items, "part or product", at_key=True)
         for i, sub in enumerate(item.get("substitutes", [])):
             spath = path + ("substitutes", i, "product")
             if sub["product"] == item["id"]:

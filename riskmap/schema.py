@@ -560,7 +560,7 @@ def _k_dist(ch, value, path, arg):
                        f"{', '.join(dists.DISTRIBUTIONS)}", "missing-key")
         return _INVALID
     name = value["dist"]
-    if name not in dists.DISTRIBUTIONS:
+    if not isinstance(name, str) or name not in dists.DISTRIBUTIONS:
         ch.error(path + ("dist",), f"{ch.where(path + ('dist',))}: unknown distribution "
                                    f"{describe(name)}; use one of {', '.join(dists.DISTRIBUTIONS)}"
                                    f"{did_you_mean(name, dists.DISTRIBUTIONS)}", "value")
@@ -666,6 +666,10 @@ def _rule_demand(ch: Checker, d: dict, path: Path) -> bool:
     return True
 
 
+def _article(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
 def _rule_disruption(ch: Checker, d: dict, path: Path) -> bool:
     kind, target = d["kind"], d["target"]["kind"]
     allowed = {
@@ -675,7 +679,7 @@ def _rule_disruption(ch: Checker, d: dict, path: Path) -> bool:
     }[kind]
     ok = True
     if target not in allowed:
-        ch.error(path + ("target",), f"{ch.where(path + ('target',))}: a {kind} strikes a "
+        ch.error(path + ("target",), f"{ch.where(path + ('target',))}: {_article(kind)} strikes a "
                                      f"{' or a '.join(allowed)}, not a {target}", "value")
         ok = False
     needs = {"delay": "lead_time_factor", "shortage": "capacity_factor",
