@@ -40,8 +40,29 @@ _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
 _MAP_TAG = _STD + "map"
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark: Any):
+        super().__init__("too deep")
+        self.mark = mark
+
+
 class _SafeLoader(yaml.SafeLoader):
-    """The safe loader, also reading ``1e6`` as a number (YAML 1.2 does; 1.1 needs ``1.0e6``)."""
+    """The safe loader, also reading ``1e6`` as a number (YAML 1.2 does; 1.1 needs ``1.0e6``).
+
+    It refuses nesting deeper than :data:`MAX_DEPTH` while composing, since PyYAML's composer
+    recurses once per level and would otherwise fail with a bare ``RecursionError``.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _SafeLoader.add_implicit_resolver(
@@ -149,8 +170,9 @@ def parse(text: str, file: str) -> Document:
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError([_diag(file, f"YAML error: {first}")]) from None
-    except RecursionError:
-        raise InputError([_diag(file, f"values are nested too deeply (at most {MAX_DEPTH} levels)")]) from None
+    except _TooDeep as exc:
+        raise InputError([_diag(file, f"values are nested too deeply (at most {MAX_DEPTH} levels)",
+                                *_line_col(exc.mark))]) from None
     doc = Document(file, None)
     if node is None:
         return doc
