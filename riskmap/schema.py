@@ -470,27 +470,13 @@ def _k_entity(ch, value, path, arg):
 
 
 def _k_list(ch, value, path, arg):
-    if isinstance(value, dict) and arg in ("source", "substitute"):
-        value = [value]  # a single lane written without the list brackets
-        ch.doc.positions.setdefault(path + (0,), ch.doc.pos(path))
-        _shift_positions(ch.doc, path)
     if not isinstance(value, list):
+        hint = "; put it in a list: write '- ' before it" if isinstance(value, dict) else ""
         ch.error(path, f"{ch.where(path)}: expected a list of {arg} entries (each starting with "
-                       f"'- '), got {describe(value)}", "type")
+                       f"'- '), got {describe(value)}{hint}", "type")
         return _INVALID
     out = [ch.entity(arg, v, path + (i,)) for i, v in enumerate(value)]
     return _INVALID if any(v is None for v in out) else out
-
-
-def _shift_positions(doc: Document, path: Path) -> None:
-    """Re-key positions under ``path`` to ``path + (0,)`` after wrapping a mapping in a list."""
-    n = len(path)
-    moved = {p: v for p, v in doc.positions.items() if p[:n] == path and len(p) > n}
-    for p, v in moved.items():
-        doc.positions[path + (0,) + p[n:]] = v
-    for table in (doc.key_positions, doc.raw):
-        for p in [p for p in table if p[:n] == path and len(p) > n]:
-            table[path + (0,) + p[n:]] = table[p]
 
 
 def _k_bom(ch, value, path, arg):
