@@ -457,6 +457,9 @@ def _k_refs(ch, value, path, arg):
 
 def _k_enum(ch, value, path, arg):
     allowed = arg.split("|")
+    if not isinstance(value, str) and ch.doc.raw.get(path) in allowed:
+        # YAML 1.1 reads a bare `off` (or `on`, `yes`...) as a boolean; the file meant the word.
+        value = ch.doc.raw[path]
     if value not in allowed or not isinstance(value, str):
         ch.error(path, f"{ch.where(path)}: {describe(value)} is not one of "
                        f"{', '.join(allowed)}{did_you_mean(value, allowed)}", "value")

@@ -314,3 +314,11 @@ def test_byte_order_mark_and_windows_line_endings_are_fine(tmp_path):
     path = tmp_path / "n.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + NETWORK.lstrip().replace("\n", "\r\n").encode())
     assert check_file(str(path)).errors == []
+
+
+def test_bare_off_means_the_word_not_a_boolean(write):
+    write("n.yaml", NETWORK)
+    path = write("s.yaml", SCENARIO + "alternates: off\n")
+    assert load_scenario(path).alternates == "off"
+    path = write("s2.yaml", SCENARIO + "alternates: no\n")
+    assert "is not one of auto, off" in one_error(path)

@@ -1,0 +1,218 @@
+"""Drawing a replication's disruptions before the first event.
+
+Disruptions do not depend on the state of the network, so each replication
+draws all of them up front from their own streams (``disruption:<id>`` for
+occurrence times and durations, ``cover:<supplier>`` for tier-2 cover) and the
+engine reads the result as functions of time: which suppliers are down when,
+the capacity and lead-time factors of each supplier and lane, and the demand
+surge factors of each product. The engine schedules no polling events for any
+of this.
+
+Semantics (docs/simulation.md, "Disruptions"):
+
+* An occurrence starts at ``at`` (a draw) or, without ``at``, uniformly within
+  ``[0, horizon)``; it happens with ``probability``. With ``rate``,
+  occurrences follow a Poisson process from ``at`` (or 0) to the horizon, each
+  kept with ``probability``.
+* It lasts ``duration`` (one draw per occurrence) or, without it, the struck
+  supplier's ``ttr`` (one draw per supplier, so each supplier of a region
+  recovers on its own); a supplier without ``ttr`` stays down to the end.
+* A supplier that ``depends_on`` another stops ``cover`` (one draw per
+  stoppage of the tier-2) after the tier-2 stops, unless the tier-2 is back
+  first, and restarts when the tier-2 restarts. Propagation follows the
+  dependency chain tier by tier.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from riskmap.model import Disruption, Network, Scenario
+from riskmap.sim.calendar import Interval, merge
+from riskmap.sim.streams import Streams
+
+Window = tuple[float, float, float]  # start, end, factor
+LaneKey = tuple[str, str]  # item id, supplier id
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One drawn occurrence of a disruption on one subject (for logs and tests)."""
+
+    disruption: str
+    kind: str
+    subject: str
+    start: float
+    end: float
+
+
+@dataclass
+class DisruptionPlan:
+    """Everything the disruptions of one replication do, as functions of time.
+
+    Attributes
+    ----------
+    down : dict
+        Supplier id -> sorted disjoint ``[start, end)`` intervals when it ships
+        nothing (outages, disasters and tier-2 stops).
+    supplier_capacity, lane_capacity : dict
+        Capacity factor windows ``(start, end, factor)`` by supplier id and by
+        ``(item id, supplier id)`` lane.
+    supplier_delay, lane_delay : dict
+        Lead-time factor windows, by supplier and by lane.
+    surge : dict
+        Demand factor windows by item id.
+    occurrences : list of Occurrence
+        What was drawn, in draw order (tier-2 stops have kind ``tier2``).
+    """
+
+    down: dict[str, tuple[Interval, ...]] = field(default_factory=dict)
+    supplier_capacity: dict[str, list[Window]] = field(default_factory=dict)
+    lane_capacity: dict[LaneKey, list[Window]] = field(default_factory=dict)
+    supplier_delay: dict[str, list[Window]] = field(default_factory=dict)
+    lane_delay: dict[LaneKey, list[Window]] = field(default_factory=dict)
+    surge: dict[str, list[Window]] = field(default_factory=dict)
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+
+def draw_plan(scenario: Scenario, streams: Streams) -> DisruptionPlan:
+    """Draw every disruption of ``scenario`` for one replication."""
+    network = scenario.network
+    plan = DisruptionPlan()
+    own_down: dict[str, list[Interval]] = {s.id: [] for s in network.suppliers}
+    for d in scenario.disruptions:
+        rng = streams.rng(f"disruption:{d.id}")
+        starts = occurrence_starts(d, rng, scenario.horizon)
+        for start in starts:
+            _apply(d, start, network, rng, plan, own_down)
+    plan.down = propagate_tier2(network, own_down, streams, plan.occurrences)
+    return plan
+
+
+def occurrence_starts(d: Disruption, rng: np.random.Generator, horizon: float) -> list[float]:
+    """Start times of the occurrences of ``d`` in one replication.
+
+    The same number of draws is taken whether or not the occurrence happens, so
+    the probability of one disruption does not shift the rest of its stream.
+    """
+    if d.rate is not None:
+        if d.rate <= 0:
+            return []
+        t = d.at.sample(rng) if d.at is not None else 0.0
+        out = []
+        while True:
+            t += rng.exponential(1.0 / d.rate)
+            if t >= horizon:
+                return out
+            if rng.random() < d.probability:
+                out.append(t)
+    u = rng.random()
+    start = d.at.sample(rng) if d.at is not None else rng.uniform(0.0, horizon)
+    return [start] if u < d.probability else []
+
+
+def _apply(d, start, network, rng, plan, own_down) -> None:
+    """Record one occurrence of ``d`` starting at ``start`` on each subject it strikes."""
+    kind, target = d.kind, d.target
+    if kind == "demand_surge":
+        end = start + _duration(d, None, network, rng)
+        _record(plan, d, target.id, start, end)
+        plan.surge.setdefault(target.id, []).append((start, end, d.factor))
+        return
+    if target.kind in ("part", "product"):
+        if kind not in ("delay", "shortage"):
+            raise ValueError(f"disruption {d.id!r}: a {kind} cannot strike a {target.kind}")
+        item = network.item(target.id)
+        for source in sorted(item.sources, key=lambda s: s.supplier):
+            end = start + _duration(d, source.supplier, network, rng)
+            key = (item.id, source.supplier)
+            _record(plan, d, f"{item.id}@{source.supplier}", start, end)
+            table = plan.lane_delay if kind == "delay" else plan.lane_capacity
+            factor = d.lead_time_factor if kind == "delay" else d.capacity_factor
+            table.setdefault(key, []).append((start, end, factor))
+        return
+    for supplier in _suppliers(target, network):
+        end = start + _duration(d, supplier, network, rng)
+        _record(plan, d, supplier, start, end)
+        if kind in ("outage", "disaster"):
+            own_down[supplier].append((start, end))
+        elif kind == "delay":
+            plan.supplier_delay.setdefault(supplier, []).append((start, end, d.lead_time_factor))
+        elif kind == "shortage":
+            plan.supplier_capacity.setdefault(supplier, []).append((start, end, d.capacity_factor))
+        else:
+            raise ValueError(f"disruption {d.id!r}: unknown kind {kind!r}")
+
+
+def _record(plan, d, subject, start, end) -> None:
+    plan.occurrences.append(Occurrence(d.id, d.kind, subject, start, end))
+
+
+def _suppliers(target, network: Network) -> list[str]:
+    """Supplier ids struck by a supplier or region target, sorted."""
+    if target.kind == "supplier":
+        return [target.id]
+    if target.kind == "region":
+        return sorted(s.id for s in network.suppliers if s.region == target.id)
+    raise ValueError(f"unsupported target kind {target.kind!r}")
+
+
+def _duration(d: Disruption, supplier: str | None, network: Network, rng) -> float:
+    """One duration draw: ``d.duration``, else the supplier's ``ttr``, else for ever."""
+    if d.duration is not None:
+        return d.duration.sample(rng)
+    if supplier is not None:
+        ttr = network.supplier(supplier).ttr
+        if ttr is not None:
+            return ttr.sample(rng)
+    return math.inf
+
+
+def propagate_tier2(
+    network: Network,
+    own_down: dict[str, list[Interval]],
+    streams: Streams,
+    occurrences: list[Occurrence] | None = None,
+) -> dict[str, tuple[Interval, ...]]:
+    """Down intervals of every supplier, tier-2 stops included.
+
+    A supplier whose tier-2 is down over ``[a, b)`` is down over ``[a + c, b)``
+    where ``c`` is a draw of its ``cover`` (nothing if ``a + c >= b``). Tier-2
+    suppliers are resolved before the suppliers that depend on them.
+    """
+    down: dict[str, tuple[Interval, ...]] = {}
+    for sid in dependency_order(network):
+        supplier = network.supplier(sid)
+        intervals = list(own_down.get(sid, ()))
+        cover = streams.draws(f"cover:{sid}", supplier.cover)
+        for dep in sorted(set(supplier.depends_on)):
+            for a, b in down.get(dep, ()):
+                stop = a + cover.next()
+                if stop < b:
+                    intervals.append((stop, b))
+                    if occurrences is not None:
+                        occurrences.append(Occurrence(f"tier2:{dep}", "tier2", sid, stop, b))
+        down[sid] = merge(intervals)
+    return down
+
+
+def dependency_order(network: Network) -> list[str]:
+    """Supplier ids with every tier-2 before the suppliers that depend on it (ties by id).
+
+    A dependency cycle (rejected by validation) is broken by id order.
+    """
+    known = {s.id for s in network.suppliers}
+    deps = {s.id: {d for d in s.depends_on if d in known and d != s.id} for s in network.suppliers}
+    order: list[str] = []
+    done: set[str] = set()
+    remaining = sorted(known)
+    while remaining:
+        ready = [s for s in remaining if deps[s] <= done] or remaining[:1]
+        for s in ready:
+            order.append(s)
+            done.add(s)
+        remaining = [s for s in remaining if s not in done]
+    return order

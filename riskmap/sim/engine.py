@@ -1,0 +1,363 @@
+"""One replication of a scenario on a fresh SimPy environment.
+
+:func:`simulate` is the whole public interface. It draws the replication's
+disruptions up front (riskmap.sim.disruptions), builds the stock of every item
+(riskmap.sim.inventory) and the lanes of every bought item
+(riskmap.sim.supply), then runs events until the horizon. The only events are
+customer order arrivals, replenishment arrivals, production completions,
+periodic reviews and patience expiries: each is a plain SimPy timeout with a
+callback, with no process per order and no polling. Supplier outages and
+recoveries need no event, because an order's ship time is computed when it
+is placed from the (already drawn) capacity calendar of its supplier.
+
+The model never changes: a counterfactual (one alternate lane removed, say)
+is a different :class:`~riskmap.model.Scenario` built with
+:func:`dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import numpy as np
+import simpy
+from simpy.events import Timeout
+
+from riskmap.model import Item, Scenario
+from riskmap.sim.calendar import measure
+from riskmap.sim.demand import Arrivals
+from riskmap.sim.disruptions import DisruptionPlan, draw_plan
+from riskmap.sim.inventory import ProductionOrder, Stock
+from riskmap.sim.results import PartOutcome, ReplicationResult, SupplierOutcome
+from riskmap.sim.streams import Draws, Streams
+from riskmap.sim.supply import Sourcing, build_clocks, build_sourcing
+
+__all__ = ["simulate"]
+
+
+def simulate(
+    scenario: Scenario,
+    seed: np.random.SeedSequence,
+    index: int = 0,
+    *,
+    series: bool = True,
+    alternates: Optional[str] = None,
+    log: Optional[list] = None,
+) -> ReplicationResult:
+    """Simulate one replication of ``scenario``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What to simulate; never modified.
+    seed : numpy.random.SeedSequence
+        This replication's seed (a child of the scenario's seed sequence). Every
+        source of randomness draws from its own named stream under it
+        (docs/simulation.md, "Random streams").
+    index : int
+        The replication's number, copied into the result.
+    series : bool
+        Whether to record on-hand and backlog series at integer times.
+    alternates : {"auto", "off"} or None
+        Overrides ``scenario.alternates`` when given.
+    log : list or None
+        When a list, the event history is appended to it as tuples
+        ``(time, kind, subject, units, ...)`` (docs/simulation.md, "Event log");
+        for tests and debugging, it slows the run.
+
+    Returns
+    -------
+    ReplicationResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from riskmap.model import Demand, Item, Network, Policy, Scenario, Source, Supplier
+    >>> net = Network("tiny", suppliers=(Supplier("s", "S"),), items=(
+    ...     Item("p", "product", stock=5, policy=Policy("base_stock", level=5),
+    ...          sources=(Source("s"),), demand=Demand(rate=1.0)),))
+    >>> result = simulate(Scenario("demo", net, horizon=100), np.random.SeedSequence(1))
+    >>> result.products["p"].fill_rate
+    1.0
+    """
+    mode = alternates if alternates is not None else scenario.alternates
+    if mode not in ("auto", "off"):
+        raise ValueError(f"alternates must be 'auto' or 'off', got {mode!r}")
+    run = _Replication(scenario, seed, series, mode == "auto", log)
+    run.run()
+    return run.result(index)
+
+
+class _Node:
+    """An item in the replication: its stock and how it is replenished."""
+
+    __slots__ = ("item", "stock", "policy", "continuous", "sourcing", "bom", "capacity",
+                 "line_free", "assembly")
+
+    def __init__(self, item: Item, stock: Stock):
+        self.item = item
+        self.stock = stock
+        self.policy = item.policy
+        self.continuous = False
+        self.sourcing: Optional[Sourcing] = None
+        self.bom: list[tuple["_Node", int]] = []
+        self.capacity = item.capacity
+        self.line_free = 0.0
+        self.assembly: Optional[Draws] = None
+
+
+class _Customers:
+    """One product's order stream: arrivals, sizes, patience."""
+
+    __slots__ = ("node", "stock", "policy", "trigger", "arrivals", "sizes", "patience",
+                 "lost_sales")
+
+    def __init__(self, node, arrivals, sizes, patience, lost_sales):
+        self.node = node
+        self.stock = node.stock
+        # The policy to apply after each order (continuous review), else None.
+        self.policy = node.policy if node.continuous else None
+        # The policy orders only when the position is at or below this (saves a call per order).
+        self.trigger = _trigger(self.policy) if self.policy is not None else None
+        self.arrivals = arrivals
+        self.sizes = sizes
+        self.patience = patience
+        self.lost_sales = lost_sales
+
+
+def _trigger(policy) -> float:
+    """The highest inventory position at which ``policy`` orders anything."""
+    if policy.kind == "base_stock":
+        return policy.level - 1
+    if policy.kind == "min_max":
+        return policy.min
+    if policy.kind == "reorder_point":
+        return policy.point
+    return math.inf  # an unknown kind: always ask the policy
+
+
+class _Replication:
+    """The state of one replication; discarded after :meth:`result`."""
+
+    def __init__(self, scenario: Scenario, seed, series: bool, use_alternates: bool, log):
+        self.scenario = scenario
+        self.network = network = scenario.network
+        self.horizon = float(scenario.horizon)
+        self.warmup = float(scenario.warmup)
+        self.log = log
+        self.events = 0
+        self.env = simpy.Environment()
+        self.streams = streams = Streams(seed)
+        self.plan: DisruptionPlan = draw_plan(scenario, streams)
+        self.clocks = build_clocks(network, self.plan)
+        samples = int(math.floor(self.horizon)) + 1 if series else 0
+        self.nodes: dict[str, _Node] = {}
+        for item_id in sorted(i.id for i in network.items):
+            item = network.item(item_id)
+            stock = Stock(item_id, item.stock, self.warmup, samples, log)
+            self.nodes[item_id] = _Node(item, stock)
+        for node in self.nodes.values():
+            self._wire(node, use_alternates)
+        self.customers = [self._customers(n) for n in self.nodes.values() if n.item.demand]
+        # Bound once: the hot paths schedule these callbacks hundreds of thousands of times.
+        self._customer_cb = self._on_customer
+        self._receipt_cb = self._on_receipt
+
+    def _wire(self, node: _Node, use_alternates: bool) -> None:
+        item = node.item
+        if item.bom:
+            node.bom = [(self.nodes[c], q) for c, q in sorted(item.bom)]
+            node.assembly = self.streams.draws(f"assembly:{item.id}", item.assembly_time)
+        if item.sources:
+            node.sourcing = build_sourcing(item, self.network, self.plan, self.clocks,
+                                           self.streams, use_alternates)
+        replenishable = bool(node.bom) or node.sourcing is not None
+        if not replenishable:
+            node.policy = None
+        node.continuous = node.policy is not None and node.policy.review_period is None
+
+    def _customers(self, node: _Node) -> _Customers:
+        demand = node.item.demand
+        item_id = node.item.id
+        arrivals = Arrivals(demand, self.plan.surge.get(item_id, ()), self.streams,
+                            f"demand:{item_id}", self.horizon)
+        sizes = self.streams.draws(f"size:{item_id}", demand.size, units=True)
+        patience = None
+        lost_sales = False
+        if demand.patience is not None:
+            if demand.patience.is_constant and demand.patience.mean <= 0:
+                lost_sales = True
+            else:
+                patience = self.streams.draws(f"patience:{item_id}", demand.patience)
+        return _Customers(node, arrivals, sizes, patience, lost_sales)
+
+    # -- scheduling --------------------------------------------------------------------
+
+    def _at(self, time: float, callback, value) -> None:
+        """Run ``callback(event)`` at ``time`` (not at all if it is past the horizon)."""
+        if time < self.horizon:
+            Timeout(self.env, time - self.env.now, value).callbacks.append(callback)
+
+    def run(self) -> None:
+        for node in self.nodes.values():
+            if node.continuous:
+                self._review(node, 0.0)
+            elif node.policy is not None:
+                self._periodic(node)
+        for customers in self.customers:
+            self._at(customers.arrivals.next(), self._on_customer, customers)
+        self.env.run(until=self.horizon)
+        for node in self.nodes.values():
+            node.stock.close(self.horizon)
+
+    # -- event callbacks ---------------------------------------------------------------
+
+    def _on_customer(self, event) -> None:
+        # The hottest path (one call per customer order): SimPy's own attributes
+        # (_value, _now) instead of its properties, and the review inlined.
+        self.events += 1
+        c: _Customers = event._value
+        env = self.env
+        now = env._now
+        units = c.sizes.next()
+        stock = c.stock
+        log = self.log
+        if log is not None:
+            log.append((now, "order", stock.item_id, units))
+        claim = stock.customer_order(now, units, c.lost_sales)
+        if claim is not None:
+            if log is not None:
+                log.append((now, "backorder", stock.item_id, claim.remaining))
+            if c.patience is not None:
+                self._at(now + c.patience.next(), self._on_patience, (stock, claim))
+        if c.policy is not None:
+            position = stock.on_hand + stock.on_order - stock.backlog_units
+            if position <= c.trigger:
+                units = c.policy.order_quantity(position)
+                if units > 0:
+                    self._order(c.node, units, now)
+        t = c.arrivals.next()
+        if t < self.horizon:
+            Timeout(env, t - now, c).callbacks.append(self._customer_cb)
+
+    def _on_patience(self, event) -> None:
+        self.events += 1
+        stock, claim = event.value
+        lost = stock.cancel(self.env.now, claim)
+        if lost and self.log is not None:
+            self.log.append((self.env.now, "cancel", stock.item_id, lost))
+
+    def _on_receipt(self, event) -> None:
+        self.events += 1
+        node, units = event.value
+        now = self.env.now
+        if self.log is not None:
+            self.log.append((now, "receive", node.item.id, units))
+        ready = node.stock.receive(now, units)
+        if ready:
+            for order in ready:
+                self._start_production(order.node, order.units, now)
+
+    def _on_review(self, event) -> None:
+        self.events += 1
+        node, k = event.value
+        self._periodic(node, k)
+
+    def _periodic(self, node: _Node, k: int = 0) -> None:
+        """The ``k``-th periodic review, at ``k * review_period`` (no drift from repeated sums)."""
+        self._review(node, self.env.now)
+        self._at((k + 1) * node.policy.review_period, self._on_review, (node, k + 1))
+
+    # -- replenishment -----------------------------------------------------------------
+
+    def _review(self, node: _Node, now: float) -> None:
+        """Apply the node's policy to its inventory position."""
+        s = node.stock
+        units = node.policy.order_quantity(s.on_hand + s.on_order - s.backlog_units)
+        if units > 0:
+            self._order(node, units, now)
+
+    def _order(self, node: _Node, units: int, now: float) -> None:
+        """Replenish ``units`` of the node's item: buy or make them."""
+        node.stock.on_order += units
+        if self.log is not None:
+            self.log.append((now, "replenish", node.item.id, units))
+        # Bought while a source can deliver; made from the BOM otherwise (an item with
+        # both is available either way, as in the static analysis).
+        if node.sourcing is not None and (not node.bom or node.sourcing.can_deliver(now)):
+            self._purchase(node, units, now)
+        else:
+            self._production_order(node, units, now)
+
+    def _purchase(self, node: _Node, units: int, now: float) -> None:
+        sourcing = node.sourcing
+        if sourcing.only is not None:
+            self._send(node, sourcing.only, units, now)
+            return
+        lanes = sourcing.route(now)
+        for lane, u in zip(lanes, sourcing.split(lanes, units)):
+            if u:
+                self._send(node, lane, u, now)
+
+    def _send(self, node: _Node, lane, units: int, now: float) -> None:
+        """Place an order of ``units`` on ``lane`` and schedule its arrival."""
+        ship = now if lane.immediate else lane.ship_time(now, units)
+        arrival = ship + lane.lead_time(now)
+        if ship > now and lane.down:
+            self._count_held(lane, now, ship, units)
+        if self.log is not None:
+            self.log.append((now, "place", node.item.id, units, lane.supplier, ship, arrival))
+        if arrival < self.horizon:
+            Timeout(self.env, arrival - now, (node, units)).callbacks.append(self._receipt_cb)
+
+    def _count_held(self, lane, now: float, ship: float, units: int) -> None:
+        """Count units held at a down supplier (after warmup) as not delivered."""
+        lo = max(now, self.warmup)
+        if measure(lane.down, lo, min(ship, self.horizon)) > 0:
+            lane.clock.not_delivered += units
+
+    def _production_order(self, node: _Node, units: int, now: float) -> None:
+        """Claim the bill of materials for a batch; start it if everything is on hand."""
+        order = ProductionOrder(node, units, now)
+        for component, qty in node.bom:
+            if not component.stock.request(now, order, qty * units):
+                order.pending += 1
+            if component.continuous:
+                self._review(component, now)
+        if not order.pending:
+            self._start_production(node, units, now)
+
+    def _start_production(self, node: _Node, units: int, now: float) -> None:
+        """Run a batch on the item's line: ``units / capacity`` of line time, then assembly."""
+        start = node.line_free if node.line_free > now else now
+        busy = units / node.capacity if node.capacity else 0.0
+        node.line_free = start + busy
+        done = start + busy + node.assembly.next()
+        if self.log is not None:
+            self.log.append((now, "produce", node.item.id, units, start, done))
+        self._at(done, self._on_receipt, (node, units))
+
+    # -- results -----------------------------------------------------------------------
+
+    def result(self, index: int) -> ReplicationResult:
+        network, horizon, warmup = self.network, self.horizon, self.warmup
+        products = {p.id: self.nodes[p.id].stock.outcome(horizon)
+                    for p in sorted(network.products, key=lambda i: i.id)}
+        parts = {p.id: PartOutcome(stock_out_time=self.nodes[p.id].stock.stockout_time)
+                 for p in sorted(network.parts, key=lambda i: i.id)}
+        suppliers = {
+            sid: SupplierOutcome(
+                down_time=measure(clock.down, warmup, horizon),
+                units_not_delivered=clock.not_delivered,
+            )
+            for sid, clock in sorted(self.clocks.items())
+        }
+        on_hand, backlog = {}, {}
+        for item_id, node in self.nodes.items():
+            if node.stock.series_on_hand is not None:
+                on_hand[item_id] = node.stock.series_on_hand
+                backlog[item_id] = node.stock.series_backlog
+        return ReplicationResult(index=index, products=products, parts=parts,
+                                 suppliers=suppliers, on_hand=on_hand, backlog=backlog,
+                                 events=self.events)

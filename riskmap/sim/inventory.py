@@ -1,0 +1,263 @@
+"""Stock of one item: on hand, on order, the FCFS backlog, and what is measured.
+
+The backlog is a queue of :class:`Claim` records, one per customer order or
+production order that could not be filled at once, served first-come
+first-served as stock arrives with partial shipments. A claim that is
+cancelled (patience ran out) is emptied in place and dropped when it reaches
+the head of the queue, so cancelling costs no search.
+
+Statistics follow docs/simulation.md, "Metrics": customer-order counts are by
+*cohort* (orders placed at or after ``warmup``, followed to the end of the
+horizon), time integrals run over ``[warmup, horizon]``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Optional
+
+import numpy as np
+
+from riskmap.sim.results import ProductOutcome
+
+
+class ProductionOrder:
+    """A batch of a made item waiting for its components.
+
+    ``pending`` counts the components whose claim is not yet filled.
+    """
+
+    __slots__ = ("node", "units", "pending", "ordered_at")
+
+    def __init__(self, node, units: int, ordered_at: float):
+        self.node = node
+        self.units = units
+        self.pending = 0
+        self.ordered_at = ordered_at
+
+
+class Claim:
+    """Units owed to a customer order (``production`` None) or to a production order."""
+
+    __slots__ = ("units", "remaining", "ordered_at", "cohort", "production")
+
+    def __init__(self, units: int, remaining: int, ordered_at: float, cohort: bool,
+                 production: Optional[ProductionOrder] = None):
+        self.units = units
+        self.remaining = remaining
+        self.ordered_at = ordered_at
+        self.cohort = cohort
+        self.production = production
+
+
+class Stock:
+    """The inventory of one item in one replication.
+
+    Parameters
+    ----------
+    item_id : str
+        The item.
+    on_hand : int
+        Initial stock.
+    warmup : float
+        Statistics start at this time.
+    samples : int
+        Length of the on-hand and backlog series (sampled at integer times
+        ``0..samples-1``); 0 for none.
+    log : list or None
+        When a list, shipments are appended to it as ``(time, "ship", item, units)``.
+    """
+
+    __slots__ = (
+        "item_id", "on_hand", "on_order", "backlog", "backlog_units", "warmup", "log",
+        "_last", "_next_k", "series_on_hand", "series_backlog",
+        "backlog_time", "stockout_time",
+        "ordered", "filled", "backordered", "lost", "shipped", "longest_wait", "first_backorder",
+    )
+
+    def __init__(self, item_id: str, on_hand: int, warmup: float, samples: int = 0, log=None):
+        self.item_id = item_id
+        self.on_hand = int(on_hand)
+        self.on_order = 0
+        self.backlog: deque[Claim] = deque()
+        self.backlog_units = 0
+        self.warmup = warmup
+        self.log = log
+        self._last = 0.0
+        self._next_k = 0
+        self.series_on_hand = np.zeros(samples, dtype=np.int64) if samples else None
+        self.series_backlog = np.zeros(samples, dtype=np.int64) if samples else None
+        self.backlog_time = 0.0
+        self.stockout_time = 0.0
+        self.ordered = self.filled = self.backordered = self.lost = self.shipped = 0
+        self.longest_wait = 0.0
+        self.first_backorder: Optional[float] = None
+
+    @property
+    def position(self) -> int:
+        """Inventory position: on hand + on order - backlog."""
+        return self.on_hand + self.on_order - self.backlog_units
+
+    def touch(self, now: float) -> None:
+        """Account for the time since the last change; call before changing on hand or backlog.
+
+        Series samples are right-continuous: the value at integer time ``k`` is
+        the state after every event at times ``<= k``.
+        """
+        last = self._last
+        if now <= last:
+            return
+        if self.backlog_units:
+            lo = last if last > self.warmup else self.warmup
+            if now > lo:
+                self.backlog_time += self.backlog_units * (now - lo)
+                self.stockout_time += now - lo
+        if self.series_on_hand is not None:
+            k = self._next_k
+            if k < now:
+                end = min(math.ceil(now), len(self.series_on_hand))
+                self.series_on_hand[k:end] = self.on_hand
+                self.series_backlog[k:end] = self.backlog_units
+                self._next_k = end
+        self._last = now
+
+    # -- customer orders ---------------------------------------------------------------
+
+    def customer_order(self, now: float, units: int, lost_sales: bool) -> Optional[Claim]:
+        """A customer order of ``units``: ship from stock what can be, queue or lose the rest.
+
+        Returns the claim now waiting in the backlog, or None.
+        """
+        self.touch(now)
+        give = units if units <= self.on_hand else self.on_hand
+        self.on_hand -= give
+        rest = units - give
+        cohort = now >= self.warmup
+        if cohort:
+            self.ordered += units
+            self.filled += give
+            self.shipped += give
+        if not rest:
+            return None
+        if lost_sales:
+            if cohort:
+                self.lost += rest
+            return None
+        claim = Claim(units, rest, now, cohort)
+        self.backlog.append(claim)
+        self.backlog_units += rest
+        if cohort:
+            self.backordered += rest
+            if self.first_backorder is None:
+                self.first_backorder = now
+        return claim
+
+    def cancel(self, now: float, claim: Claim) -> int:
+        """Cancel what is still owed on ``claim`` (patience ran out); returns the units lost."""
+        rest = claim.remaining
+        if not rest:
+            return 0
+        self.touch(now)
+        self.backlog_units -= rest
+        claim.remaining = 0
+        if claim.cohort:
+            self.lost += rest
+            self.longest_wait = max(self.longest_wait, now - claim.ordered_at)
+        return rest
+
+    # -- internal demand ---------------------------------------------------------------
+
+    def request(self, now: float, order: ProductionOrder, units: int) -> bool:
+        """Components for ``order``: take ``units`` from stock, queue the rest.
+
+        Returns True when every unit was on hand.
+        """
+        self.touch(now)
+        give = units if units <= self.on_hand else self.on_hand
+        self.on_hand -= give
+        rest = units - give
+        if not rest:
+            return True
+        self.backlog.append(Claim(units, rest, now, now >= self.warmup, order))
+        self.backlog_units += rest
+        return False
+
+    # -- receipts ----------------------------------------------------------------------
+
+    def receive(self, now: float, units: int) -> Optional[list[ProductionOrder]]:
+        """``units`` arrive: add them to stock and serve the backlog FCFS.
+
+        Returns the production orders whose last missing component this
+        completed (None when there are none).
+        """
+        self.touch(now)
+        self.on_hand += units
+        self.on_order -= units
+        if self.backlog_units:
+            return self._serve(now)
+        return None
+
+    def _serve(self, now: float) -> Optional[list[ProductionOrder]]:
+        ready = None
+        backlog = self.backlog
+        log = self.log
+        while self.on_hand and backlog:
+            claim = backlog[0]
+            rest = claim.remaining
+            if not rest:
+                backlog.popleft()
+                continue
+            give = rest if rest <= self.on_hand else self.on_hand
+            self.on_hand -= give
+            self.backlog_units -= give
+            rest -= give
+            claim.remaining = rest
+            if claim.production is None:
+                if log is not None:
+                    log.append((now, "ship", self.item_id, give))
+                if claim.cohort:
+                    self.shipped += give
+                    if not rest:
+                        self.longest_wait = max(self.longest_wait, now - claim.ordered_at)
+            elif not rest:
+                order = claim.production
+                order.pending -= 1
+                if not order.pending:
+                    ready = [order] if ready is None else ready + [order]
+            if not rest:
+                backlog.popleft()
+        return ready
+
+    # -- end of run --------------------------------------------------------------------
+
+    def close(self, horizon: float) -> None:
+        """Account up to the horizon and complete the series."""
+        self.touch(horizon)
+        if self.series_on_hand is not None:
+            k = self._next_k
+            self.series_on_hand[k:] = self.on_hand
+            self.series_backlog[k:] = self.backlog_units
+            self._next_k = len(self.series_on_hand)
+
+    def waiting_cohort_units(self) -> int:
+        """Units of cohort customer orders still waiting."""
+        return sum(c.remaining for c in self.backlog if c.production is None and c.cohort)
+
+    def outcome(self, horizon: float) -> ProductOutcome:
+        """The product's outcome; call after :meth:`close`."""
+        longest = self.longest_wait
+        for claim in self.backlog:
+            if claim.remaining and claim.cohort and claim.production is None:
+                longest = max(longest, horizon - claim.ordered_at)
+        return ProductOutcome(
+            ordered_units=self.ordered,
+            filled_from_stock_units=self.filled,
+            backorder_units=self.backordered,
+            backlog_unit_time=self.backlog_time,
+            longest_wait=longest,
+            lost_units=self.lost,
+            shipped_units=self.shipped,
+            waiting_units_at_end=self.waiting_cohort_units(),
+            first_backorder_time=self.first_backorder,
+        )
