@@ -21,7 +21,7 @@ def test_validate_valid_file_exits_0(write, capsys):
     path = write("n.yaml", NETWORK)
     assert main(["validate", path]) == 0
     err = capsys.readouterr().err
-    assert "1 file valid: 0 error(s)" in err
+    assert "1 file checked, valid: 0 error(s)" in err
 
 
 def test_validate_invalid_file_exits_2_with_positions(write, capsys):

@@ -27,9 +27,10 @@ def run(args: argparse.Namespace) -> int:
 
     paths = expand_inputs(args.files)
     printed: set[str] = set()
-    errors = warnings = 0
+    errors = warnings = invalid = 0
     for path in paths:
         loaded = check_file(path, strict=args.strict)
+        invalid += bool(loaded.errors)
         for diagnostic in loaded.diagnostics:
             line = diagnostic.format()
             if line in printed:  # a network shared by several scenarios is reported once
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 warnings += 1
     noun = "file" if len(paths) == 1 else "files"
-    verdict = "invalid" if errors else "valid"
-    print(f"riskmap validate: {len(paths)} {noun} {verdict}: {errors} error(s), "
+    verdict = f"{invalid} invalid" if invalid else "valid"
+    print(f"riskmap validate: {len(paths)} {noun} checked, {verdict}: {errors} error(s), "
           f"{warnings} warning(s)", file=sys.stderr)
     return 2 if errors else 0
