@@ -1,0 +1,319 @@
+"""Evaluation of ``expect:`` plans on hand-made reports, and percentile intervals."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from riskmap.expectations import (INCONCLUSIVE, MET, NOT_MET, UNAVAILABLE, Figure, compare,
+                                  evaluate, evaluate_all, quantile_interval,
+                                  quantile_min_replications, replications_to_settle,
+                                  with_quantile_intervals)
+from riskmap.model import Expectation
+
+
+def estimate(mean, low, high, unit="units", **percentiles):
+    out = {"mean": mean, "ci95": [low, high], "n": 40, "unit": unit}
+    out.update(percentiles)
+    return out
+
+
+def make_report(**products):
+    """A report with two products and three suppliers, figures chosen by hand."""
+    return {
+        "format": 1,
+        "scenario": {"name": "hand", "replications": 40, "seed": 1, "time_unit": "day"},
+        "products": {
+            "bike": {
+                "fill_rate": estimate(0.95, 0.93, 0.97, "ratio", p50=0.96, p90=0.99, p95=1.0),
+                "backorder_probability": {"mean": 0.2, "ci95": [0.1, 0.35], "n": 40,
+                                          "unit": "probability"},
+                "backorder_units": estimate(12.0, 8.0, 16.0, p50=10.0, p90=30.0, p95=35.0,
+                                            p90_ci95=[25.0, 40.0]),
+                "lost_units": estimate(None, None, None),
+            },
+            "cargo": {
+                "fill_rate": estimate(0.80, 0.75, 0.85, "ratio", p50=0.8, p90=0.9, p95=0.95),
+            },
+            **products,
+        },
+        "suppliers": {
+            "cellco": {"tts": 20.0, "tts_unbounded": False, "ttr": 45.0, "tts_minus_ttr": -25.0,
+                       "pi": 1200.0, "rei": 1.0, "single_point_of_failure_for": ["bike"]},
+            "motorco": {"tts": None, "tts_unbounded": True, "ttr": 30.0, "tts_minus_ttr": None,
+                        "pi": 0.0, "rei": 0.0, "single_point_of_failure_for": []},
+            "nottr": {"tts": 5.0, "tts_unbounded": False, "ttr": None, "tts_minus_ttr": None,
+                      "pi": None, "rei": None, "single_point_of_failure_for": ["cargo"]},
+        },
+    }
+
+
+def product(metric, **kw):
+    return Expectation("product", "bike", metric, **kw)
+
+
+def supplier(sid, metric, **kw):
+    return Expectation("supplier", sid, metric, **kw)
+
+
+def network(metric, **kw):
+    return Expectation("network", None, metric, **kw)
+
+
+pytestmark = pytest.mark.hand
+
+
+# --------------------------------------------------------------------------
+# Sampled metrics: the interval decides
+
+
+@pytest.mark.parametrize("bounds, status", [
+    ({"min": 0.90}, MET),           # interval [0.93, 0.97] wholly above
+    ({"min": 0.93}, MET),           # bounds are inclusive
+    ({"min": 0.98}, NOT_MET),       # wholly below
+    ({"min": 0.96}, INCONCLUSIVE),  # straddles, estimate below the threshold
+    ({"min": 0.94}, INCONCLUSIVE),  # straddles, estimate above the threshold
+    ({"max": 0.97}, MET),
+    ({"max": 0.92}, NOT_MET),
+    ({"max": 0.95}, INCONCLUSIVE),
+    ({"min": 0.90, "max": 0.99}, MET),
+    ({"min": 0.90, "max": 0.92}, NOT_MET),      # the worse bound wins
+    ({"min": 0.94, "max": 0.99}, INCONCLUSIVE),
+])
+def test_mean_against_bounds(bounds, status):
+    outcome = evaluate(make_report(), product("fill_rate", **bounds))
+    assert outcome.status == status
+    assert outcome.figure.value == 0.95
+    assert (outcome.figure.low, outcome.figure.high) == (0.93, 0.97)
+
+
+def test_passed_depends_on_strict_confidence_only_when_inconclusive():
+    report = make_report()
+    met = evaluate(report, product("fill_rate", min=0.9))
+    not_met = evaluate(report, product("fill_rate", min=0.99))
+    unclear = evaluate(report, product("fill_rate", min=0.96))
+    assert (met.passed(), met.passed(strict_confidence=True)) == (True, True)
+    assert (not_met.passed(), not_met.passed(strict_confidence=True)) == (False, False)
+    assert (unclear.passed(), unclear.passed(strict_confidence=True)) == (True, False)
+
+
+def test_inconclusive_message_says_how_many_replications_settle_it():
+    outcome = evaluate(make_report(), product("fill_rate", min=0.96))
+    # half-width towards the threshold 0.02, distance 0.01: 40 * (0.02 / 0.01)^2 = 160
+    assert outcome.replications_needed == 160
+    assert "about 160 replications would settle it" in outcome.message
+    assert "0.950 [95% CI 0.930, 0.970]" in outcome.message
+    assert "required >= 0.96" in outcome.message
+
+
+def test_proportion_uses_its_own_interval():
+    report = make_report()
+    assert evaluate(report, product("backorder_probability", max=0.4)).status == MET
+    assert evaluate(report, product("backorder_probability", max=0.05)).status == NOT_MET
+    outcome = evaluate(report, product("backorder_probability", max=0.3))
+    assert outcome.status == INCONCLUSIVE
+    # Wilson intervals are not symmetric: the side towards the threshold (0.35 - 0.2) counts
+    assert outcome.replications_needed == math.ceil(40 * (0.15 / 0.1) ** 2)
+
+
+def test_percentile_with_interval():
+    report = make_report()
+    assert evaluate(report, product("backorder_units", stat="p90", max=45)).status == MET
+    assert evaluate(report, product("backorder_units", stat="p90", max=20)).status == NOT_MET
+    outcome = evaluate(report, product("backorder_units", stat="p90", max=35))
+    assert outcome.status == INCONCLUSIVE
+    assert outcome.figure.value == 30.0
+
+
+def test_percentile_without_interval_is_exact_and_says_so():
+    outcome = evaluate(make_report(), product("backorder_units", stat="p50", max=10))
+    assert outcome.status == MET
+    assert outcome.figure.exact
+    assert "no interval for p50: treated as exact" in outcome.message
+
+
+# --------------------------------------------------------------------------
+# Static metrics: exact
+
+
+@pytest.mark.parametrize("expectation, status, value", [
+    (supplier("cellco", "tts_minus_ttr", min=0), NOT_MET, -25.0),
+    (supplier("cellco", "tts_minus_ttr", min=-25), MET, -25.0),
+    (supplier("cellco", "tts", min=20, max=20), MET, 20.0),
+    (supplier("cellco", "ttr", max=30), NOT_MET, 45.0),
+    (supplier("cellco", "rei", max=0.5), NOT_MET, 1.0),
+    (supplier("motorco", "tts", min=1000), MET, math.inf),       # unbounded survives anything
+    (supplier("motorco", "tts_minus_ttr", min=0), MET, math.inf),
+    (supplier("motorco", "tts", max=1000), NOT_MET, math.inf),
+    (supplier("motorco", "pi", max=0), MET, 0.0),
+])
+def test_static_supplier_metrics_are_met_or_not(expectation, status, value):
+    outcome = evaluate(make_report(), expectation)
+    assert outcome.status == status
+    assert outcome.figure.exact
+    assert outcome.figure.value == value
+    assert outcome.replications_needed is None
+
+
+def test_static_metric_ignores_stat():
+    outcome = evaluate(make_report(), supplier("cellco", "tts", stat="p95", max=25))
+    assert outcome.status == MET and outcome.figure.value == 20.0
+
+
+def test_single_points_of_failure_counts_suppliers():
+    report = make_report()
+    outcome = evaluate(report, network("single_points_of_failure", max=1))
+    assert outcome.status == NOT_MET
+    assert outcome.figure.value == 2.0
+    assert "cellco, nottr" in outcome.message
+    assert evaluate(report, network("single_points_of_failure", max=2)).status == MET
+
+
+# --------------------------------------------------------------------------
+# Worst fill rate: every product for min, some product for max
+
+
+def test_worst_fill_rate_min_needs_every_product():
+    report = make_report()
+    outcome = evaluate(report, network("worst_fill_rate", min=0.7))
+    assert outcome.status == MET
+    assert outcome.figure.value == 0.80 and "worst: cargo" in outcome.message
+    # bike [0.93, 0.97] is met at 0.9, cargo [0.75, 0.85] is not
+    assert evaluate(report, network("worst_fill_rate", min=0.9)).status == NOT_MET
+    # cargo straddles 0.8, bike is met: inconclusive
+    assert evaluate(report, network("worst_fill_rate", min=0.8)).status == INCONCLUSIVE
+
+
+def test_worst_fill_rate_max_needs_some_product():
+    report = make_report()
+    assert evaluate(report, network("worst_fill_rate", max=0.9)).status == MET
+    assert evaluate(report, network("worst_fill_rate", max=0.7)).status == NOT_MET
+    assert evaluate(report, network("worst_fill_rate", max=0.8)).status == INCONCLUSIVE
+
+
+def test_worst_fill_rate_skips_products_without_orders():
+    report = make_report(idle={"fill_rate": estimate(None, None, None)})
+    outcome = evaluate(report, network("worst_fill_rate", min=0.7))
+    assert outcome.status == MET and "worst: cargo" in outcome.message
+
+
+# --------------------------------------------------------------------------
+# Unavailable figures never pass
+
+
+@pytest.mark.parametrize("expectation, words", [
+    (product("eta_kept", min=0.9), "'eta_kept' is not produced by this riskmap version"),
+    (product("backorder_probability", stat="p90", max=0.5), "has no p90"),
+    (product("lost_units", max=5), "undefined in every replication"),
+    (supplier("nottr", "tts_minus_ttr", min=0), "supplier 'nottr' has no tts_minus_ttr"),
+    (supplier("nottr", "rei", max=0.5), "has no rei"),
+    (Expectation("product", "ghost", "fill_rate", min=0.5), "'ghost' has no results"),
+])
+def test_unavailable_counts_as_not_met(expectation, words):
+    outcome = evaluate(make_report(), expectation)
+    assert outcome.status == UNAVAILABLE
+    assert outcome.figure is None
+    assert words in outcome.message and "counted as not met" in outcome.message
+    assert not outcome.passed() and not outcome.passed(strict_confidence=True)
+
+
+def test_mean_without_interval_is_inconclusive():
+    report = make_report(solo={"fill_rate": {"mean": 0.5, "ci95": [None, None], "n": 1}})
+    outcome = evaluate(report, Expectation("product", "solo", "fill_rate", min=0.9))
+    assert outcome.status == INCONCLUSIVE
+    assert "fewer than 2 replications" in outcome.message
+
+
+def test_evaluate_all_keeps_plan_order():
+    plan = [product("fill_rate", min=0.99), supplier("cellco", "ttr", max=50),
+            product("eta_kept", min=1)]
+    assert [o.status for o in evaluate_all(make_report(), plan)] == [NOT_MET, MET, UNAVAILABLE]
+
+
+# --------------------------------------------------------------------------
+# How many replications settle it
+
+
+def test_replications_to_settle_scales_with_inverse_square_of_distance():
+    figure = Figure(10.0, 8.0, 12.0)
+    assert replications_to_settle(figure, 11.0, 100) == 400
+    assert replications_to_settle(figure, 9.0, 100) == 400
+    assert replications_to_settle(figure, 10.0, 100) is None       # sits on the threshold
+    # always more than the current run
+    assert replications_to_settle(Figure(10.0, 9.99, 10.01), 10.0099, 100) == 103
+
+
+def test_replications_for_a_missing_order_statistic_bound():
+    figure = Figure(30.0, 20.0, math.inf)
+    assert replications_to_settle(figure, 40.0, 30, quantile=0.9) == 36
+    assert replications_to_settle(figure, 40.0, 30) is None
+
+
+def test_compare_bounds_are_inclusive():
+    assert compare(Figure.exactly(1.0), "min", 1.0) == MET
+    assert compare(Figure.exactly(1.0), "max", 1.0) == MET
+
+
+# --------------------------------------------------------------------------
+# Percentile intervals
+
+
+def test_quantile_interval_small_samples():
+    # the textbook case: n = 100, median: ranks 40 and 61
+    assert quantile_interval(list(range(1, 101)), 0.5) == (40.0, 61.0)
+    # 5 values: P(all above the median) = 1/32 > 2.5%: no bound either side
+    assert quantile_interval([1, 2, 3, 4, 5], 0.5) == (-math.inf, math.inf)
+    assert quantile_interval([], 0.9) == (-math.inf, math.inf)
+    # None (undefined replications) are left out
+    assert quantile_interval([None] + list(range(1, 101)), 0.5) == (40.0, 61.0)
+
+
+def test_quantile_min_replications_is_where_the_bound_appears():
+    for q in (0.5, 0.9, 0.95):
+        n = quantile_min_replications(q)
+        values = np.arange(1.0, n + 1.0)
+        assert math.isfinite(quantile_interval(values, q)[1])
+        assert math.isinf(quantile_interval(values[:-1], q)[1])
+
+
+@pytest.mark.theory
+def test_quantile_interval_covers_at_least_95_percent():
+    """Seeded coverage check: 2000 samples of 60 exponentials, true p90 = ln 10."""
+    rng = np.random.default_rng(20240601)
+    true_p90 = math.log(10.0)
+    trials = 2000
+    covered = 0
+    for _ in range(trials):
+        low, high = quantile_interval(rng.exponential(1.0, 60), 0.9)
+        covered += low <= true_p90 <= high
+    # nominal >= 0.95; three binomial standard errors below it would be 0.935
+    assert covered / trials >= 0.95 - 3 * math.sqrt(0.95 * 0.05 / trials)
+
+
+@pytest.mark.property
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=200),
+       st.sampled_from([0.5, 0.9, 0.95]))
+def test_quantile_interval_brackets_the_sample_percentile(values, q):
+    low, high = quantile_interval(values, q)
+    point = float(np.percentile(values, 100 * q))
+    assert low <= point <= high
+    assert low == -math.inf or low in values
+    assert high == math.inf or high in values
+
+
+def test_with_quantile_intervals_adds_intervals_without_touching_the_report():
+    report = make_report()
+    samples = {"product": {"bike": {"backorder_units": list(range(1, 101)),
+                                    "backorder_probability": [True] * 100}}}
+    extended = with_quantile_intervals(report, samples)
+    units = extended["products"]["bike"]["backorder_units"]
+    assert units["p50_ci95"] == [40.0, 61.0]
+    assert "p90_ci95" in units and "p95_ci95" in units
+    assert "p50_ci95" not in extended["products"]["bike"]["backorder_probability"]
+    assert report["products"]["bike"]["backorder_units"]["p90_ci95"] == [25.0, 40.0]
+    assert "p50_ci95" not in report["products"]["bike"]["backorder_units"]
