@@ -1,0 +1,245 @@
+"""Structure of report.md and report.html, escaping, determinism and legibility."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+
+from riskmap.report import html, markdown, plots
+from tests.test_report_support import ROOT, synthetic_report, tutorial_report
+
+pytestmark = pytest.mark.hand
+
+HOSTILE = '<script>document.title="PWNED"</script>'
+HOSTILE_IMG = "<img src=x onerror=alert(1)>|*x*"
+
+SECTION_IDS = ["summary", "risk-map", "survival", "products", "alternates", "assumptions"]
+MD_HEADINGS = ["# Risk report: ", "## Summary", "## Risk map",
+               "## Time to survive and time to recover", "## Products",
+               "## Alternates and stocks that help", "## Scenario and assumptions"]
+
+
+class Outline(HTMLParser):
+    """Tags, section ids, table rows and text of an HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.sections: list[str] = []
+        self.attrs: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            self.attrs.append((tag, name, value or ""))
+        if tag == "section":
+            ident = dict(attrs).get("id", "")
+            if not ident.startswith("product-"):
+                self.sections.append(ident)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def outline(text: str) -> Outline:
+    parser = Outline()
+    parser.feed(text)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def tutorial():
+    return tutorial_report()
+
+
+@pytest.fixture(scope="module")
+def tutorial_html(tutorial):
+    return html.render(tutorial)
+
+
+@pytest.fixture(scope="module")
+def tutorial_md(tutorial):
+    return markdown.render(tutorial)
+
+
+def test_html_sections_in_reading_order(tutorial_html):
+    assert outline(tutorial_html).sections == SECTION_IDS
+
+
+def test_html_tables_and_pictures(tutorial_html):
+    page = outline(tutorial_html)
+    # summary, suppliers, product, facts, disruptions, policies
+    assert page.tags.count("table") >= 5
+    # risk map, TTS/TTR, waits and one fan chart, each inline
+    assert page.tags.count("svg") == 4
+    assert page.tags.count("figure") == 4
+    text = "".join(page.text)
+    assert "Tiny e-bike falls into backorder in 80% of the 5 simulated runs" in text
+    assert "riskmap run tutorial.yaml --seed 1 --replications 5" in text
+    assert "motorco-fire" in text
+
+
+def test_html_is_self_contained(tutorial_html):
+    page = outline(tutorial_html)
+    assert "script" not in page.tags
+    assert "link" not in page.tags
+    for tag, name, value in page.attrs:
+        if name in ("src", "href") or (name == "xlink:href"):
+            assert not re.match(r"\s*(https?:)?//", value), (tag, name, value)
+    assert "@import" not in tutorial_html
+    assert "Content-Security-Policy" in tutorial_html
+
+
+def test_markdown_headings_tables_and_images(tutorial_md, tmp_path, tutorial):
+    headings = [line for line in tutorial_md.splitlines() if line.startswith("#")]
+    for expected in MD_HEADINGS:
+        assert any(h.startswith(expected) for h in headings), expected
+    order = [next(k for k, h in enumerate(headings) if h.startswith(e)) for e in MD_HEADINGS]
+    assert order == sorted(order)
+    assert "| 1 | Tiny e-bike | 80% | 52.8 | 96.0% |" in tutorial_md
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", tutorial_md)
+    assert images == ["report-figures/risk-map.svg", "report-figures/tts-ttr.svg",
+                      "report-figures/waits.svg", "report-figures/fan-01-ebike.svg"]
+    path = markdown.write(tutorial, tmp_path)
+    assert path == tmp_path / "report.md"
+    for image in images:
+        assert (tmp_path / image).read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_markdown_tables_are_well_formed(tutorial_md):
+    lines = tutorial_md.splitlines()
+    for k, line in enumerate(lines):
+        if re.fullmatch(r"\|(-+:?|-*:?-+:?|)\|.*", line) and set(line) <= set("|-: "):
+            header = lines[k - 1]
+            cells = len(re.findall(r"(?<!\\)\|", header))
+            row = k + 1
+            while row < len(lines) and lines[row].startswith("|"):
+                assert len(re.findall(r"(?<!\\)\|", lines[row])) == cells, lines[row]
+                row += 1
+
+
+def test_user_strings_are_escaped_in_html():
+    report = synthetic_report([HOSTILE, HOSTILE_IMG, "plain"])
+    report["scenario"]["name"] = HOSTILE
+    report["scenario"]["disruptions"][0]["id"] = HOSTILE
+    page_text = html.render(report)
+    page = outline(page_text)
+    assert "script" not in page.tags and "img" not in page.tags
+    assert HOSTILE not in page_text and HOSTILE_IMG not in page_text
+    assert "&lt;script&gt;document.title=&#34;PWNED&#34;&lt;/script&gt;" in page_text
+    assert HOSTILE in "".join(page.text)  # shown to the reader as text
+
+
+def test_user_strings_are_escaped_in_markdown():
+    report = synthetic_report([HOSTILE, HOSTILE_IMG, "plain"])
+    report["scenario"]["name"] = HOSTILE
+    text = markdown.render(report)
+    assert "<script" not in text and "<img" not in text
+    assert "&lt;script&gt;" in text
+    # the pipe inside a name is escaped, so every summary row keeps its cell count
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "simulated" not in line]
+    assert any("&lt;img src=x onerror=alert(1)&gt;\\|\\*x\\*" in row for row in rows)
+
+
+def test_code_block_cannot_be_closed_by_the_command():
+    block = str(markdown.code_block("riskmap run ```evil```.yaml", "sh"))
+    assert block.startswith("````sh\n") and block.endswith("\n````")
+
+
+def test_same_report_gives_the_same_bytes(tutorial):
+    assert html.render(tutorial) == html.render(tutorial)
+    assert markdown.render(tutorial) == markdown.render(tutorial)
+
+
+def test_bytes_do_not_depend_on_the_hash_seed(tmp_path):
+    """Rendering in two interpreters with different PYTHONHASHSEED gives identical files."""
+    script = ("import json,sys; from riskmap.report import html, markdown;"
+              "from tests.test_report_support import synthetic_report as s;"
+              "r=s(['b','a']); d=sys.argv[1];"
+              "html.write(r,d); markdown.write(r,d)")
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-c", script, str(out)], check=True, cwd=ROOT, env=env)
+        outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*"))
+                        if p.is_file()})
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) >= 5
+
+
+def test_svg_has_no_date_and_ids_differ_between_charts(tutorial):
+    charts = plots.draw_all(tutorial).all()
+    for chart in charts:
+        assert "<dc:date>" not in chart.svg
+    ids = [set(re.findall(r'id="([^"]+)"', c.inline_svg)) for c in charts]
+    for k in range(len(ids)):
+        for j in range(k + 1, len(ids)):
+            assert not (ids[k] & ids[j]), (charts[k].name, charts[j].name, ids[k] & ids[j])
+
+
+def test_fifty_products_stay_legible():
+    names = [f"product-{k:02d}" for k in range(50)]
+    report = synthetic_report(names, suppliers=40)
+    charts = plots.draw_all(report)
+    assert len(charts.fans) == plots.PRODUCT_CHART_LIMIT
+    assert list(charts.fans) == names[:plots.PRODUCT_CHART_LIMIT]  # the riskiest
+    text = markdown.render(report, charts)
+    assert "Charts are drawn for the 12 riskiest products; the tables cover all 50." in text
+    assert text.count("\n### ") == 50
+    # bar charts grow with their rows instead of squeezing them
+    small = plots.survival_chart(synthetic_report(["a"], suppliers=3))
+    large = plots.survival_chart(report)
+    assert _svg_height(large) > 5 * _svg_height(small)
+
+
+def _svg_height(chart) -> float:
+    return float(re.search(r'height="([\d.]+)pt"', chart.svg).group(1))
+
+
+def test_empty_alternates_say_so_in_one_sentence(tutorial_md):
+    assert ("No alternate source or stock was evaluated in this run, so none is ranked."
+            in tutorial_md)
+
+
+def test_alternates_table_and_chart_when_present(tutorial):
+    tutorial["alternates"] = [
+        {"supplier": "motoralt", "part": "motor",
+         "backorder_units_avoided": {"mean": 40.0, "ci95": [30.0, 50.0]},
+         "fill_rate_gain": {"mean": 0.03, "ci95": [0.02, 0.04]}}]
+    text = markdown.render(tutorial)
+    assert "| 1 | motoralt | motor | 40 \\[30, 50\\] | +3.0 pp \\[+2.0, +4.0\\] |" in text
+    assert "report-figures/alternates.svg" in text
+    assert outline(html.render(tutorial)).tags.count("svg") == 5
+
+
+def test_customer_metrics_render_only_when_present(tutorial):
+    assert "eta kept" not in markdown.render(tutorial)
+    tutorial["products"]["ebike"]["eta_kept"] = {"mean": 0.75, "ci95": [0.7, 0.8], "n": 5,
+                                                 "unit": "ratio"}
+    assert "| eta kept | 75.0% \\[70.0%, 80.0%\\] |" in markdown.render(tutorial)
+
+
+def test_minimal_report_renders():
+    """Only the SPEC keys: every section still renders and says what is missing."""
+    report = {"format": 1, "scenario": {"name": "bare", "seed": 1, "replications": 2,
+                                        "horizon": 10}, "products": {}, "suppliers": {},
+              "alternates": []}
+    text = markdown.render(report)
+    assert "The report holds no products." in text
+    assert outline(html.render(report)).sections == SECTION_IDS
+
+
+def test_disruption_windows_from_fixed_starts():
+    report = {"scenario": {"disruptions": [
+        {"id": "b", "at": 30, "duration": {"dist": "uniform", "min": 5, "max": 15}},
+        {"id": "a", "at": 10, "duration": 4},
+        {"id": "random-start", "duration": 4},
+        {"id": "ttr", "at": 3}]}}
+    assert plots.disruption_windows(report) == [("a", 10, 14, 14), ("b", 30, 35, 45)]
