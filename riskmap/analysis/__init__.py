@@ -1,0 +1,13 @@
+"""Static analysis of a supply network: the risk map.
+
+* :mod:`~riskmap.analysis.structure`: dependencies across tiers, single points
+  of failure, single-sourced parts, concentration (no rates, no stock);
+* :mod:`~riskmap.analysis.snapshot`: the zero-lead-time linear programs;
+* :mod:`~riskmap.analysis.solvers`: HiGHS (highspy) and SciPy back ends;
+* :mod:`~riskmap.analysis.survival`: TTS, PI and extra stock per outage;
+* :mod:`~riskmap.analysis.riskmap`: :func:`risk_map` and :class:`RiskMap`.
+"""
+
+from riskmap.analysis.riskmap import RiskMap, risk_map
+
+__all__ = ["RiskMap", "risk_map"]
