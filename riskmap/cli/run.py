@@ -1,0 +1,212 @@
+"""``riskmap run SCENARIO``: Monte Carlo simulation and reports.
+
+Runs the scenario, then once more without each alternate lane (same seeds)
+to rank what each alternate is worth (``alternates`` in report.json; see
+:func:`riskmap.montecarlo.alternate_gains`). Writes ``report.json`` into
+``--out DIR`` (default
+``riskmap-out/<scenario name>``, the name made safe for any file system),
+then ``report.md`` and ``report.html`` when their renderers are installed
+(modules ``riskmap.report.markdown`` and ``riskmap.report.html``, each with
+``write(report: dict, directory: Path) -> Path``). Progress goes to stderr,
+a summary table of the products ranked by risk to stdout.
+
+Exit codes: 0 done, 2 bad input, 3 a replication failed (the message names
+the scenario and the replication), 130 interrupted. Reports are written only
+once every replication has finished, each atomically, so a failed or
+interrupted run leaves no partial report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import re
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Optional
+
+#: renderers written after report.json when installed, in this order.
+RENDERERS = ("riskmap.report.markdown", "riskmap.report.html")
+
+EXIT_OK = 0
+EXIT_SIMULATION_FAILED = 3
+
+
+def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser:
+    """Add ``riskmap run`` and its options."""
+    parser = subparsers.add_parser(
+        name, help=help_text, description=help_text,
+        epilog="Writes report.json (and report.md, report.html) into --out DIR.")
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
+    parser.add_argument("--out", metavar="DIR", default=None,
+                        help="directory for the reports (default: riskmap-out/<scenario name>)")
+    parser.add_argument("--replications", type=_positive_int, metavar="N", default=None,
+                        help="number of replications (overrides the scenario)")
+    parser.add_argument("--seed", type=int, metavar="N", default=None,
+                        help="root random seed (overrides the scenario)")
+    parser.add_argument("--workers", type=_positive_int, metavar="N", default=None,
+                        help="local worker processes (default: one per CPU; 1 runs in-process)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help="dask.distributed scheduler address (needs riskmap[dask])")
+    parser.add_argument("--no-alternate-runs", dest="alternate_runs", action="store_false",
+                        help="skip the runs without each alternate lane that rank the "
+                             "alternates (one more run per lane; report.json then lists none)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress or messages on stderr")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the scenario, write the reports, print the summary."""
+    from riskmap.executors import make_executor
+    from riskmap.files import load_scenario
+    from riskmap.montecarlo import ReplicationError
+    from riskmap.report.json import build_report, write_report
+
+    scenario = load_scenario(args.scenario)
+    out_dir = Path(args.out) if args.out else default_out_dir(scenario.name)
+    executor = make_executor(args.workers, args.scheduler)
+    try:
+        summary, gains = simulate_all(scenario, args, executor)
+    except ReplicationError as exc:
+        print(f"riskmap: error: {exc}", file=sys.stderr)
+        return EXIT_SIMULATION_FAILED
+    finally:
+        close = getattr(executor, "close", None)  # a cluster connection
+        if close is not None:
+            close()
+    report = build_report(summary, alternates=[gain.to_dict() for gain in gains])
+    written = [write_report(report, out_dir)]
+    written.extend(write_renderings(report, out_dir))
+    sys.stdout.write(summary_table(report))
+    if not args.quiet:
+        for path in written:
+            print(f"riskmap: wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def simulate_all(scenario, args: argparse.Namespace, executor):
+    """The baseline run, then one paired run without each alternate lane."""
+    from riskmap.montecarlo import alternate_gains, alternate_sources, run_scenario
+    from riskmap.progress import Progress
+
+    progress = Progress("replications", quiet=args.quiet)
+    try:
+        summary = run_scenario(scenario, replications=args.replications, seed=args.seed,
+                               executor=executor, progress=progress)
+    finally:
+        progress.close()  # ends the progress line before any later message
+    lanes = len(alternate_sources(scenario)) if summary.alternates == "auto" else 0
+    if not lanes or not args.alternate_runs:
+        return summary, []
+    label = f"replications without each of {lanes} alternate lane{'s' if lanes > 1 else ''}"
+    progress = Progress(label, quiet=args.quiet)
+    try:
+        gains = alternate_gains(summary, executor=executor, progress=progress)
+    finally:
+        progress.close()
+    return summary, gains
+
+
+def write_renderings(report: dict, out_dir: Path) -> list[Path]:
+    """Write report.md / report.html with whichever renderers are installed."""
+    paths = []
+    for module_name in RENDERERS:
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        paths.append(importlib.import_module(module_name).write(report, out_dir))
+    return paths
+
+
+def safe_name(name: str) -> str:
+    """``name`` as a portable directory name: ASCII lower case, digits, ``.``, ``_``, ``-``.
+
+    Accents are dropped, every other run of characters becomes one ``-``,
+    and leading or trailing dots and dashes are removed (no ``..``, no hidden
+    directory).
+
+    >>> safe_name("Taiwan earthquake: spring/summer Zürich")
+    'taiwan-earthquake-spring-summer-zurich'
+    >>> safe_name("..")
+    'scenario'
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"[^a-z0-9._-]+", "-", ascii_name.lower()).strip(".-")
+    return cleaned or "scenario"
+
+
+def default_out_dir(scenario_name: str) -> Path:
+    """``riskmap-out/<safe scenario name>``, relative to the working directory."""
+    return Path("riskmap-out") / safe_name(scenario_name)
+
+
+# --------------------------------------------------------------------------
+# Terminal summary
+
+
+#: columns of the summary: (heading, statistic, number format).
+COLUMNS = (
+    ("P(backorder)", "backorder_probability", "{:.3f}"),
+    ("fill rate", "fill_rate", "{:.3f}"),
+    ("backorder units", "backorder_units", "{:.1f}"),
+    ("longest wait", "longest_wait", "{:.1f}"),
+    ("lost units", "lost_units", "{:.1f}"),
+)
+
+
+def ranked_products(products: dict) -> list[str]:
+    """Product ids, riskiest first: backorder probability, then backorder units, then id."""
+    def key(pid: str):
+        stats = products[pid]
+        probability = stats["backorder_probability"]["mean"] or 0.0
+        units = stats["backorder_units"]["mean"] or 0.0
+        return (-probability, -units, pid)
+
+    return sorted(products, key=key)
+
+
+def summary_table(report: dict) -> str:
+    """The terminal summary: one row per product, ``mean [95 % CI]`` in each cell."""
+    scenario = report["scenario"]
+    lines = [
+        f"{scenario['name']}: {scenario['replications']} replications, seed {scenario['seed']}, "
+        f"horizon {scenario['horizon']:g} {scenario['time_unit']}s",
+        "",
+    ]
+    header = ["product"] + [heading for heading, _, _ in COLUMNS]
+    rows = [header]
+    for pid in ranked_products(report["products"]):
+        stats = report["products"][pid]
+        rows.append([pid] + [_cell(stats.get(name), fmt) for _, name, fmt in COLUMNS])
+    widths = [max(len(row[k]) for row in rows) for k in range(len(header))]
+    for i, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    if len(rows) == 1:
+        lines.append("(no products)")
+    lines.append(f"mean [95% CI]; times in {scenario['time_unit']}s")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(estimate: Optional[dict], fmt: str) -> str:
+    if not estimate or estimate.get("mean") is None:
+        return "-"
+    low, high = estimate.get("ci95") or (None, None)
+    text = fmt.format(estimate["mean"])
+    if low is None or high is None:
+        return text
+    return f"{text} [{fmt.format(low)}, {fmt.format(high)}]"

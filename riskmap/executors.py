@@ -1,0 +1,214 @@
+"""Where replications run: in this process, in local processes, or on a dask cluster.
+
+An executor runs *chunks*: a picklable ``task(context, chunk) -> result``
+called on every chunk, with a ``context`` (the scenario and run settings)
+that is the same for the whole run, so a worker receives it once rather than
+with every chunk. Results come back as ``(chunk position, result)`` pairs in
+whatever order the chunks finish; putting them back in order is the caller's
+job (:mod:`riskmap.montecarlo`), which is what makes the outcome independent
+of the number of workers.
+
+Implementations
+---------------
+* :class:`SerialExecutor`: runs every chunk in this process, in order.
+* :class:`ProcessExecutor`: a local :class:`concurrent.futures.ProcessPoolExecutor`.
+* :class:`DaskExecutor`: the workers of a dask.distributed cluster
+  (``--scheduler ADDRESS``, the ``riskmap[dask]`` extra, imported only
+  then). The context is scattered to every worker once; each chunk is one
+  task.
+
+Interruption: on :class:`KeyboardInterrupt` the process pool cancels the
+chunks not started, stops its worker processes and re-raises, so the command
+line can exit 130 at once. Workers ignore SIGINT themselves so that a Ctrl-C
+in the terminal is handled in one place only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from concurrent import futures
+from typing import Any, Callable, Iterator, Optional, Protocol, Sequence
+
+#: chunks kept in flight per worker: enough to keep every worker busy while
+#: results are merged, few enough that finished results do not pile up.
+IN_FLIGHT_PER_WORKER = 2
+
+
+class Executor(Protocol):
+    """What :func:`riskmap.montecarlo.run_scenario` needs from an executor."""
+
+    #: number of chunks that can run at the same time.
+    workers: int
+
+    def run(self, task: Callable[[Any, Any], Any], context: Any,
+            chunks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        """Yield ``(i, task(context, chunks[i]))`` for every chunk, in completion order."""
+        ...  # pragma: no cover
+
+
+class SerialExecutor:
+    """Runs every chunk in the calling process, in order."""
+
+    workers = 1
+
+    def run(self, task, context, chunks):
+        for i, chunk in enumerate(chunks):
+            yield i, task(context, chunk)
+
+
+# A worker process receives the run's context once, in its initializer, and keeps
+# it here for the chunks it runs. This is per-process configuration, never
+# random state.
+_worker_context: Any = None
+
+
+def _init_worker(context: Any) -> None:
+    global _worker_context
+    _worker_context = context
+    # the parent process handles Ctrl-C and stops the pool; a worker that also
+    # raised KeyboardInterrupt would only add tracebacks to the terminal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_in_worker(task: Callable[[Any, Any], Any], chunk: Any) -> Any:
+    return task(_worker_context, chunk)
+
+
+class ProcessExecutor:
+    """A pool of local worker processes.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Number of processes (default ``os.cpu_count()``).
+    """
+
+    def __init__(self, workers: Optional[int] = None):
+        self.workers = max(1, int(workers or os.cpu_count() or 1))
+
+    def run(self, task, context, chunks):
+        pool = futures.ProcessPoolExecutor(
+            max_workers=self.workers, initializer=_init_worker, initargs=(context,))
+        try:
+            yield from self._stream(pool, task, chunks)
+        except BaseException:
+            # KeyboardInterrupt, a failed chunk, or the consumer closing the
+            # generator: nothing more is needed from the pool
+            _stop(pool)
+            raise
+        else:
+            pool.shutdown(wait=True)
+
+    def _stream(self, pool, task, chunks) -> Iterator[tuple[int, Any]]:
+        pending: dict[futures.Future, int] = {}
+        next_chunk = 0
+        limit = self.workers * IN_FLIGHT_PER_WORKER
+        while next_chunk < len(chunks) or pending:
+            while next_chunk < len(chunks) and len(pending) < limit:
+                pending[pool.submit(_run_in_worker, task, chunks[next_chunk])] = next_chunk
+                next_chunk += 1
+            done, _ = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+            # several chunks may finish together: hand them over in chunk order
+            for future in sorted(done, key=pending.__getitem__):
+                yield pending.pop(future), future.result()
+
+
+def _stop(pool: futures.ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the worker processes now."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    # shutdown() lets running chunks finish, which can take seconds; an
+    # interrupted run must stop at once, so the workers are terminated. The
+    # pool exposes its processes only through this attribute.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.join(timeout=5)
+
+
+class DaskExecutor:
+    """The workers of a running dask.distributed scheduler.
+
+    Every dask worker needs riskmap installed (the same version). A
+    simulation holds Python's GIL, so start workers with one thread each and
+    as many processes as CPUs (``dask worker ADDRESS --nworkers N --nthreads 1``);
+    :attr:`workers` counts the cluster's threads.
+
+    Parameters
+    ----------
+    address : str
+        Scheduler address, e.g. ``tcp://10.0.0.5:8786``.
+    timeout : float
+        Seconds to wait for the connection.
+    """
+
+    def __init__(self, address: str, timeout: float = 10.0):
+        from distributed import Client
+
+        self.address = address
+        self.client = Client(address, timeout=timeout, set_as_default=False)
+        threads = self.client.nthreads()
+        self.workers = max(1, sum(threads.values()))
+
+    def run(self, task, context, chunks):
+        from distributed import as_completed
+
+        # sent once to every worker, not once per chunk
+        shared = self.client.scatter(context, broadcast=True)
+        submitted = [self.client.submit(task, shared, chunk, pure=False) for chunk in chunks]
+        position = {future.key: i for i, future in enumerate(submitted)}
+        try:
+            # set_as_default=False: as_completed must be told which client's loop to use
+            for future in as_completed(submitted, loop=self.client.loop):
+                yield position[future.key], future.result()
+        except BaseException:
+            self.client.cancel(submitted)
+            raise
+        finally:
+            self.client.cancel([shared])
+
+    def close(self) -> None:
+        """Disconnect from the scheduler (the cluster keeps running)."""
+        self.client.close()
+
+
+def dask_available() -> bool:
+    """Whether dask.distributed can be imported (the ``riskmap[dask]`` extra)."""
+    import importlib.util
+
+    return importlib.util.find_spec("distributed") is not None
+
+
+def make_executor(workers: Optional[int] = None, scheduler: Optional[str] = None) -> Executor:
+    """The executor for a run.
+
+    Parameters
+    ----------
+    workers : int, optional
+        ``1`` runs in this process; more (or ``None``: one per CPU) uses a
+        local process pool.
+    scheduler : str, optional
+        Address of a dask.distributed scheduler.
+
+    Raises
+    ------
+    InputError
+        For a scheduler address when dask is not installed or the scheduler
+        cannot be reached.
+    """
+    from riskmap.errors import InputError
+
+    if scheduler is not None:
+        if not dask_available():
+            raise InputError(
+                f"--scheduler {scheduler}: dask.distributed is not installed; "
+                "install it with: pip install 'riskmap[dask]'")
+        try:
+            return DaskExecutor(scheduler)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1:
+        return SerialExecutor()
+    return ProcessExecutor(count)

@@ -1,0 +1,277 @@
+"""``riskmap run``: through main(argv) and through the installed command."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from riskmap import montecarlo
+from riskmap.cli import run as run_cli
+from riskmap.cli.main import main
+
+pytestmark = pytest.mark.cli
+
+NETWORK = """\
+riskmap: 1
+name: Desk lamps
+time_unit: day
+suppliers:
+  - {id: acme, name: Acme, ttr: 10}
+  - {id: bulbco, name: BulbCo, ttr: 5}
+parts:
+  - id: bulb
+    stock: 30
+    policy: {type: base_stock, level: 30}
+    sources:
+      - {supplier: bulbco, lead_time: 2}
+      - {supplier: acme, alternate: true, lead_time: 4}
+products:
+  - id: lamp
+    stock: 6
+    policy: {type: base_stock, level: 6}
+    sources: [{supplier: acme, lead_time: 3}]
+    demand: {rate: 2}
+  - id: bulb-pack
+    bom: {bulb: 2}
+    capacity: 10
+    stock: 4
+    policy: {type: base_stock, level: 4}
+    demand: {rate: 1}
+"""
+
+SCENARIO = """\
+riskmap: 1
+name: "Acme fire: spring"
+network: network.yaml
+horizon: 60
+replications: 8
+seed: 5
+disruptions:
+  - {kind: outage, target: {supplier: acme}, at: 10, duration: 20}
+"""
+
+
+@pytest.fixture()
+def scenario_file(tmp_path) -> Path:
+    (tmp_path / "network.yaml").write_text(NETWORK)
+    path = tmp_path / "fire.yaml"
+    path.write_text(SCENARIO)
+    return path
+
+
+def failing_simulate(scenario, seed, index=0, *, series=True, alternates=None):
+    if index == 2:
+        raise RuntimeError("stock went negative")
+    from riskmap.sim.engine import simulate
+
+    return simulate(scenario, seed, index, series=series, alternates=alternates)
+
+
+def run_main(args, capsys):
+    code = main(["run", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_writes_report_and_prints_ranked_summary(scenario_file, tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    code, out, err = run_main([scenario_file, "--workers", "1", "--out", out_dir], capsys)
+    assert code == 0, err
+    report = json.loads((out_dir / "report.json").read_text())
+    assert report["scenario"]["name"] == "Acme fire: spring"
+    assert report["scenario"]["replications"] == 8 and report["scenario"]["seed"] == 5
+    assert set(report["products"]) == {"lamp", "bulb-pack"}
+    files = report["scenario"]["files"]
+    assert files["scenario"] == {"name": "fire.yaml",
+                                 "sha256": hashlib.sha256(scenario_file.read_bytes()).hexdigest()}
+    assert files["network"]["name"] == "network.yaml"
+    # the table: header, rule, one row per product, riskiest first
+    lines = out.splitlines()
+    assert lines[0].startswith("Acme fire: spring: 8 replications, seed 5, horizon 60 days")
+    rows = [line.split()[0] for line in lines[4:6]]
+    ranked = run_cli.ranked_products(report["products"])
+    assert rows == ranked
+    lamp = report["products"]["lamp"]
+    assert lamp["backorder_probability"]["mean"] == 1.0  # acme is out for 20 days, stock 6
+    assert ranked[0] == "lamp"
+    assert "wrote" in err and str(out_dir) in err
+    # one alternate lane: one paired run without it
+    [gain] = report["alternates"]
+    assert (gain["supplier"], gain["part"]) == ("acme", "bulb")
+    assert {"mean", "ci95"} <= set(gain["backorder_units_avoided"])
+
+
+def test_no_alternate_runs_leaves_the_ranking_empty(scenario_file, tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    code, _, err = run_main([scenario_file, "--workers", "1", "--replications", "3",
+                             "--no-alternate-runs", "--out", out_dir], capsys)
+    assert code == 0, err
+    assert "alternate lane" not in err
+    assert json.loads((out_dir / "report.json").read_text())["alternates"] == []
+
+
+def test_overrides_and_worker_count_do_not_change_the_bytes(scenario_file, tmp_path, capsys):
+    outputs = []
+    for workers in ("1", "2"):
+        out_dir = tmp_path / f"w{workers}"
+        code, _, err = run_main([scenario_file, "--workers", workers, "--replications", "5",
+                                 "--seed", "11", "--out", out_dir, "--quiet"], capsys)
+        assert code == 0, err
+        assert err == ""  # --quiet
+        outputs.append((out_dir / "report.json").read_bytes())
+    assert outputs[0] == outputs[1]
+    report = json.loads(outputs[0])
+    assert (report["scenario"]["replications"], report["scenario"]["seed"]) == (5, 11)
+
+
+def test_default_out_dir_is_the_safe_scenario_name(scenario_file, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_main([scenario_file, "--workers", "1", "--replications", "2", "-q"],
+                            capsys)
+    assert code == 0, err
+    assert (tmp_path / "riskmap-out" / "acme-fire-spring" / "report.json").is_file()
+
+
+def test_safe_names():
+    assert run_cli.safe_name("Acme fire: spring") == "acme-fire-spring"
+    assert run_cli.safe_name("../../etc/passwd") == "etc-passwd"
+    assert run_cli.safe_name("Ünïcödé") == "unicode"
+    assert run_cli.safe_name("***") == "scenario"
+
+
+def test_failed_replication_exits_3_and_writes_nothing(scenario_file, tmp_path, monkeypatch,
+                                                       capsys):
+    monkeypatch.setattr(montecarlo, "default_simulator", lambda: failing_simulate)
+    out_dir = tmp_path / "out"
+    code, out, err = run_main([scenario_file, "--workers", "1", "--out", out_dir, "-q"], capsys)
+    assert code == 3
+    assert "replication 2" in err and "Acme fire: spring" in err
+    assert "RuntimeError: stock went negative" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not out_dir.exists() and out == ""
+
+
+def test_bad_input_exits_2(tmp_path, capsys):
+    code, _, err = run_main([tmp_path / "missing.yaml"], capsys)
+    assert code == 2 and "missing.yaml" in err and "Traceback" not in err
+    code, _, err = run_main([tmp_path / "missing.yaml", "--replications", "0"], capsys)
+    assert code == 2 and "at least 1" in err
+
+
+def test_scheduler_without_dask_exits_2(scenario_file, capsys):
+    if run_cli.importlib.util.find_spec("distributed") is not None:
+        pytest.skip("dask.distributed is installed here")
+    code, _, err = run_main([scenario_file, "--scheduler", "tcp://127.0.0.1:8786"], capsys)
+    assert code == 2 and "riskmap[dask]" in err
+
+
+def test_summary_table_formats_missing_intervals():
+    assert run_cli._cell({"mean": 0.5, "ci95": [None, None]}, "{:.3f}") == "0.500"
+    assert run_cli._cell({"mean": None, "ci95": [None, None]}, "{:.3f}") == "-"
+    assert run_cli._cell({"mean": 2, "ci95": [1, 3]}, "{:.1f}") == "2.0 [1.0, 3.0]"
+
+
+def installed_command() -> list[str]:
+    """The console script when installed, else the same entry point through ``-m``."""
+    script = shutil.which("riskmap")
+    return [script] if script else [sys.executable, "-m", "riskmap"]
+
+
+def test_installed_command(scenario_file, tmp_path):
+    proc = subprocess.run(installed_command() + ["run", str(scenario_file), "--workers", "2"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "lamp" in proc.stdout and "bulb-pack" in proc.stdout
+    assert "replications" in proc.stderr  # progress on stderr, not stdout
+    assert "replications (" not in proc.stdout
+    report = json.loads((tmp_path / "riskmap-out" / "acme-fire-spring" / "report.json").read_text())
+    assert report["format"] == 1
+
+
+def test_interrupt_exits_130_without_a_report(scenario_file, tmp_path):
+    out_dir = tmp_path / "out"
+    proc = subprocess.Popen(
+        installed_command() + ["run", str(scenario_file), "--workers", "2",
+                               "--replications", "4000", "--out", str(out_dir)],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stderr.readline()  # the first progress line: the run is under way
+        assert "replications" in first, first
+        proc.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert time.monotonic() - start < 30
+    assert "interrupted" in err and "Traceback" not in err
+    assert not (out_dir / "report.json").exists()
+    assert not out_dir.exists() or not any(out_dir.iterdir())
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_progress_on_a_terminal_redraws_one_line():
+    import io
+
+    from riskmap.progress import Progress
+
+    stream, clock = io.StringIO(), FakeClock()
+    progress = Progress("replications", stream=stream, tty=True, clock=clock)
+    progress(1, 4)
+    progress(2, 4)  # within the redraw interval: skipped
+    clock.now = 1.5
+    progress(4, 4)  # the last one is always drawn
+    progress.close()
+    text = stream.getvalue()
+    assert text.count("\r") == 2 and text.endswith("\n")
+    assert "[#####...............] 1/4 replications  0.0 s" in text
+    assert "[####################] 4/4 replications  1.5 s" in text
+
+
+def test_progress_in_a_log_prints_quarters_and_quiet_prints_nothing():
+    import io
+
+    from riskmap.progress import Progress
+
+    stream = io.StringIO()
+    progress = Progress("replications", stream=stream, tty=False, clock=FakeClock())
+    for done in range(1, 101):
+        progress(done, 100)
+    progress.close()
+    assert stream.getvalue().splitlines() == [
+        f"riskmap: {n}/100 replications (0.0 s)" for n in (25, 50, 75, 100)]
+    quiet = io.StringIO()
+    silent = Progress(stream=quiet, quiet=True, tty=True)
+    silent(1, 1)
+    silent.close()
+    assert quiet.getvalue() == ""
+
+
+def test_scheduler_runs_on_a_dask_cluster(scenario_file, tmp_path, capsys):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        code, _, err = run_main([scenario_file, "--scheduler", cluster.scheduler_address,
+                                 "--out", tmp_path / "dask", "-q"], capsys)
+    assert code == 0, err
+    code, _, err = run_main([scenario_file, "--workers", "1", "--out", tmp_path / "local", "-q"],
+                            capsys)
+    assert code == 0, err
+    assert ((tmp_path / "dask" / "report.json").read_bytes()
+            == (tmp_path / "local" / "report.json").read_bytes())
