@@ -97,7 +97,8 @@ def test_run_writes_report_and_prints_ranked_summary(scenario_file, tmp_path, ca
     lines = out.splitlines()
     assert lines[0].startswith("Acme fire: spring: 8 replications, seed 5, horizon 60 days")
     rows = [line.split()[0] for line in lines[4:6]]
-    ranked = run_cli.ranked_products(report["products"])
+    from riskmap.report.ranking import rank_products
+    ranked = rank_products(report)
     assert rows == ranked
     lamp = report["products"]["lamp"]
     assert lamp["backorder_probability"]["mean"] == 1.0  # acme is out for 20 days, stock 6
@@ -109,10 +110,10 @@ def test_run_writes_report_and_prints_ranked_summary(scenario_file, tmp_path, ca
     assert {"mean", "ci95"} <= set(gain["backorder_units_avoided"])
 
 
-def test_no_alternate_runs_leaves_the_ranking_empty(scenario_file, tmp_path, capsys):
+def test_no_counterfactuals_leaves_the_ranking_empty(scenario_file, tmp_path, capsys):
     out_dir = tmp_path / "out"
     code, _, err = run_main([scenario_file, "--workers", "1", "--replications", "3",
-                             "--no-alternate-runs", "--out", out_dir], capsys)
+                             "--no-counterfactuals", "--out", out_dir], capsys)
     assert code == 0, err
     assert "alternate lane" not in err
     assert json.loads((out_dir / "report.json").read_text())["alternates"] == []

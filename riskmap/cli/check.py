@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from riskmap.cli.run import _positive_int, safe_name
+from riskmap.cli.options import add_simulation_options
+from riskmap.cli.run import safe_name
 from riskmap.expectations import (INCONCLUSIVE, MET, NOT_MET, UNAVAILABLE, Outcome, advice,
                                   bounds_text, evaluate_all, figure_text, metric_text,
                                   with_quantile_intervals)
@@ -63,12 +64,7 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
     parser.add_argument("--strict-confidence", action="store_true",
                         help="fail inconclusive expectations (95%% interval containing the "
                              "threshold) instead of passing them with a warning")
-    parser.add_argument("--replications", type=_positive_int, metavar="N", default=None,
-                        help="replications per scenario (overrides each scenario)")
-    parser.add_argument("--seed", type=int, metavar="N", default=None,
-                        help="root random seed (overrides each scenario)")
-    parser.add_argument("--workers", type=_positive_int, metavar="N", default=None,
-                        help="local worker processes (default: one per CPU; 1 runs in-process)")
+    add_simulation_options(parser, "each scenario")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress on stderr")
     return parser
@@ -109,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
 
     paths = expand_inputs(args.scenarios)
     plans = load_plans(paths, explicit=set(args.scenarios), quiet=args.quiet)
-    executor = make_executor(args.workers)
+    executor = make_executor(args.workers, args.scheduler)
     checks = []
     for path, scenario in plans:
         if not scenario.expect:

@@ -27,6 +27,9 @@ import unicodedata
 from pathlib import Path
 from typing import Optional
 
+from riskmap.cli.options import add_simulation_options
+from riskmap.report.ranking import rank_products
+
 #: renderers written after report.json when installed, in this order.
 RENDERERS = ("riskmap.report.markdown", "riskmap.report.html")
 
@@ -42,30 +45,13 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
     parser.add_argument("--out", metavar="DIR", default=None,
                         help="directory for the reports (default: riskmap-out/<scenario name>)")
-    parser.add_argument("--replications", type=_positive_int, metavar="N", default=None,
-                        help="number of replications (overrides the scenario)")
-    parser.add_argument("--seed", type=int, metavar="N", default=None,
-                        help="root random seed (overrides the scenario)")
-    parser.add_argument("--workers", type=_positive_int, metavar="N", default=None,
-                        help="local worker processes (default: one per CPU; 1 runs in-process)")
-    parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                        help="dask.distributed scheduler address (needs riskmap[dask])")
-    parser.add_argument("--no-alternate-runs", dest="alternate_runs", action="store_false",
+    add_simulation_options(parser, "the scenario")
+    parser.add_argument("--no-counterfactuals", dest="counterfactuals", action="store_false",
                         help="skip the runs without each alternate lane that rank the "
                              "alternates (one more run per lane; report.json then lists none)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress or messages on stderr")
     return parser
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,7 +95,7 @@ def simulate_all(scenario, args: argparse.Namespace, executor):
     finally:
         progress.close()  # ends the progress line before any later message
     lanes = len(alternate_sources(scenario)) if summary.alternates == "auto" else 0
-    if not lanes or not args.alternate_runs:
+    if not lanes or not args.counterfactuals:
         return summary, []
     label = f"replications without each of {lanes} alternate lane{'s' if lanes > 1 else ''}"
     progress = Progress(label, quiet=args.quiet)
@@ -166,17 +152,6 @@ COLUMNS = (
 )
 
 
-def ranked_products(products: dict) -> list[str]:
-    """Product ids, riskiest first: backorder probability, then backorder units, then id."""
-    def key(pid: str):
-        stats = products[pid]
-        probability = stats["backorder_probability"]["mean"] or 0.0
-        units = stats["backorder_units"]["mean"] or 0.0
-        return (-probability, -units, pid)
-
-    return sorted(products, key=key)
-
-
 def summary_table(report: dict) -> str:
     """The terminal summary: one row per product, ``mean [95 % CI]`` in each cell."""
     scenario = report["scenario"]
@@ -187,7 +162,7 @@ def summary_table(report: dict) -> str:
     ]
     header = ["product"] + [heading for heading, _, _ in COLUMNS]
     rows = [header]
-    for pid in ranked_products(report["products"]):
+    for pid in rank_products(report):
         stats = report["products"][pid]
         rows.append([pid] + [_cell(stats.get(name), fmt) for _, name, fmt in COLUMNS])
     widths = [max(len(row[k]) for row in rows) for k in range(len(header))]
