@@ -202,10 +202,18 @@ class RiskMap:
         }
 
 
+#: Significant digits kept of a linear program's figures in JSON. Solvers (HiGHS through
+#: highspy or through SciPy) agree to about 1e-9 relative, not to the last bit; rounding
+#: makes reports byte-identical whichever solver ran.
+JSON_DIGITS = 10
+
+
 def _num(value: Optional[float]) -> Optional[float]:
+    """A figure for JSON: None for unbounded, else rounded to :data:`JSON_DIGITS` digits."""
     if value is None or not math.isfinite(value):
         return None
-    return float(value)
+    rounded = float(f"{float(value):.{JSON_DIGITS}g}")
+    return 0.0 if rounded == 0 else rounded  # no -0.0
 
 
 #: Programs up to this many columns are solved over the whole network by default.

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from riskmap.cli.options import add_simulation_options
-from riskmap.cli.run import safe_name
+from riskmap.cli.run import check_work, safe_name
 from riskmap.expectations import (INCONCLUSIVE, MET, NOT_MET, UNAVAILABLE, Outcome, advice,
                                   bounds_text, evaluate_all, figure_text, metric_text,
                                   with_quantile_intervals)
@@ -105,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
 
     paths = expand_inputs(args.scenarios)
     plans = load_plans(paths, explicit=set(args.scenarios), quiet=args.quiet)
+    for _, scenario in plans:
+        check_work(scenario, args, counterfactuals=False)
     executor = make_executor(args.workers, args.scheduler)
     checks = []
     for path, scenario in plans:

@@ -1,7 +1,10 @@
 """``riskmap`` entry point: ``main(argv) -> int`` and the exit-code contract.
 
 Exit codes (SPEC section 2): 0 success, 1 expectations not met (``check``),
-2 bad input, 3 unexpected internal error, 130 interrupted.
+2 bad input, 3 unexpected internal error, 130 interrupted (Ctrl-C, SIGINT),
+143 terminated (SIGTERM). An interrupted or terminated run stops its workers
+and leaves no partial report: reports are written atomically, and only once
+every replication has finished.
 
 Each subcommand lives in ``riskmap/cli/<name>.py`` and exposes
 ``add_parser(subparsers)`` and ``run(args) -> int``. Subcommand modules are
@@ -11,9 +14,12 @@ imported only when their command runs, so ``riskmap --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
+import signal
 import sys
+import threading
 from typing import Optional, Sequence
 
 from riskmap import __version__
@@ -23,6 +29,28 @@ EXIT_NOT_MET = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived. A KeyboardInterrupt, so every clean-up path for Ctrl-C also runs."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_raises():
+    """Within the block, SIGTERM raises :class:`Terminated` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 #: subcommand name -> (module, one-line help). Order is the order of --help.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -84,11 +112,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_BAD_INPUT
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
-        return module.run(args)
+        with _sigterm_raises():
+            return module.run(args)
     except InputError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Terminated:
+        print("riskmap: terminated (SIGTERM)", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("riskmap: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

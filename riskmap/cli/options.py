@@ -17,7 +17,7 @@ def positive_int(text: str) -> int:
 
 
 def add_simulation_options(parser: argparse.ArgumentParser, overrides: str) -> None:
-    """``--replications``, ``--seed``, ``--workers`` and ``--scheduler``.
+    """``--replications``, ``--seed``, ``--workers``, ``--scheduler`` and ``--force``.
 
     ``overrides`` says what the first two override, e.g. ``"the scenario"``.
     """
@@ -29,3 +29,5 @@ def add_simulation_options(parser: argparse.ArgumentParser, overrides: str) -> N
                         help="local worker processes (default: one per CPU; 1 runs in-process)")
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help="dask.distributed scheduler address (needs riskmap[dask])")
+    parser.add_argument("--force", action="store_true",
+                        help="run even when the estimated work is enormous (see riskmap.budget)")

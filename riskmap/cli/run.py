@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from riskmap.report.json import build_report, write_report
 
     scenario = load_scenario(args.scenario)
+    check_work(scenario, args, counterfactuals=args.counterfactuals)
     out_dir = Path(args.out) if args.out else default_out_dir(scenario.name)
     executor = make_executor(args.workers, args.scheduler)
     try:
@@ -81,6 +82,17 @@ def run(args: argparse.Namespace) -> int:
         for path in written:
             print(f"riskmap: wrote {path}", file=sys.stderr)
     return EXIT_OK
+
+
+def check_work(scenario, args: argparse.Namespace, counterfactuals: bool) -> None:
+    """Refuse an enormous run before it starts, unless ``--force`` (riskmap.budget)."""
+    from riskmap.budget import check_budget
+    from riskmap.montecarlo import alternate_sources
+
+    arms = 1
+    if counterfactuals and scenario.alternates == "auto":
+        arms += len(alternate_sources(scenario))
+    check_budget(scenario, args.replications or scenario.replications, arms, force=args.force)
 
 
 def simulate_all(scenario, args: argparse.Namespace, executor):

@@ -1,0 +1,98 @@
+"""What riskmap guarantees when things go wrong, and reproducibility across processes.
+
+- SIGTERM: exit 143, one line, no partial report (SIGINT is tested in test_cli_run.py).
+- Enormous work is refused before it starts unless --force.
+- The same files and seed give byte-identical reports whatever PYTHONHASHSEED and the
+  number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from riskmap.budget import MAX_EVENTS, check_budget, estimated_events
+from riskmap.cli.main import main
+from riskmap.errors import InputError
+from riskmap.files import load_scenario
+from tests.conftest import SCENARIOS
+from tests.test_cli_run import NETWORK, SCENARIO, installed_command
+
+pytestmark = pytest.mark.cli
+
+
+@pytest.fixture()
+def scenario_file(tmp_path):
+    (tmp_path / "network.yaml").write_text(NETWORK)
+    path = tmp_path / "fire.yaml"
+    path.write_text(SCENARIO)
+    return path
+
+
+def test_sigterm_exits_143_without_a_report(scenario_file, tmp_path):
+    out_dir = tmp_path / "out"
+    proc = subprocess.Popen(
+        installed_command() + ["run", str(scenario_file), "--workers", "2",
+                               "--replications", "4000", "--out", str(out_dir)],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stderr.readline()  # the first progress line: the run is under way
+        assert "replications" in first, first
+        proc.send_signal(signal.SIGTERM)
+        start = time.monotonic()
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143, err
+    assert time.monotonic() - start < 30
+    assert err.strip().splitlines()[-1] == "riskmap: terminated (SIGTERM)"
+    assert "Traceback" not in err
+    assert not out_dir.exists() or not any(out_dir.iterdir())
+
+
+def test_estimate_scales_with_replications_horizon_and_arms(scenario_file):
+    scenario = load_scenario(str(scenario_file))
+    one = estimated_events(scenario, 1)
+    # lamp: 2 orders/day, bulb-pack: 1 order/day; one-for-one replenishment of the lamp
+    # (2 units/day), bulb-pack (1/day) and bulb (2 per bulb-pack: 2/day), two events each
+    assert one == pytest.approx((2 + 1 + 2 * (2 + 1 + 2)) * 60)
+    assert estimated_events(scenario, 10, arms=3) == pytest.approx(30 * one)
+
+
+def test_enormous_run_is_refused_with_what_to_lower(scenario_file, capsys):
+    scenario = load_scenario(str(scenario_file))
+    replications = int(MAX_EVENTS / estimated_events(scenario, 1)) + 1
+    with pytest.raises(InputError) as info:
+        check_budget(scenario, replications)
+    message = info.value.diagnostics[0].format()
+    assert message.startswith(f"{scenario_file}: error: this run would simulate about")
+    assert "lower replications or horizon" in message and "--force" in message
+    assert check_budget(scenario, replications, force=True) > MAX_EVENTS
+    code = main(["run", str(scenario_file), "--replications", str(replications)])
+    err = capsys.readouterr().err
+    assert code == 2 and "too-much-work" in err and "Traceback" not in err
+
+
+def _run(scenario, out_dir, workers, hash_seed):
+    env = dict(os.environ, PYTHONHASHSEED=str(hash_seed))
+    proc = subprocess.run(
+        installed_command() + ["run", scenario, "--replications", "6", "--workers", str(workers),
+                               "--out", str(out_dir), "--quiet"],
+        capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return {name: (out_dir / name).read_bytes()
+            for name in ("report.json", "report.md", "report.html")}
+
+
+@pytest.mark.golden
+def test_reports_are_byte_identical_across_hash_seeds_and_workers(tmp_path):
+    scenario = os.path.join(SCENARIOS, "tutorial.yaml")
+    first = _run(scenario, tmp_path / "a", workers=1, hash_seed=0)
+    second = _run(scenario, tmp_path / "b", workers=2, hash_seed=4242)
+    for name in first:
+        assert first[name] == second[name], f"{name} differs"
