@@ -157,7 +157,8 @@ def test_failed_replication_exits_3_and_writes_nothing(scenario_file, tmp_path, 
     assert "replication 2" in err and "Acme fire: spring" in err
     assert "RuntimeError: stock went negative" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert not out_dir.exists() and out == ""
+    # no report; only the checkpoint of the replications that finished (riskmap.checkpoint)
+    assert out == "" and sorted(p.name for p in out_dir.iterdir()) == [".riskmap-checkpoint"]
 
 
 def test_bad_input_exits_2(tmp_path, capsys):
@@ -216,7 +217,8 @@ def test_interrupt_exits_130_without_a_report(scenario_file, tmp_path):
     assert time.monotonic() - start < 30
     assert "interrupted" in err and "Traceback" not in err
     assert not (out_dir / "report.json").exists()
-    assert not out_dir.exists() or not any(out_dir.iterdir())
+    # no report of any kind, and the finished replications kept for --resume
+    assert sorted(p.name for p in out_dir.iterdir()) == [".riskmap-checkpoint"]
 
 
 class FakeClock:

@@ -52,7 +52,7 @@ def test_sigterm_exits_143_without_a_report(scenario_file, tmp_path):
     assert time.monotonic() - start < 30
     assert err.strip().splitlines()[-1] == "riskmap: terminated (SIGTERM)"
     assert "Traceback" not in err
-    assert not out_dir.exists() or not any(out_dir.iterdir())
+    assert sorted(p.name for p in out_dir.iterdir()) == [".riskmap-checkpoint"]
 
 
 def test_estimate_scales_with_replications_horizon_and_arms(scenario_file):
@@ -96,3 +96,84 @@ def test_reports_are_byte_identical_across_hash_seeds_and_workers(tmp_path):
     second = _run(scenario, tmp_path / "b", workers=2, hash_seed=4242)
     for name in first:
         assert first[name] == second[name], f"{name} differs"
+
+
+# --------------------------------------------------------------------------- resume
+
+
+def _checkpointed_lines(out_dir):
+    folder = out_dir / ".riskmap-checkpoint"
+    return sum(len(p.read_text().splitlines()) for p in folder.glob("*.jsonl"))
+
+
+def test_sigint_leaves_a_resumable_checkpoint_and_resume_matches(scenario_file, tmp_path):
+    """Interrupt a real run, resume it, and compare with an uninterrupted run byte for byte."""
+    out_dir = tmp_path / "out"
+    args = ["run", str(scenario_file), "--replications", "3000", "--out", str(out_dir),
+            "--no-counterfactuals"]
+    proc = subprocess.Popen(installed_command() + args + ["--workers", "2"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        proc.stderr.readline()  # under way
+        deadline = time.monotonic() + 60
+        while _checkpointed_lines(out_dir) < 200 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert not any(out_dir.glob("report*"))
+    kept = _checkpointed_lines(out_dir)
+    assert 0 < kept < 3000
+
+    resumed = subprocess.run(installed_command() + args + ["--workers", "1", "--resume"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert not (out_dir / ".riskmap-checkpoint").exists()  # removed once the reports exist
+
+    fresh_dir = tmp_path / "fresh"
+    fresh = subprocess.run(installed_command() + args[:-2] + [str(fresh_dir),
+                                                              "--no-counterfactuals"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert fresh.returncode == 0, fresh.stderr
+    for name in ("report.json", "report.md"):
+        assert (out_dir / name).read_bytes() == (fresh_dir / name).read_bytes(), name
+
+
+def test_resume_reuses_finished_replications_in_process(scenario_file, tmp_path, capsys):
+    """A checkpoint that holds every replication is answered without simulating again."""
+    from riskmap import montecarlo
+    from riskmap.checkpoint import Checkpoint, CheckpointExecutor, run_manifest
+    from riskmap.executors import SerialExecutor
+
+    scenario = load_scenario(str(scenario_file))
+    checkpoint = Checkpoint(tmp_path / "out", run_manifest(scenario, scenario.seed, 8))
+    checkpoint.start(resume=False)
+    first = montecarlo.run_scenario(scenario, executor=CheckpointExecutor(SerialExecutor(),
+                                                                           checkpoint))
+
+    class NothingToRun:
+        workers = 1
+
+        def run(self, task, context, chunks):
+            raise AssertionError(f"{len(chunks)} checkpointed chunks were simulated again")
+
+    assert checkpoint.start(resume=True) is None
+    again = montecarlo.run_scenario(scenario, executor=CheckpointExecutor(NothingToRun(),
+                                                                          checkpoint))
+    assert repr(first.products) == repr(again.products)
+
+
+def test_changed_input_invalidates_the_checkpoint(scenario_file, tmp_path):
+    from riskmap.checkpoint import Checkpoint, run_manifest
+
+    scenario = load_scenario(str(scenario_file))
+    Checkpoint(tmp_path, run_manifest(scenario, 5, 8)).start(resume=False)
+    scenario_file.write_text(SCENARIO.replace("duration: 20", "duration: 25"))
+    changed = load_scenario(str(scenario_file))
+    message = Checkpoint(tmp_path, run_manifest(changed, 5, 8)).start(resume=True)
+    assert message.endswith("(the scenario file changed); starting over")
+    message = Checkpoint(tmp_path, run_manifest(changed, 6, 8)).start(resume=True)
+    assert "the seed changed" in message

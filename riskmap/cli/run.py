@@ -49,6 +49,9 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
     parser.add_argument("--no-counterfactuals", dest="counterfactuals", action="store_false",
                         help="skip the runs without each alternate lane that rank the "
                              "alternates (one more run per lane; report.json then lists none)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue an interrupted run from the checkpoint in --out DIR "
+                             "(the report is the same as an uninterrupted run's)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress or messages on stderr")
     return parser
@@ -56,6 +59,7 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
 
 def run(args: argparse.Namespace) -> int:
     """Run the scenario, write the reports, print the summary."""
+    from riskmap.checkpoint import CheckpointExecutor
     from riskmap.executors import make_executor
     from riskmap.files import load_scenario
     from riskmap.montecarlo import ReplicationError
@@ -64,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     check_work(scenario, args, counterfactuals=args.counterfactuals)
     out_dir = Path(args.out) if args.out else default_out_dir(scenario.name)
-    executor = make_executor(args.workers, args.scheduler)
+    checkpoint = start_checkpoint(scenario, args, out_dir)
+    executor = CheckpointExecutor(make_executor(args.workers, args.scheduler), checkpoint)
     try:
         summary, gains = simulate_all(scenario, args, executor)
     except ReplicationError as exc:
@@ -77,11 +82,25 @@ def run(args: argparse.Namespace) -> int:
     report = build_report(summary, alternates=[gain.to_dict() for gain in gains])
     written = [write_report(report, out_dir)]
     written.extend(write_renderings(report, out_dir))
+    checkpoint.remove()  # the reports are complete: nothing left to resume
     sys.stdout.write(summary_table(report))
     if not args.quiet:
         for path in written:
             print(f"riskmap: wrote {path}", file=sys.stderr)
     return EXIT_OK
+
+
+def start_checkpoint(scenario, args: argparse.Namespace, out_dir: Path):
+    """The run's checkpoint in ``out_dir`` (riskmap.checkpoint), resumed with ``--resume``."""
+    from riskmap.checkpoint import Checkpoint, run_manifest
+
+    seed = scenario.seed if args.seed is None else args.seed
+    replications = args.replications or scenario.replications
+    checkpoint = Checkpoint(out_dir, run_manifest(scenario, seed, replications))
+    message = checkpoint.start(resume=args.resume)
+    if message and not args.quiet:
+        print(f"riskmap: {message}", file=sys.stderr)
+    return checkpoint
 
 
 def check_work(scenario, args: argparse.Namespace, counterfactuals: bool) -> None:
