@@ -142,6 +142,10 @@ def corrupted_files(draw):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corrupted_files())
 def test_random_corruptions_exit_0_or_2_and_never_a_traceback(text):
+    _check_corruption(text)
+
+
+def _check_corruption(text: str) -> None:
     path = _write(text)
     out, err = io.StringIO(), io.StringIO()
     try:
@@ -155,3 +159,27 @@ def test_random_corruptions_exit_0_or_2_and_never_a_traceback(text):
     if code == 2:
         lines = messages.strip().splitlines()
         assert lines and all(DIAGNOSTIC.match(line) for line in lines[:-1]), messages
+
+
+@pytest.mark.slow
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corrupted_files())
+def test_long_fuzz_run_of_corruptions(text):
+    """The same property as above over many more cases: ``python -m pytest -m slow``."""
+    _check_corruption(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_exit_2_and_never_a_traceback(data):
+    handle = tempfile.NamedTemporaryFile("wb", suffix=".yaml", delete=False)
+    with handle:
+        handle.write(data)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["validate", handle.name])
+    finally:
+        os.unlink(handle.name)
+    assert code == 2, err.getvalue()  # random bytes are never a valid riskmap file
+    assert "Traceback" not in err.getvalue() and "internal error" not in err.getvalue()
