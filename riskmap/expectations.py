@@ -20,11 +20,11 @@ Every expectation ends in one of four statuses:
     estimates how many replications would settle it (see
     :func:`replications_to_settle`).
 ``unavailable``
-    The figure is not in the report: a metric that the file format accepts
-    but this version of riskmap does not produce (``eta_kept``), a
-    percentile of a yes/no metric, a value no replication defines, a
-    supplier without ``ttr``. It never passes silently: it counts as not
-    met.
+    The figure is not in the report: a metric the report does not carry (a
+    report written by an older riskmap), a percentile of a yes/no metric, a
+    value no replication defines (``eta_kept`` when no promise was ever
+    judged, ``wait`` when no order waited), a supplier without ``ttr``. It
+    never passes silently: it counts as not met.
 
 Figures
 -------

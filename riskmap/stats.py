@@ -23,6 +23,9 @@ Conventions
   (``fill_rate`` when nothing was ordered, ``time_to_first_backorder`` when no
   unit waited) is estimated on the replications where it is defined; ``n``
   says how many.
+* Customers who wait (``wait``, ``eta_kept``, ``substituted_units``, the
+  money figures...) are defined in docs/customers.md; ``money`` is the
+  currency of the products' ``price`` and ``margin``.
 * Floats are rounded to :data:`DIGITS` decimals with Python's ``round``
   (correctly rounded, the same on every platform).
 
@@ -276,7 +279,56 @@ PRODUCT_STATISTICS: tuple[Statistic, ...] = (
     Statistic("waiting_units_at_end", "product", "units",
               "units still waiting at the end of the horizon",
               lambda o: o.waiting_units_at_end),
+    # Customers who wait (docs/customers.md): waits and promised dates are defined
+    # only in replications where some order waited or some promise was judged.
+    Statistic("wait", "product", "{time}s",
+              "mean wait of the orders that waited (to their last unit, their cancellation or "
+              "the horizon), over replications where some order waited",
+              lambda o: o.wait_mean),
+    Statistic("wait_p50", "product", "{time}s",
+              "median wait of the orders that waited, within a replication",
+              lambda o: o.wait_p50),
+    Statistic("wait_p90", "product", "{time}s",
+              "90th percentile of the waits of the orders that waited, within a replication",
+              lambda o: o.wait_p90),
+    Statistic("wait_p95", "product", "{time}s",
+              "95th percentile of the waits of the orders that waited, within a replication",
+              lambda o: o.wait_p95),
+    Statistic("eta_kept", "product", "ratio",
+              "share of promised dates kept: filled by the first date promised, among orders "
+              "filled or still unfilled after that date",
+              lambda o: o.eta_kept),
+    Statistic("eta_slip", "product", "{time}s",
+              "mean time by which broken promises were missed (to the fill, the cancellation or "
+              "the horizon)",
+              lambda o: o.eta_slip),
+    Statistic("eta_revisions", "product", "revisions",
+              "times a promised date passed with the order still waiting and a new one was given",
+              lambda o: o.eta_revisions),
+    Statistic("substituted_units", "product", "units",
+              "units of the product's orders shipped at once by a substitute product",
+              lambda o: o.substituted_units),
+    Statistic("substitute_units_supplied", "product", "units",
+              "units the product shipped at once in place of another product",
+              lambda o: o.substitute_units_supplied),
+    Statistic("lost_revenue", "product", "money", "lost_units x price",
+              lambda o: o.lost_revenue),
+    Statistic("lost_margin", "product", "money", "lost_units x margin",
+              lambda o: o.lost_margin),
+    Statistic("backorder_cost", "product", "money",
+              "backlog_days x backorder_cost: the cost of customers waiting",
+              lambda o: o.backorder_cost),
+    Statistic("lost_sale_cost", "product", "money",
+              "lost_units x lost_sale_cost: the penalty for units lost, beyond the margin",
+              lambda o: o.lost_sale_cost),
+    Statistic("total_cost", "product", "money",
+              "lost_margin + backorder_cost + lost_sale_cost: what backorders cost",
+              lambda o: o.total_cost),
 )
+
+#: product statistics also reported summed over all products (``totals`` in report.json).
+TOTAL_STATISTICS = ("lost_units", "substituted_units", "lost_revenue", "lost_margin",
+                    "backorder_cost", "lost_sale_cost", "total_cost")
 
 PART_STATISTICS: tuple[Statistic, ...] = (
     Statistic("stock_out_time", "part", "{time}s",

@@ -146,14 +146,17 @@ def test_broken_plan_exits_1_and_marks_exactly_the_broken_expectations(write, tm
     assert root.get("tests") == "5" and root.get("failures") == "3" and root.get("errors") == "0"
 
 
-def test_metric_not_produced_is_an_error_and_counts_as_not_met(write, tmp_path, capsys):
-    path = shop(write, expect="  - {product: widget, metric: eta_kept, min: 0.9}\n")
+def test_unavailable_figure_is_an_error_and_counts_as_not_met(write, tmp_path, capsys):
+    # A yes/no figure has no percentile across replications: unavailable, never passed.
+    path = shop(write, expect="  - {product: widget, metric: backorder_probability, stat: p90, "
+                              "max: 0.5}\n")
     junit = tmp_path / "junit.xml"
     assert check(path, "--junit", str(junit)) == 1
     out = capsys.readouterr().out
-    assert f"{path}:17:5: error: product widget: metric 'eta_kept' is not produced" in out
+    assert f"{path}:17:5: error: product widget: backorder_probability has no p90" in out
     root = parse_junit(junit)
-    assert failing_cases(root) == {"product widget eta_kept (mean) >= 0.9": "error:unavailable"}
+    assert failing_cases(root) == {
+        "product widget backorder_probability (p90) <= 0.5": "error:unavailable"}
     assert root.get("errors") == "1" and root.get("failures") == "0"
 
 

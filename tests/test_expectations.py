@@ -35,6 +35,7 @@ def make_report(**products):
                 "backorder_units": estimate(12.0, 8.0, 16.0, p50=10.0, p90=30.0, p95=35.0,
                                             p90_ci95=[25.0, 40.0]),
                 "lost_units": estimate(None, None, None),
+                "eta_kept": {"mean": None, "ci95": [None, None], "n": 0, "unit": "ratio"},
             },
             "cargo": {
                 "fill_rate": estimate(0.80, 0.75, 0.85, "ratio", p50=0.8, p90=0.9, p95=0.95),
@@ -206,7 +207,9 @@ def test_worst_fill_rate_skips_products_without_orders():
 
 
 @pytest.mark.parametrize("expectation, words", [
-    (product("eta_kept", min=0.9), "'eta_kept' is not produced by this riskmap version"),
+    # a report written before riskmap produced the metric
+    (product("substituted_units", max=5), "'substituted_units' is not produced by this riskmap"),
+    (product("eta_kept", min=0.9), "undefined in every replication"),
     (product("backorder_probability", stat="p90", max=0.5), "has no p90"),
     (product("lost_units", max=5), "undefined in every replication"),
     (supplier("nottr", "tts_minus_ttr", min=0), "supplier 'nottr' has no tts_minus_ttr"),
@@ -230,7 +233,7 @@ def test_mean_without_interval_is_inconclusive():
 
 def test_evaluate_all_keeps_plan_order():
     plan = [product("fill_rate", min=0.99), supplier("cellco", "ttr", max=50),
-            product("eta_kept", min=1)]
+            product("substituted_units", min=1)]
     assert [o.status for o in evaluate_all(make_report(), plan)] == [NOT_MET, MET, UNAVAILABLE]
 
 
@@ -317,3 +320,27 @@ def test_with_quantile_intervals_adds_intervals_without_touching_the_report():
     assert "p50_ci95" not in extended["products"]["bike"]["backorder_probability"]
     assert report["products"]["bike"]["backorder_units"]["p90_ci95"] == [25.0, 40.0]
     assert "p50_ci95" not in report["products"]["bike"]["backorder_units"]
+
+
+# --------------------------------------------------------------------------
+# Customers who wait: promised dates, waits and money are read like any estimate
+
+
+@pytest.mark.parametrize("expectation, status", [
+    (Expectation("product", "cargo", "eta_kept", min=0.9), MET),
+    (Expectation("product", "cargo", "eta_kept", min=0.95), INCONCLUSIVE),
+    (Expectation("product", "cargo", "wait", stat="p90", max=5), NOT_MET),
+    (Expectation("product", "cargo", "wait", max=5), MET),
+    (Expectation("product", "cargo", "lost_revenue", max=10_000), NOT_MET),
+    (Expectation("product", "cargo", "backorder_cost", max=10_000), MET),
+])
+def test_customer_metrics_are_evaluated(expectation, status):
+    report = make_report()
+    report["products"]["cargo"].update(
+        eta_kept=estimate(0.96, 0.93, 0.98, "ratio", p50=0.97, p90=1.0, p95=1.0),
+        wait=estimate(3.0, 2.5, 3.5, "days", p50=2.9, p90=6.0, p95=7.0),
+        lost_revenue=estimate(24_000.0, 20_000.0, 28_000.0, "money"),
+        backorder_cost=estimate(900.0, 700.0, 1_100.0, "money"),
+    )
+    outcome = evaluate(report, expectation)
+    assert outcome.status == status, outcome.message

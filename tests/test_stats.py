@@ -164,3 +164,29 @@ def test_t_intervals_are_not_cut_to_the_range_of_the_statistic():
     # a documented convention: the plain Student t interval, even below 0 units
     units = statistic("product", "lost_units").estimate([0, 0, 0, 30])
     assert units.ci95[0] < 0 < units.mean < units.ci95[1]
+
+
+def test_customer_statistics_on_outcomes():
+    # Waits and promises are undefined (left out) where no order waited or no promise
+    # was judged; money is always defined.
+    waited = ProductOutcome(
+        ordered_units=10, filled_from_stock_units=6, backorder_units=4, backlog_unit_time=8.0,
+        longest_wait=5.0, lost_units=1, shipped_units=8, waiting_units_at_end=0,
+        first_backorder_time=2.0, substituted_units=1, waited_orders=3, wait_mean=3.0,
+        wait_p50=2.5, wait_p90=4.6, wait_p95=4.8, promises_judged=4, promises_kept=3,
+        eta_slip=1.5, eta_revisions=2, lost_revenue=100.0, lost_margin=30.0,
+        backorder_cost=16.0, lost_sale_cost=5.0)
+    calm = outcome(10, 10, 0)
+    value = {s.name: s.value for s in STATISTICS["product"]}
+    assert [value["wait"](o) for o in (waited, calm)] == [3.0, None]
+    assert [value["wait_p90"](o) for o in (waited, calm)] == [4.6, None]
+    assert [value["eta_kept"](o) for o in (waited, calm)] == [0.75, None]
+    assert [value["eta_slip"](o) for o in (waited, calm)] == [1.5, None]
+    assert [value["eta_revisions"](o) for o in (waited, calm)] == [2, 0]
+    assert [value["substituted_units"](o) for o in (waited, calm)] == [1, 0]
+    assert [value["total_cost"](o) for o in (waited, calm)] == [30.0 + 16.0 + 5.0, 0.0]
+    assert value["lost_revenue"](waited) == 100.0
+    assert statistic("product", "total_cost").unit == "money"
+    assert statistic("product", "wait").unit_for("week") == "weeks"
+    for name in stats.TOTAL_STATISTICS:
+        statistic("product", name)  # every total is a product statistic

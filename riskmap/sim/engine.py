@@ -6,7 +6,10 @@ disruptions up front (riskmap.sim.disruptions), builds the stock of every item
 (riskmap.sim.supply), then runs events until the horizon. The only events are
 customer order arrivals, replenishment arrivals, production completions,
 periodic reviews and patience expiries: each is a plain SimPy timeout with a
-callback, with no process per order and no polling. Supplier outages and
+callback, with no process per order and no polling. A customer order that has
+to wait is promised a date once, when it starts to wait (riskmap.sim.promises);
+promises that pass unkept are found when the product's stock next moves
+(riskmap.sim.orders). Supplier outages and
 recoveries need no event, because an order's ship time is computed when it
 is placed from the (already drawn) capacity calendar of its supplier.
 
@@ -18,17 +21,22 @@ is a different :class:`~riskmap.model.Scenario` built with
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, insort
+from dataclasses import replace
 from typing import Optional
 
 import numpy as np
 import simpy
 from simpy.events import Timeout
 
+from riskmap.dists import Uniform
 from riskmap.model import Item, Scenario
 from riskmap.sim.calendar import measure
 from riskmap.sim.demand import Arrivals
 from riskmap.sim.disruptions import DisruptionPlan, draw_plan
 from riskmap.sim.inventory import ProductionOrder, Stock
+from riskmap.sim.orders import OrderBook
+from riskmap.sim.promises import expected_time, planned_finish, units_through
 from riskmap.sim.results import PartOutcome, ReplicationResult, SupplierOutcome
 from riskmap.sim.streams import Draws, Streams
 from riskmap.sim.supply import Sourcing, build_clocks, build_sourcing
@@ -44,6 +52,7 @@ def simulate(
     series: bool = True,
     alternates: Optional[str] = None,
     log: Optional[list] = None,
+    orders: bool = False,
 ) -> ReplicationResult:
     """Simulate one replication of ``scenario``.
 
@@ -65,6 +74,11 @@ def simulate(
         When a list, the event history is appended to it as tuples
         ``(time, kind, subject, units, ...)`` (docs/simulation.md, "Event log");
         for tests and debugging, it slows the run.
+    orders : bool
+        Whether to return one :class:`~riskmap.sim.results.OrderRecord` per
+        customer order of the cohort that could not ship in full at once, in
+        ``result.orders`` (docs/customers.md, "Order records";
+        :func:`riskmap.sim.results.order_rows` turns them into rows).
 
     Returns
     -------
@@ -84,7 +98,7 @@ def simulate(
     mode = alternates if alternates is not None else scenario.alternates
     if mode not in ("auto", "off"):
         raise ValueError(f"alternates must be 'auto' or 'off', got {mode!r}")
-    run = _Replication(scenario, seed, series, mode == "auto", log)
+    run = _Replication(scenario, seed, series, mode == "auto", log, orders)
     run.run()
     return run.result(index)
 
@@ -93,7 +107,7 @@ class _Node:
     """An item in the replication: its stock and how it is replenished."""
 
     __slots__ = ("item", "stock", "policy", "continuous", "sourcing", "bom", "capacity",
-                 "line_free", "assembly")
+                 "line_free", "assembly", "planned_batches", "line_plan", "customers", "due")
 
     def __init__(self, item: Item, stock: Stock):
         self.item = item
@@ -105,15 +119,25 @@ class _Node:
         self.capacity = item.capacity
         self.line_free = 0.0
         self.assembly: Optional[Draws] = None
+        # Batches placed but waiting for components, and the planned end of the last
+        # one on the line (riskmap.sim.promises.planned_finish).
+        self.planned_batches = 0
+        self.line_plan = 0.0
+        # The product's customers and their heap of promised dates (an empty tuple
+        # for items nobody orders): a receipt checks overdue promises only when
+        # there are promises.
+        self.customers: Optional["_Customers"] = None
+        self.due = ()
 
 
 class _Customers:
-    """One product's order stream: arrivals, sizes, patience."""
+    """One product's order stream: arrivals, sizes, patience, substitutes, promises."""
 
     __slots__ = ("node", "stock", "policy", "trigger", "arrivals", "sizes", "patience",
-                 "lost_sales")
+                 "lost_sales", "substitutes", "acceptance", "book")
 
-    def __init__(self, node, arrivals, sizes, patience, lost_sales):
+    def __init__(self, node, arrivals, sizes, patience, lost_sales, substitutes=(),
+                 acceptance=None):
         self.node = node
         self.stock = node.stock
         # The policy to apply after each order (continuous review), else None.
@@ -124,6 +148,12 @@ class _Customers:
         self.sizes = sizes
         self.patience = patience
         self.lost_sales = lost_sales
+        # (substitute node, acceptance probability), in the order listed.
+        self.substitutes = substitutes
+        self.acceptance = acceptance
+        self.book: OrderBook = node.stock.book
+        node.customers = self
+        node.due = self.book.due
 
 
 def _trigger(policy) -> float:
@@ -140,13 +170,16 @@ def _trigger(policy) -> float:
 class _Replication:
     """The state of one replication; discarded after :meth:`result`."""
 
-    def __init__(self, scenario: Scenario, seed, series: bool, use_alternates: bool, log):
+    def __init__(self, scenario: Scenario, seed, series: bool, use_alternates: bool, log,
+                 keep_orders: bool = False):
         self.scenario = scenario
         self.network = network = scenario.network
         self.horizon = float(scenario.horizon)
         self.warmup = float(scenario.warmup)
         self.log = log
         self.events = 0
+        # Numbers scheduled receipts, so pipeline entries are unique (riskmap.sim.promises).
+        self._seq = 0
         self.env = simpy.Environment()
         self.streams = streams = Streams(seed)
         self.plan: DisruptionPlan = draw_plan(scenario, streams)
@@ -155,11 +188,13 @@ class _Replication:
         self.nodes: dict[str, _Node] = {}
         for item_id in sorted(i.id for i in network.items):
             item = network.item(item_id)
-            stock = Stock(item_id, item.stock, self.warmup, samples, log)
+            book = OrderBook(item_id, keep_orders) if item.is_product else None
+            stock = Stock(item_id, item.stock, self.warmup, samples, log, book, [])
             self.nodes[item_id] = _Node(item, stock)
         for node in self.nodes.values():
             self._wire(node, use_alternates)
         self.customers = [self._customers(n) for n in self.nodes.values() if n.item.demand]
+        self.keep_orders = keep_orders
         # Bound once: the hot paths schedule these callbacks hundreds of thousands of times.
         self._customer_cb = self._on_customer
         self._receipt_cb = self._on_receipt
@@ -190,7 +225,12 @@ class _Replication:
                 lost_sales = True
             else:
                 patience = self.streams.draws(f"patience:{item_id}", demand.patience)
-        return _Customers(node, arrivals, sizes, patience, lost_sales)
+        substitutes = tuple((self.nodes[s.product], float(s.acceptance))
+                            for s in node.item.substitutes
+                            if s.product in self.nodes and s.product != item_id)
+        acceptance = (self.streams.draws(f"substitute:{item_id}", Uniform(0.0, 1.0))
+                      if substitutes else None)
+        return _Customers(node, arrivals, sizes, patience, lost_sales, substitutes, acceptance)
 
     # -- scheduling --------------------------------------------------------------------
 
@@ -225,7 +265,13 @@ class _Replication:
         log = self.log
         if log is not None:
             log.append((now, "order", stock.item_id, units))
-        claim = stock.customer_order(now, units, c.lost_sales)
+        claim = None
+        rest = stock.fill(now, units)
+        if rest:
+            if c.substitutes:
+                rest = self._substitute(c, units, rest, now)
+            if rest:
+                claim = stock.shortfall(now, units, rest, c.lost_sales)
         if claim is not None:
             if log is not None:
                 log.append((now, "backorder", stock.item_id, claim.remaining))
@@ -237,9 +283,51 @@ class _Replication:
                 units = c.policy.order_quantity(position)
                 if units > 0:
                     self._order(c.node, units, now)
+        if claim is not None:
+            # After the policy has ordered: the promise counts the order it just placed.
+            c.book.promised(claim, self._promise(c, stock.backlog_units, now))
+        if c.node.due:
+            self._revise(c, now)
         t = c.arrivals.next()
         if t < self.horizon:
             Timeout(env, t - now, c).callbacks.append(self._customer_cb)
+
+    # -- customers who wait ---------------------------------------------------------------
+
+    def _substitute(self, c: _Customers, ordered: int, rest: int, now: float) -> int:
+        """Offer the listed substitutes for the ``rest`` of an order; returns what is still missing.
+
+        One acceptance draw per listed substitute for every order that needs
+        one, whatever the stocks, so the draws stay aligned across scenarios.
+        The first substitute accepted with the whole ``rest`` on hand ships it.
+        """
+        taken = None
+        for node, acceptance in c.substitutes:
+            accepted = c.acceptance.next() < acceptance
+            if taken is None and accepted and node.stock.on_hand >= rest:
+                taken = node
+        if taken is None:
+            return rest
+        stock = c.stock
+        taken.stock.supply_substitute(now, rest, now >= self.warmup)
+        stock.substitute_taken(now, rest, taken.item.id, ordered)
+        if self.log is not None:
+            self.log.append((now, "substitute", stock.item_id, rest, taken.item.id))
+        if taken.continuous:
+            self._review(taken, now)
+        return 0
+
+    def _promise(self, c: _Customers, needed: int, now: float) -> Optional[float]:
+        """The date promised to an order filled once ``needed`` more units arrive."""
+        when = expected_time(c.node, needed, now)
+        if self.log is not None:
+            self.log.append((now, "promise", c.stock.item_id, needed, when))
+        return when
+
+    def _revise(self, c: _Customers, now: float) -> None:
+        """Give a new promise to every waiting order whose promised date has passed."""
+        for claim in c.book.overdue(now):
+            c.book.promised(claim, self._promise(c, units_through(c.stock, claim), now))
 
     def _on_patience(self, event) -> None:
         self.events += 1
@@ -250,13 +338,19 @@ class _Replication:
 
     def _on_receipt(self, event) -> None:
         self.events += 1
-        node, units = event.value
+        node, units, entry = event.value
         now = self.env.now
         if self.log is not None:
             self.log.append((now, "receive", node.item.id, units))
-        ready = node.stock.receive(now, units)
+        stock = node.stock
+        pipeline = stock.pipeline
+        del pipeline[bisect_left(pipeline, entry)]
+        ready = stock.receive(now, units)
+        if node.due:
+            self._revise(node.customers, now)
         if ready:
             for order in ready:
+                self._unplan(order)
                 self._start_production(order.node, order.units, now)
 
     def _on_review(self, event) -> None:
@@ -308,8 +402,12 @@ class _Replication:
             self._count_held(lane, now, ship, units)
         if self.log is not None:
             self.log.append((now, "place", node.item.id, units, lane.supplier, ship, arrival))
+        self._seq += 1
+        entry = (arrival, self._seq, units)
+        insort(node.stock.pipeline, entry)
         if arrival < self.horizon:
-            Timeout(self.env, arrival - now, (node, units)).callbacks.append(self._receipt_cb)
+            Timeout(self.env, arrival - now, (node, units, entry)).callbacks.append(
+                self._receipt_cb)
 
     def _count_held(self, lane, now: float, ship: float, units: int) -> None:
         """Count units held at a down supplier (after warmup) as not delivered."""
@@ -320,13 +418,43 @@ class _Replication:
     def _production_order(self, node: _Node, units: int, now: float) -> None:
         """Claim the bill of materials for a batch; start it if everything is on hand."""
         order = ProductionOrder(node, units, now)
+        missing = []
         for component, qty in node.bom:
             if not component.stock.request(now, order, qty * units):
                 order.pending += 1
+                missing.append((component, component.stock.backlog[-1]))
             if component.continuous:
                 self._review(component, now)
         if not order.pending:
             self._start_production(node, units, now)
+        else:
+            self._plan(order, missing, now)
+
+    def _plan(self, order: ProductionOrder, missing, now: float) -> None:
+        """Put a batch waiting for ``missing`` components in the pipeline at its planned time.
+
+        Computed after the components' policies have ordered, so their new
+        purchases count (riskmap.sim.promises).
+        """
+        ready = now
+        for component, claim in missing:
+            stock = component.stock
+            # The claim is normally the last in the component's queue: no walk needed.
+            needed = stock.backlog_units if stock.backlog[-1] is claim else units_through(
+                stock, claim)
+            t = expected_time(component, needed, now)
+            ready = math.inf if t is None else max(ready, t)
+        node = order.node
+        self._seq += 1
+        order.entry = (planned_finish(node, ready, order.units), self._seq, order.units)
+        node.planned_batches += 1
+        insort(node.stock.pipeline, order.entry)
+
+    def _unplan(self, order: ProductionOrder) -> None:
+        """The batch has all its components: its planned entry leaves the pipeline."""
+        pipeline = order.node.stock.pipeline
+        del pipeline[bisect_left(pipeline, order.entry)]
+        order.node.planned_batches -= 1
 
     def _start_production(self, node: _Node, units: int, now: float) -> None:
         """Run a batch on the item's line: ``units / capacity`` of line time, then assembly."""
@@ -336,14 +464,21 @@ class _Replication:
         done = start + busy + node.assembly.next()
         if self.log is not None:
             self.log.append((now, "produce", node.item.id, units, start, done))
-        self._at(done, self._on_receipt, (node, units))
+        self._seq += 1
+        entry = (done, self._seq, units)
+        insort(node.stock.pipeline, entry)
+        self._at(done, self._on_receipt, (node, units, entry))
 
     # -- results -----------------------------------------------------------------------
 
     def result(self, index: int) -> ReplicationResult:
         network, horizon, warmup = self.network, self.horizon, self.warmup
-        products = {p.id: self.nodes[p.id].stock.outcome(horizon)
+        products = {p.id: with_money(self.nodes[p.id].stock.outcome(horizon), p)
                     for p in sorted(network.products, key=lambda i: i.id)}
+        orders: tuple = ()
+        if self.keep_orders:
+            orders = tuple(r for pid in sorted(products)
+                           for r in self.nodes[pid].stock.book.records())
         parts = {p.id: PartOutcome(stock_out_time=self.nodes[p.id].stock.stockout_time)
                  for p in sorted(network.parts, key=lambda i: i.id)}
         suppliers = {
@@ -360,4 +495,20 @@ class _Replication:
                 backlog[item_id] = node.stock.series_backlog
         return ReplicationResult(index=index, products=products, parts=parts,
                                  suppliers=suppliers, on_hand=on_hand, backlog=backlog,
-                                 events=self.events)
+                                 events=self.events, orders=orders)
+
+
+def with_money(outcome, item: Item):
+    """``outcome`` with its money figures: what the product's lost and late units cost.
+
+    A missing ``price``, ``margin``, ``backorder_cost`` or ``lost_sale_cost``
+    counts as 0 (docs/customers.md, "Money").
+    """
+    lost = outcome.lost_units
+    return replace(
+        outcome,
+        lost_revenue=float(lost * (item.price or 0.0)),
+        lost_margin=float(lost * (item.margin or 0.0)),
+        backorder_cost=outcome.backlog_unit_time * (item.backorder_cost or 0.0),
+        lost_sale_cost=float(lost * (item.lost_sale_cost or 0.0)),
+    )

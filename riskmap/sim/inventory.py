@@ -25,30 +25,45 @@ from riskmap.sim.results import ProductOutcome
 class ProductionOrder:
     """A batch of a made item waiting for its components.
 
-    ``pending`` counts the components whose claim is not yet filled.
+    ``pending`` counts the components whose claim is not yet filled;
+    ``entry`` is its provisional entry in the item's pipeline while it waits
+    (riskmap.sim.promises: its planned finishing time).
     """
 
-    __slots__ = ("node", "units", "pending", "ordered_at")
+    __slots__ = ("node", "units", "pending", "ordered_at", "entry")
 
     def __init__(self, node, units: int, ordered_at: float):
         self.node = node
         self.units = units
         self.pending = 0
         self.ordered_at = ordered_at
+        self.entry = None
 
 
 class Claim:
-    """Units owed to a customer order (``production`` None) or to a production order."""
+    """Units owed to a customer order (``production`` None) or to a production order.
 
-    __slots__ = ("units", "remaining", "ordered_at", "cohort", "production")
+    ``units`` is the order's size, ``waited`` the units that joined the
+    backlog, ``remaining`` those still owed. The promise fields are kept by
+    riskmap.sim.orders for customer orders of products.
+    """
+
+    __slots__ = ("units", "remaining", "ordered_at", "cohort", "production", "waited",
+                 "promised", "first_promise", "revisions", "ended_at", "cancelled_units")
 
     def __init__(self, units: int, remaining: int, ordered_at: float, cohort: bool,
                  production: Optional[ProductionOrder] = None):
         self.units = units
         self.remaining = remaining
+        self.waited = remaining
         self.ordered_at = ordered_at
         self.cohort = cohort
         self.production = production
+        self.promised: Optional[float] = None
+        self.first_promise: Optional[float] = None
+        self.revisions = 0
+        self.ended_at: Optional[float] = None
+        self.cancelled_units = 0
 
 
 class Stock:
@@ -67,6 +82,10 @@ class Stock:
         ``0..samples-1``); 0 for none.
     log : list or None
         When a list, shipments are appended to it as ``(time, "ship", item, units)``.
+    book : OrderBook or None
+        For a product: follows its waiting orders (riskmap.sim.orders).
+    pipeline : list or None
+        Scheduled receipts, kept by the engine (riskmap.sim.promises).
     """
 
     __slots__ = (
@@ -74,9 +93,11 @@ class Stock:
         "_last", "_next_k", "series_on_hand", "series_backlog",
         "backlog_time", "stockout_time",
         "ordered", "filled", "backordered", "lost", "shipped", "longest_wait", "first_backorder",
+        "book", "pipeline",
     )
 
-    def __init__(self, item_id: str, on_hand: int, warmup: float, samples: int = 0, log=None):
+    def __init__(self, item_id: str, on_hand: int, warmup: float, samples: int = 0, log=None,
+                 book=None, pipeline=None):
         self.item_id = item_id
         self.on_hand = int(on_hand)
         self.on_order = 0
@@ -93,6 +114,9 @@ class Stock:
         self.ordered = self.filled = self.backordered = self.lost = self.shipped = 0
         self.longest_wait = 0.0
         self.first_backorder: Optional[float] = None
+        self.book = book
+        # Scheduled receipts: (arrival, sequence, units) sorted (riskmap.sim.promises).
+        self.pipeline = pipeline if pipeline is not None else []
 
     @property
     def position(self) -> int:
@@ -129,20 +153,28 @@ class Stock:
 
         Returns the claim now waiting in the backlog, or None.
         """
+        rest = self.fill(now, units)
+        return self.shortfall(now, units, rest, lost_sales) if rest else None
+
+    def fill(self, now: float, units: int) -> int:
+        """Ship what can be of a customer order of ``units`` from stock; returns the rest."""
         self.touch(now)
         give = units if units <= self.on_hand else self.on_hand
         self.on_hand -= give
-        rest = units - give
-        cohort = now >= self.warmup
-        if cohort:
+        if now >= self.warmup:
             self.ordered += units
             self.filled += give
             self.shipped += give
-        if not rest:
-            return None
+        return units - give
+
+    def shortfall(self, now: float, units: int, rest: int, lost_sales: bool) -> Optional[Claim]:
+        """The ``rest`` of an order of ``units`` that no stock could ship: queue it or lose it."""
+        cohort = now >= self.warmup
         if lost_sales:
             if cohort:
                 self.lost += rest
+                if self.book is not None:
+                    self.book.lost_sale(now, units, rest)
             return None
         claim = Claim(units, rest, now, cohort)
         self.backlog.append(claim)
@@ -152,6 +184,18 @@ class Stock:
             if self.first_backorder is None:
                 self.first_backorder = now
         return claim
+
+    def substitute_taken(self, now: float, units: int, substitute: str, ordered: int) -> None:
+        """``units`` of an order of ``ordered`` were shipped by the product ``substitute``."""
+        if now >= self.warmup and self.book is not None:
+            self.book.substitution(now, ordered, units, substitute)
+
+    def supply_substitute(self, now: float, units: int, cohort: bool) -> None:
+        """Ship ``units`` from stock in place of another product (the caller checked they are on hand)."""
+        self.touch(now)
+        self.on_hand -= units
+        if cohort and self.book is not None:
+            self.book.supplied += units
 
     def cancel(self, now: float, claim: Claim) -> int:
         """Cancel what is still owed on ``claim`` (patience ran out); returns the units lost."""
@@ -164,6 +208,8 @@ class Stock:
         if claim.cohort:
             self.lost += rest
             self.longest_wait = max(self.longest_wait, now - claim.ordered_at)
+        if self.book is not None:
+            self.book.cancelled(claim, now, rest)
         return rest
 
     # -- internal demand ---------------------------------------------------------------
@@ -220,6 +266,8 @@ class Stock:
                     self.shipped += give
                     if not rest:
                         self.longest_wait = max(self.longest_wait, now - claim.ordered_at)
+                if not rest and self.book is not None:
+                    self.book.filled(claim, now)
             elif not rest:
                 order = claim.production
                 order.pending -= 1
@@ -247,9 +295,13 @@ class Stock:
     def outcome(self, horizon: float) -> ProductOutcome:
         """The product's outcome; call after :meth:`close`."""
         longest = self.longest_wait
-        for claim in self.backlog:
-            if claim.remaining and claim.cohort and claim.production is None:
-                longest = max(longest, horizon - claim.ordered_at)
+        waiting = [c for c in self.backlog if c.remaining and c.cohort and c.production is None]
+        for claim in waiting:
+            longest = max(longest, horizon - claim.ordered_at)
+        book = {}
+        if self.book is not None:
+            self.book.close(waiting, horizon)
+            book = self.book.figures()
         return ProductOutcome(
             ordered_units=self.ordered,
             filled_from_stock_units=self.filled,
@@ -260,4 +312,5 @@ class Stock:
             shipped_units=self.shipped,
             waiting_units_at_end=self.waiting_cohort_units(),
             first_backorder_time=self.first_backorder,
+            **book,
         )

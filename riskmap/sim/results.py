@@ -12,18 +12,33 @@ Conventions (documented in docs/simulation.md):
 * A unit is *backordered* when it cannot ship at once and waits in the
   product's backlog; ``backorder_units`` counts such units.
 * ``backlog_unit_time`` is the integral over time of the backlog (unit-days).
+* Waits, promises, substitutes and money: docs/customers.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Optional
 
 import numpy as np
 
 
+#: ``record_type`` of an order that waited in the backlog.
+BACKORDER = "backorder"
+#: ``record_type`` of an order whose missing units a substitute product shipped at once.
+SUBSTITUTION = "substitution"
+#: ``record_type`` of an order whose missing units were lost at once (``patience: 0``).
+LOST_SALE = "lost_sale"
+
+
 @dataclass(frozen=True)
 class ProductOutcome:
+    """One product's figures in one replication (docs/simulation.md, docs/customers.md).
+
+    The fields after ``first_backorder_time`` have defaults so that records
+    built by older code stay valid.
+    """
+
     record_type = "product_outcome"
 
     ordered_units: int
@@ -35,10 +50,94 @@ class ProductOutcome:
     shipped_units: int
     waiting_units_at_end: int
     first_backorder_time: Optional[float]
+    #: units of this product's orders shipped at once by a substitute product.
+    substituted_units: int = 0
+    #: units this product shipped at once as a substitute for another product.
+    substitute_units_supplied: int = 0
+    #: cohort orders that waited (filled, cancelled or still waiting at the horizon).
+    waited_orders: int = 0
+    #: mean and percentiles of those orders' waits (``None`` when none waited).
+    wait_mean: Optional[float] = None
+    wait_p50: Optional[float] = None
+    wait_p90: Optional[float] = None
+    wait_p95: Optional[float] = None
+    #: promises whose outcome is known (filled, or their date passed unfilled).
+    promises_judged: int = 0
+    #: of those, filled by the promised date.
+    promises_kept: int = 0
+    #: mean time by which broken promises were missed (``None`` when none was broken).
+    eta_slip: Optional[float] = None
+    #: times a promise passed with its order still waiting and had to be revised.
+    eta_revisions: int = 0
+    #: lost_units x price, lost_units x margin (0 without price or margin).
+    lost_revenue: float = 0.0
+    lost_margin: float = 0.0
+    #: backlog_unit_time x backorder_cost (cost of waiting).
+    backorder_cost: float = 0.0
+    #: lost_units x lost_sale_cost (penalty per unit cancelled or lost).
+    lost_sale_cost: float = 0.0
 
     @property
     def fill_rate(self) -> float:
         return self.filled_from_stock_units / self.ordered_units if self.ordered_units else 1.0
+
+    @property
+    def eta_kept(self) -> Optional[float]:
+        """Share of judged promises that were kept (``None`` when none was judged)."""
+        return self.promises_kept / self.promises_judged if self.promises_judged else None
+
+    @property
+    def total_cost(self) -> float:
+        """The money backorders cost: lost margin + waiting cost + lost-sale penalties."""
+        return self.lost_margin + self.backorder_cost + self.lost_sale_cost
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    """One customer order that could not ship in full at once (docs/customers.md, "Order records").
+
+    Times are absolute; ``None`` where it does not apply. ``units`` is what
+    could not ship from the product's stock at once: the units that waited
+    (``backorder``), that a substitute shipped (``substitution``) or that were
+    lost at once (``lost_sale``).
+    """
+
+    record_type: str
+    product: str
+    ordered_at: float
+    ordered_units: int
+    units: int
+    promised_at: Optional[float]
+    filled_at: Optional[float]
+    cancelled_at: Optional[float]
+    cancelled_units: int
+    revisions: int
+    substitute: Optional[str]
+
+
+#: the columns of :func:`order_rows`, in order.
+ORDER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(OrderRecord))
+
+
+def order_rows(records) -> list[dict]:
+    """Order records as a list of dicts, one per order, ready for ``pandas.DataFrame``.
+
+    Parameters
+    ----------
+    records : iterable of OrderRecord
+        For example ``result.orders`` of ``simulate(..., orders=True)``.
+
+    Returns
+    -------
+    list of dict
+        Keys :data:`ORDER_FIELDS`, in that order.
+
+    Examples
+    --------
+    >>> order_rows([OrderRecord("backorder", "p", 1.0, 2, 2, 3.0, 3.0, None, 0, 0, None)])[0]["promised_at"]
+    3.0
+    """
+    return [asdict(r) for r in records]
 
 
 @dataclass(frozen=True)
@@ -67,3 +166,6 @@ class ReplicationResult:
     on_hand: dict[str, np.ndarray] = field(default_factory=dict)
     backlog: dict[str, np.ndarray] = field(default_factory=dict)
     events: int = 0
+    #: one record per cohort order that waited, was substituted or lost, by
+    #: product id then order time (empty unless ``simulate(..., orders=True)``).
+    orders: tuple[OrderRecord, ...] = ()
