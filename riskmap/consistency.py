@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from riskmap.errors import WARNING, Diagnostic
-from riskmap.model import Item, Network
+from riskmap.model import Network
 
 
 def tier2_closure(network: Network, supplier_id: str) -> frozenset[str]:

@@ -198,7 +198,11 @@ def test_installed_command(scenario_file, tmp_path):
     assert report["format"] == 1
 
 
-def test_interrupt_exits_130_without_a_report(scenario_file, tmp_path):
+def signal_a_run(scenario_file, tmp_path, signum):
+    """Start a long ``riskmap run``, send ``signum`` once it is under way.
+
+    Returns ``(exit code, stderr, seconds from the signal to the exit, output folder)``.
+    """
     out_dir = tmp_path / "out"
     proc = subprocess.Popen(
         installed_command() + ["run", str(scenario_file), "--workers", "2",
@@ -207,14 +211,19 @@ def test_interrupt_exits_130_without_a_report(scenario_file, tmp_path):
     try:
         first = proc.stderr.readline()  # the first progress line: the run is under way
         assert "replications" in first, first
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         start = time.monotonic()
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130, err
-    assert time.monotonic() - start < 30
+    return proc.returncode, err, time.monotonic() - start, out_dir
+
+
+def test_interrupt_exits_130_without_a_report(scenario_file, tmp_path):
+    code, err, seconds, out_dir = signal_a_run(scenario_file, tmp_path, signal.SIGINT)
+    assert code == 130, err
+    assert seconds < 30
     assert "interrupted" in err and "Traceback" not in err
     assert not (out_dir / "report.json").exists()
     # no report of any kind, and the finished replications kept for --resume

@@ -20,7 +20,7 @@ from riskmap.cli.main import main
 from riskmap.errors import InputError
 from riskmap.files import load_scenario
 from tests.conftest import SCENARIOS
-from tests.test_cli_run import NETWORK, SCENARIO, installed_command
+from tests.test_cli_run import NETWORK, SCENARIO, installed_command, signal_a_run
 
 pytestmark = pytest.mark.cli
 
@@ -34,22 +34,9 @@ def scenario_file(tmp_path):
 
 
 def test_sigterm_exits_143_without_a_report(scenario_file, tmp_path):
-    out_dir = tmp_path / "out"
-    proc = subprocess.Popen(
-        installed_command() + ["run", str(scenario_file), "--workers", "2",
-                               "--replications", "4000", "--out", str(out_dir)],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        first = proc.stderr.readline()  # the first progress line: the run is under way
-        assert "replications" in first, first
-        proc.send_signal(signal.SIGTERM)
-        start = time.monotonic()
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 143, err
-    assert time.monotonic() - start < 30
+    code, err, seconds, out_dir = signal_a_run(scenario_file, tmp_path, signal.SIGTERM)
+    assert code == 143, err
+    assert seconds < 30
     assert err.strip().splitlines()[-1] == "riskmap: terminated (SIGTERM)"
     assert "Traceback" not in err
     assert sorted(p.name for p in out_dir.iterdir()) == [".riskmap-checkpoint"]

@@ -220,6 +220,7 @@ def test_alternates_table_and_chart_when_present(tutorial):
 
 
 def test_customer_metrics_render_only_when_present(tutorial):
+    tutorial["products"]["ebike"].pop("eta_kept", None)
     assert "eta kept" not in markdown.render(tutorial)
     tutorial["products"]["ebike"]["eta_kept"] = {"mean": 0.75, "ci95": [0.7, 0.8], "n": 5,
                                                  "unit": "ratio"}
