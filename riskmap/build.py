@@ -119,4 +119,31 @@ def scenario(doc: Document, sc: dict, net: model.Network, default_name: str) -> 
         name=sc["name"] or default_name, network=net, horizon=float(sc["horizon"]),
         warmup=float(sc["warmup"]), replications=sc["replications"], seed=sc["seed"],
         alternates=sc["alternates"], disruptions=tuple(disruptions), expect=expect, file=doc.file,
+        candidates=tuple(_candidate(doc, c, net) for c in sc.get("candidates", [])),
+        what_if=tuple(_what_if(doc, w, k) for k, w in enumerate(sc.get("what_if", []), 1)),
+    )
+
+
+def _candidate(doc: Document, c: dict, net: model.Network) -> model.Candidate:
+    """A candidate supplier: the network's own when its id is known, else the one written."""
+    known = {s.id: s for s in net.suppliers}
+    where = doc.pos(c[POS_KEY])
+    supplier = known.get(c["id"]) or _supplier(c, where)
+    lanes = []
+    for s in c["supplies"]:
+        lanes.append((s["part"], model.Source(
+            supplier=c["id"], lead_time=s["lead_time"], capacity=s["capacity"],
+            alternate=s["alternate"], activation_delay=s["activation_delay"],
+            share=0.0 if s["alternate"] else (s["share"] or 0.0),
+            unit_cost=s["unit_cost"], pos=doc.pos(s[POS_KEY]),
+        )))
+    return model.Candidate(supplier=supplier, sources=tuple(lanes), pos=where)
+
+
+def _what_if(doc: Document, w: dict, number: int) -> model.WhatIf:
+    subject = w["subject"]
+    return model.WhatIf(
+        id=w["id"] or f"what-if-{number}", target=model.Target(subject, w[subject]),
+        stock=w["stock"], policy=_policy(w["policy"]), capacity=w["capacity"],
+        pos=doc.pos(w[POS_KEY]),
     )

@@ -154,8 +154,10 @@ def _cleaned_network(network: Optional[Network]) -> Optional[dict]:
     return {
         "regions": [{"id": r.id} for r in network.regions],
         "suppliers": [{"id": s.id, "region": s.region, "ttr": s.ttr} for s in network.suppliers],
-        "parts": [{"id": p.id} for p in network.parts],
-        "products": [{"id": p.id} for p in network.products],
+        "parts": [{"id": p.id, "suppliers": [s.supplier for s in p.sources]}
+                  for p in network.parts],
+        "products": [{"id": p.id, "suppliers": [s.supplier for s in p.sources]}
+                     for p in network.products],
     }
 
 

@@ -335,8 +335,48 @@ class Expectation:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A supplier not yet qualified, with the lanes it would supply (``candidates:``).
+
+    ``supplier`` is the network's own supplier when the id is already in the
+    network, else the new supplier as written; ``sources`` pairs each item id
+    with the lane the candidate would add to it.
+    """
+
+    supplier: Supplier
+    sources: tuple[tuple[str, Source], ...] = ()
+    pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.supplier.id
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """One ``what_if:`` variation: a part, product or supplier changed.
+
+    ``target.kind`` is part, product or supplier. For an item, ``stock``,
+    ``policy`` and ``capacity`` replace the item's own values when given; for a
+    supplier, only ``capacity``.
+    """
+
+    id: str
+    target: Target
+    stock: Optional[int] = None
+    policy: Optional[Policy] = None
+    capacity: Optional[float] = None
+    pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Scenario:
-    """A scenario: a network, a horizon, disruptions and the plan to check."""
+    """A scenario: a network, a horizon, disruptions and the plan to check.
+
+    ``candidates`` and ``what_if`` are options evaluated against the scenario
+    as written (:mod:`riskmap.counterfactuals`); they never change the run
+    itself.
+    """
 
     name: str
     network: Network
@@ -348,3 +388,5 @@ class Scenario:
     disruptions: tuple[Disruption, ...] = ()
     expect: tuple[Expectation, ...] = ()
     file: str = "<memory>"
+    candidates: tuple[Candidate, ...] = ()
+    what_if: tuple[WhatIf, ...] = ()

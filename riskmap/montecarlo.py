@@ -17,8 +17,9 @@ several chunks and the progress line moves.
 
 Memory
 ------
-Per-replication scalars (a dozen numbers per product, part and supplier) are
-all kept: they are what the statistics need. Time series are not: see
+Per-replication scalars (a few dozen numbers per product, one per part, two
+per supplier) are all kept, since they are what the statistics need, in
+:class:`Column` form at 9 bytes a value. Time series are not: see
 :class:`SeriesBands` for how percentile bands are built from a bounded,
 deterministic sample of replications.
 """
@@ -26,6 +27,8 @@ deterministic sample of replications.
 from __future__ import annotations
 
 import math
+from array import array
+from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
@@ -250,12 +253,102 @@ class SeriesBands:
         return out
 
 
+#: how :class:`Column` stores each value's Python type: code -> constructor.
+_COLUMN_TYPES = (type(None), bool, int, float, np.float64, np.int64, np.bool_)
+_COLUMN_CODES = {kind: code for code, kind in enumerate(_COLUMN_TYPES)}
+#: integers stored as floats above this would lose digits; they are kept aside.
+_EXACT_INT = 2**53
+
+
+class Column(SequenceABC):
+    """A list of per-replication values stored compactly: 9 bytes a value.
+
+    A Python list of floats costs 32 bytes a value (the float object and the
+    pointer to it); a run of 1,000 replications of a 1,000-product network
+    holds tens of millions of them. A column keeps each value as a C double
+    plus one byte naming its type (``None``, ``bool``, ``int``, ``float`` or
+    the numpy scalars), so reading it back gives exactly the object appended,
+    type included. Values of any other type (none are produced today) are
+    kept as objects. It reads like a list: ``len``, indexing, iteration,
+    ``==`` with a list, and :func:`numpy.asarray`.
+    """
+
+    __slots__ = ("_data", "_codes", "_other")
+
+    def __init__(self, values: Iterable = ()):
+        self._data = array("d")
+        self._codes = bytearray()
+        self._other: dict[int, object] = {}
+        for value in values:
+            self.append(value)
+
+    def append(self, value) -> None:
+        """Add ``value`` at the end."""
+        code = _COLUMN_CODES.get(type(value))
+        if code in (_COLUMN_CODES[int], _COLUMN_CODES[np.int64]) and abs(value) > _EXACT_INT:
+            code = None
+        if code is None:
+            self._other[len(self._codes)] = value
+            code = len(_COLUMN_TYPES)
+        self._codes.append(code)
+        self._data.append(0.0 if value is None or code == len(_COLUMN_TYPES) else float(value))
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def _value(self, i: int):
+        code = self._codes[i]
+        if code == 0:
+            return None
+        if code == len(_COLUMN_TYPES):
+            return self._other[i]
+        return _COLUMN_TYPES[code](self._data[i])
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._value(k) for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("column index out of range")
+        return self._value(i)
+
+    def __iter__(self) -> Iterator:
+        kinds = set(self._codes)
+        if len(kinds) == 1 and kinds <= {_COLUMN_CODES[float], _COLUMN_CODES[int]}:
+            # the common case, one type throughout: convert in C, not value by value
+            values = self._data.tolist()
+            return iter(values) if kinds == {_COLUMN_CODES[float]} else map(int, values)
+        return (self._value(i) for i in range(len(self._codes)))
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (Column, list, tuple)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return f"Column({list(self)!r})"
+
+    def __array__(self, dtype=None, copy=None):
+        floats = (_COLUMN_CODES[float], _COLUMN_CODES[np.float64])
+        if np.dtype(dtype or float) == np.float64 and all(c in floats for c in set(self._codes)):
+            # the common case, without building a Python object per value
+            return np.array(self._data, dtype=np.float64)
+        return np.array(list(self), dtype=dtype)
+
+    def __reduce__(self):
+        return (Column, (list(self),))
+
+
 @dataclass
 class Samples:
     """Per-replication values of every statistic, in replication order.
 
-    ``values[subject][id][statistic name]`` is a list with one entry per
-    replication (``None`` where the statistic is undefined in it).
+    ``values[subject][id][statistic name]`` is a list-like :class:`Column`
+    with one entry per replication (``None`` where the statistic is
+    undefined in it); so are ``ordered[product]`` and ``filled[product]``.
     """
 
     values: dict[str, dict[str, dict[str, list]]] = field(default_factory=dict)
@@ -273,11 +366,11 @@ class Samples:
                 outcome = outcomes[item_id]
                 row = table.setdefault(item_id, {})
                 for stat in STATISTICS[subject]:
-                    row.setdefault(stat.name, []).append(stat.value(outcome))
+                    row.setdefault(stat.name, Column()).append(stat.value(outcome))
         for product_id in sorted(result.products):
             outcome = result.products[product_id]
-            self.ordered.setdefault(product_id, []).append(outcome.ordered_units)
-            self.filled.setdefault(product_id, []).append(outcome.filled_from_stock_units)
+            self.ordered.setdefault(product_id, Column()).append(outcome.ordered_units)
+            self.filled.setdefault(product_id, Column()).append(outcome.filled_from_stock_units)
         self.events += int(result.events)
         self.count += 1
 
@@ -454,122 +547,17 @@ def in_chunk_order(finished: Iterable[tuple[int, list]]) -> Iterator[tuple[list,
 
 
 # --------------------------------------------------------------------------
-# Counterfactuals: what each alternate source is worth
+# Counterfactual runs live in riskmap.counterfactuals; these names stay
+# importable from here for earlier callers.
+
+_MOVED = ("AlternateGain", "alternate_sources", "without_alternate", "paired_gain", "rank_gains",
+          "alternate_gains")
 
 
-@dataclass(frozen=True)
-class AlternateGain:
-    """What one alternate source changes, from paired runs with and without it.
+def __getattr__(name: str):
+    # resolved lazily: riskmap.counterfactuals imports this module
+    if name in _MOVED:
+        from riskmap import counterfactuals
 
-    Attributes
-    ----------
-    supplier, part : str
-        The alternate lane: its supplier and the item it supplies.
-    backorder_units_avoided : Estimate
-        Per replication, backordered units of all products without the lane
-        minus with it (units; positive when the lane helps).
-    fill_rate_gain : Estimate
-        Per replication, the fill rate of all products pooled (units filled
-        from stock / units ordered) with the lane minus without it (ratio).
-    """
-
-    supplier: str
-    part: str
-    backorder_units_avoided: Estimate
-    fill_rate_gain: Estimate
-
-    def to_dict(self) -> dict:
-        return {"supplier": self.supplier, "part": self.part,
-                "backorder_units_avoided": self.backorder_units_avoided.to_dict(),
-                "fill_rate_gain": self.fill_rate_gain.to_dict()}
-
-
-def alternate_sources(scenario: Scenario) -> list[tuple[str, str]]:
-    """``(item id, supplier id)`` of every alternate lane of the network, sorted."""
-    return sorted((item.id, source.supplier) for item in scenario.network.items
-                  for source in item.alternates)
-
-
-def without_alternate(scenario: Scenario, item_id: str, supplier_id: str) -> Scenario:
-    """``scenario`` with the alternate lane ``supplier_id -> item_id`` removed (a new object)."""
-    from dataclasses import replace
-
-    def strip(item):
-        if item.id != item_id:
-            return item
-        kept = tuple(s for s in item.sources if not (s.alternate and s.supplier == supplier_id))
-        return replace(item, sources=kept)
-
-    network = replace(scenario.network, items=tuple(strip(i) for i in scenario.network.items))
-    return replace(scenario, network=network)
-
-
-def pooled_per_replication(samples: Samples) -> tuple[np.ndarray, list]:
-    """Per replication: backordered units of all products, and their pooled fill rate."""
-    products = sorted(samples.ordered)
-    table = samples.values.get("product", {})
-    backorders = np.zeros(samples.count)
-    ordered = np.zeros(samples.count)
-    filled = np.zeros(samples.count)
-    for pid in products:
-        backorders += np.asarray(table[pid]["backorder_units"], dtype=float)
-        ordered += np.asarray(samples.ordered[pid], dtype=float)
-        filled += np.asarray(samples.filled[pid], dtype=float)
-    fill = [f / o if o else None for f, o in zip(filled, ordered)]
-    return backorders, fill
-
-
-def paired_gain(baseline: Samples, without: Samples, supplier: str, part: str) -> AlternateGain:
-    """The paired differences of one counterfactual run against the baseline."""
-    from riskmap.stats import estimate_mean
-
-    base_bo, base_fill = pooled_per_replication(baseline)
-    cf_bo, cf_fill = pooled_per_replication(without)
-    fill_gain = [b - c for b, c in zip(base_fill, cf_fill) if b is not None and c is not None]
-    return AlternateGain(supplier, part, estimate_mean(cf_bo - base_bo, "units"),
-                         estimate_mean(np.array(fill_gain), "ratio"))
-
-
-def rank_gains(gains: Sequence[AlternateGain]) -> list[AlternateGain]:
-    """Best first: most backordered units avoided, then largest fill-rate gain, then ids."""
-    def key(gain: AlternateGain):
-        return (-(gain.backorder_units_avoided.mean or 0.0), -(gain.fill_rate_gain.mean or 0.0),
-                gain.supplier, gain.part)
-
-    return sorted(gains, key=key)
-
-
-def alternate_gains(baseline: RunSummary, *, workers: Optional[int] = None, executor=None,
-                    progress: Optional[ProgressCallback] = None,
-                    simulator: Optional[Callable] = None) -> list[AlternateGain]:
-    """Value of each alternate lane: the baseline run repeated without it, same seeds.
-
-    Each counterfactual uses the baseline's root seed and replication count,
-    so replication ``i`` of both runs shares its random streams (common
-    random numbers: the engine draws each source of randomness from its own
-    named stream) and the difference is a paired comparison, far tighter
-    than comparing two independent runs. Series are not recorded.
-
-    Returns
-    -------
-    list of AlternateGain
-        Ranked by :func:`rank_gains`; empty when the scenario has no
-        alternate lane or runs with alternates off.
-    """
-    scenario = baseline.scenario
-    if baseline.alternates == "off":
-        return []
-    lanes = alternate_sources(scenario)
-    gains = []
-    for k, (item_id, supplier_id) in enumerate(lanes):
-        def step(done: int, total: int, k: int = k) -> None:
-            if progress is not None:
-                progress(k * total + done, len(lanes) * total)
-
-        summary = run_scenario(without_alternate(scenario, item_id, supplier_id),
-                               replications=baseline.replications, seed=baseline.seed,
-                               workers=workers, executor=executor, progress=step,
-                               alternates=baseline.alternates, series=False,
-                               simulator=simulator)
-        gains.append(paired_gain(baseline.samples, summary.samples, supplier_id, item_id))
-    return rank_gains(gains)
+        return getattr(counterfactuals, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -161,6 +161,62 @@ def check_scenario(doc: Document, sc: dict, net: Optional[dict], out: Collector)
         if e["subject"] in ("product", "supplier"):
             refs.known(e[e["subject"]], e[POS_KEY] + (e["subject"],), index[e["subject"]],
                        e["subject"])
+    _check_candidates(refs, sc.get("candidates", []), index)
+    _check_what_ifs(refs, sc.get("what_if", []), index)
+
+
+#: supplier keys of a candidate that only a new supplier may carry.
+_NEW_SUPPLIER_KEYS = ("name", "region", "capacity", "ttr", "depends_on", "cover")
+
+
+def _check_candidates(refs: Refs, candidates: list[dict], index: dict[str, dict]) -> None:
+    """Candidate ids unique, their regions, tier-2s and items known, no lane already there."""
+    refs.unique(candidates, "candidate")
+    items = {**index["part"], **index["product"]}
+    for c in candidates:
+        path = c[POS_KEY]
+        existing = c["id"] in index["supplier"]
+        if existing:
+            for key in _NEW_SUPPLIER_KEYS:
+                if path + (key,) in refs.doc.positions:
+                    refs.key_error(path + (key,), f"candidate {c['id']!r} is a supplier of the "
+                                                  f"network: its {key!r} comes from the network; "
+                                                  "remove it here or give the candidate a new id",
+                                   "value")
+        if c["region"] is not None:
+            refs.known(c["region"], path + ("region",), index["region"], "region")
+        for i, dep in enumerate(c["depends_on"]):
+            if dep == c["id"]:
+                refs.error(path + ("depends_on", i), f"candidate {dep!r} depends on itself",
+                           "cycle")
+            else:
+                refs.known(dep, path + ("depends_on", i), index["supplier"], "supplier")
+        seen: set[str] = set()
+        for i, lane in enumerate(c["supplies"]):
+            lpath = path + ("supplies", i, "part")
+            if not refs.known(lane["part"], lpath, items, "part or product"):
+                continue
+            if lane["part"] in seen:
+                refs.error(lpath, f"candidate {c['id']!r} lists {lane['part']!r} twice; merge "
+                                  "the two lanes", "duplicate-id")
+            seen.add(lane["part"])
+            if existing and c["id"] in items[lane["part"]].get("suppliers", ()):
+                refs.error(lpath, f"{lane['part']!r} is already bought from {c['id']!r} in the "
+                                  "network; a candidate adds a lane that does not exist yet",
+                           "value")
+
+
+def _check_what_ifs(refs: Refs, what_ifs: list[dict], index: dict[str, dict]) -> None:
+    """What-if ids unique (given or defaulted) and their subject known."""
+    counts = 0
+    for w in what_ifs:
+        counts += 1
+        if not w.get("id"):
+            w["id"] = f"what-if-{counts}"
+    refs.unique(what_ifs, "what_if")
+    for w in what_ifs:
+        subject = w["subject"]
+        refs.known(w[subject], w[POS_KEY] + (subject,), index[subject], subject)
 
 
 def _check_default_duration(refs: Refs, d: dict, index: dict[str, dict[str, Any]]) -> None:

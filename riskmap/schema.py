@@ -144,6 +144,50 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
         _f("disruptions", "list:disruption", "What goes wrong.", default=[]),
         _f("expect", "list:expectation", "The contingency plan that riskmap check enforces.",
            default=[]),
+        _f("candidates", "list:candidate", "Suppliers not yet qualified, with the lanes they "
+                                           "would add; each is evaluated against the scenario as "
+                                           "written (docs/counterfactuals.md).", default=[]),
+        _f("what_if", "list:what_if", "Stock, policy or capacity variations, each evaluated "
+                                      "against the scenario as written (docs/counterfactuals.md).",
+           default=[]),
+    ),
+    "candidate": (
+        _f("id", "id", "Supplier id: a new supplier, or one of the network (then only supplies "
+                       "may be given).", required=True),
+        _f("name", "text", "Display name (defaults to the id)."),
+        _f("region", "ref:region", "Region the supplier stands in (a region of the network)."),
+        _f("capacity", "positive", "Units it can ship per time unit, shared by all its lanes; "
+                                   "unbounded when omitted.", unit=RATE),
+        _f("ttr", "dist", "Time to recover after a disruption.", unit=TIME),
+        _f("depends_on", "refs:supplier", "Tier-2 suppliers of the network it needs.", default=[]),
+        _f("cover", "dist", "How long it keeps delivering after a tier-2 supplier stops.",
+           default=0, unit=TIME),
+        _f("supplies", "list:candidate_source", "The lanes it would add.", required=True),
+        _f("description", "text", "Free text."),
+    ),
+    "candidate_source": (
+        _f("part", "ref:item", "The part (or product) this lane would supply.", required=True),
+        _f("lead_time", "dist", "Time from order to receipt, drawn per order.", default=0, unit=TIME),
+        _f("capacity", "positive", "Units this lane can ship per time unit; unbounded when omitted.",
+           unit=RATE),
+        _f("alternate", "bool", "Used only when the primary sources cannot deliver.", default=True),
+        _f("activation_delay", "dist", "Qualification or ramp-up time before an alternate's first "
+                                       "order.", default=0, unit=TIME),
+        _f("share", "positive", "A primary lane: its weight among the item's primaries, each "
+                                "existing primary weighing its share (default: the mean of "
+                                "theirs)."),
+        _f("unit_cost", "number", "Price paid per unit.", unit="money / unit"),
+    ),
+    "what_if": (
+        _f("id", "id", "Unique id (defaults to what-if-N)."),
+        _f("part", "ref:part", "The part to change."),
+        _f("product", "ref:product", "The product to change."),
+        _f("supplier", "ref:supplier", "The supplier to change (capacity only)."),
+        _f("stock", "count", "Units on hand at the start, instead of the item's.", unit="units"),
+        _f("policy", "entity:policy", "Replenishment policy, instead of the item's."),
+        _f("capacity", "positive", "Units per time unit, instead of the item's or supplier's.",
+           unit=RATE),
+        _f("description", "text", "Free text."),
     ),
     "disruption": (
         _f("id", "id", "Unique id (defaults to KIND-N)."),
@@ -714,7 +758,30 @@ def _rule_expectation(ch: Checker, e: dict, path: Path) -> bool:
     return ok
 
 
+def _rule_what_if(ch: Checker, w: dict, path: Path) -> bool:
+    subjects = [k for k in ("part", "product", "supplier") if w[k] is not None]
+    if len(subjects) != 1:
+        ch.error(path, f"{ch.where(path)}: a what_if changes exactly one part, product or "
+                       f"supplier, got {len(subjects)}", "value")
+        return False
+    changes = [k for k in ("stock", "policy", "capacity") if w[k] is not None]
+    if not changes:
+        ch.error(path, f"{ch.where(path)}: a what_if needs 'stock', 'policy' or 'capacity'",
+                 "missing-key")
+        return False
+    ok = True
+    if subjects[0] == "supplier":
+        for key in ("stock", "policy"):
+            if w[key] is not None:
+                ch.error(path + (key,), f"{ch.where(path + (key,))}: {key!r} does not apply to a "
+                                        "supplier (it takes capacity)", "value")
+                ok = False
+    w["subject"] = subjects[0]
+    return ok
+
+
 RULES: dict[str, Callable[[Checker, dict, Path], bool]] = {
+    "what_if": _rule_what_if,
     "policy": _rule_policy,
     "demand": _rule_demand,
     "disruption": _rule_disruption,
@@ -745,6 +812,9 @@ def reference_markdown() -> str:
         "demand": "`demand:` (of a product)", "substitute": "`substitutes:` entries",
         "scenario": "Scenario file", "disruption": "`disruptions:` entries",
         "expectation": "`expect:` entries",
+        "candidate": "`candidates:` entries (of a scenario)",
+        "candidate_source": "`supplies:` entries (of a candidate)",
+        "what_if": "`what_if:` entries (of a scenario)",
     }
     for name in titles:
         lines += [f"## {titles[name]}", "", "| key | type | required | default | unit | meaning |",

@@ -55,7 +55,7 @@ def report(summary):
 
 def test_top_level_and_scenario_keys_are_pinned(report):
     assert set(report) == {"format", "scenario", "network", "products", "parts", "suppliers",
-                           "regions", "alternates", "series", "statistics"}
+                           "regions", "alternates", "series", "statistics", "totals"}
     assert report["format"] == 1
     assert set(report["scenario"]) == {"name", "network", "seed", "replications", "horizon",
                                        "warmup", "time_unit", "alternates", "riskmap_version",
@@ -175,3 +175,47 @@ def test_statistics_section_states_units(report):
 def test_no_absolute_paths_in_the_report(tmp_path, report):
     assert str(Path.cwd()) not in dumps(report)
     assert "/tmp" not in dumps(report)
+
+
+#: the figures of docs/customers.md, under every product.
+CUSTOMER_KEYS = {"wait", "wait_p50", "wait_p90", "wait_p95", "eta_kept", "eta_slip",
+                 "eta_revisions", "substituted_units", "substitute_units_supplied",
+                 "lost_revenue", "lost_margin", "backorder_cost", "lost_sale_cost", "total_cost"}
+
+
+def test_customer_figures_are_pinned(report):
+    lamp = report["products"]["lamp"]
+    assert CUSTOMER_KEYS <= set(lamp)
+    for name in CUSTOMER_KEYS:
+        assert set(lamp[name]) == {"mean", "ci95", "n", "unit", "p50", "p90", "p95"}, name
+    assert lamp["wait"]["unit"] == "days" and lamp["eta_kept"]["unit"] == "ratio"
+    assert lamp["total_cost"]["unit"] == "money"
+    assert set(report["totals"]) == {"lost_units", "substituted_units", "lost_revenue",
+                                     "lost_margin", "backorder_cost", "lost_sale_cost",
+                                     "total_cost"}
+
+
+def test_totals_add_up_the_products():
+    # Two products with prices and costs; impatient customers so that units are lost.
+    network = Network(
+        name="two",
+        suppliers=(Supplier("acme", "Acme", ttr=Constant(10)),),
+        items=tuple(
+            Item(pid, PRODUCT, stock=3, policy=Policy("base_stock", level=3),
+                 sources=(Source("acme", lead_time=Constant(4)),), price=price, margin=margin,
+                 backorder_cost=1.0, lost_sale_cost=2.0,
+                 demand=Demand(rate=1.0, patience=Constant(2.0)))
+            for pid, price, margin in (("a", 100.0, 30.0), ("b", 50.0, 10.0))),
+    )
+    scenario = Scenario(name="two", network=network, horizon=60, replications=5, seed=2)
+    built = build_report(run_scenario(scenario, executor=SerialExecutor()))
+    products, totals = built["products"], built["totals"]
+    for name in ("lost_units", "lost_revenue", "lost_margin", "backorder_cost", "total_cost"):
+        assert totals[name]["mean"] == pytest.approx(
+            products["a"][name]["mean"] + products["b"][name]["mean"], abs=1e-5), name
+    assert totals["lost_units"]["mean"] > 0
+    a = products["a"]
+    assert a["total_cost"]["mean"] == pytest.approx(
+        a["lost_margin"]["mean"] + a["backorder_cost"]["mean"] + a["lost_sale_cost"]["mean"],
+        abs=1e-5)
+    assert a["lost_revenue"]["mean"] == pytest.approx(100.0 * a["lost_units"]["mean"], abs=1e-4)

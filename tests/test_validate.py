@@ -322,3 +322,73 @@ def test_bare_off_means_the_word_not_a_boolean(write):
     assert load_scenario(path).alternates == "off"
     path = write("s2.yaml", SCENARIO + "alternates: no\n")
     assert "is not one of auto, off" in one_error(path)
+
+
+# --------------------------------------------------------------------------- candidates, what_if
+
+OPTIONS = """
+candidates:
+  - id: s9
+    region: de
+    ttr: 7
+    supplies:
+      - {part: cell, lead_time: 2, capacity: 4}
+  - id: s2
+    supplies:
+      - {part: bike, alternate: false, lead_time: 1}
+what_if:
+  - {id: more-cells, part: cell, stock: 30}
+  - {product: bike, policy: {type: base_stock, level: 12}}
+  - {supplier: s1, capacity: 50}
+"""
+
+
+def test_candidates_and_what_ifs_load(write):
+    write("n.yaml", NETWORK)
+    scenario = load_scenario(write("s.yaml", SCENARIO + OPTIONS))
+    new, existing = scenario.candidates
+    assert (new.id, new.supplier.region, new.supplier.ttr.mean) == ("s9", "de", 7)
+    [(item, lane)] = new.sources
+    assert (item, lane.supplier, lane.alternate, lane.capacity) == ("cell", "s9", True, 4)
+    # an existing supplier keeps its network definition
+    assert existing.supplier == scenario.network.supplier("s2")
+    assert existing.sources[0][1].alternate is False
+    ids = [w.id for w in scenario.what_if]
+    assert ids == ["more-cells", "what-if-2", "what-if-3"]
+    assert scenario.what_if[1].policy.level == 12
+    assert (scenario.what_if[2].target.kind, scenario.what_if[2].capacity) == ("supplier", 50)
+
+
+@pytest.mark.parametrize("old,new,line,col,message", [
+    ("{part: cell, lead_time: 2", "{part: cel, lead_time: 2", 17, 16,
+     "unknown part or product 'cel'; did you mean 'cell'?"),
+    ("region: de\n    ttr: 7", "region: mars\n    ttr: 7", 14, 13, "unknown region 'mars'"),
+    ("  - id: s2\n    supplies:", "  - id: s1\n    region: tw\n    supplies:", 19, 5,
+     "candidate 's1' is a supplier of the network: its 'region' comes from the network"),
+    ("{part: bike, alternate: false", "{part: cell, alternate: false", 20, 16,
+     "'cell' is already bought from 's2' in the network"),
+    ("{id: more-cells, part: cell, stock: 30}", "{id: more-cells, part: cel, stock: 30}", 22, 28,
+     "unknown part 'cel'; did you mean 'cell'?"),
+    ("{supplier: s1, capacity: 50}", "{supplier: s1, stock: 50}", 24, 27,
+     "'stock' does not apply to a supplier"),
+    ("{id: more-cells, part: cell, stock: 30}", "{id: more-cells, part: cell}", 22, 5,
+     "a what_if needs 'stock', 'policy' or 'capacity'"),
+    ("{product: bike, policy", "{part: cell, product: bike, policy", 23, 5,
+     "a what_if changes exactly one part, product or supplier, got 2"),
+])
+def test_option_errors_are_positioned(write, old, new, line, col, message):
+    write("n.yaml", NETWORK)
+    text = SCENARIO + OPTIONS
+    assert old in text
+    path = write("s.yaml", text.replace(old, new))
+    errs = errors_of(path)
+    assert len(errs) == 1, errs
+    assert errs[0].startswith(f"{path}:{line}:{col}:"), errs
+    assert message in errs[0], errs
+
+
+def test_candidate_without_supplies_is_an_error(write):
+    write("n.yaml", NETWORK)
+    path = write("s.yaml", SCENARIO + "candidates:\n  - {id: s9, region: de}\n")
+    err = one_error(path)
+    assert "missing required key 'supplies' in candidate" in err

@@ -1,8 +1,12 @@
 """``riskmap run SCENARIO``: Monte Carlo simulation and reports.
 
-Runs the scenario, then once more without each alternate lane (same seeds)
-to rank what each alternate is worth (``alternates`` in report.json; see
-:func:`riskmap.montecarlo.alternate_gains`). Writes ``report.json`` into
+Runs the scenario, then its counterfactual arms with the same seeds, engine
+and workers: without each alternate lane, with no alternate, with each
+candidate supplier, with the static map's extra stock and with each
+``what_if:`` (``alternates``, ``candidates``, ``stock_what_ifs`` and
+``what_ifs`` in report.json; see :mod:`riskmap.counterfactuals` and
+docs/counterfactuals.md). One progress line counts all of them. Writes
+``report.json`` into
 ``--out DIR`` (default
 ``riskmap-out/<scenario name>``, the name made safe for any file system),
 then ``report.md`` and ``report.html`` when their renderers are installed
@@ -47,8 +51,8 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
                         help="directory for the reports (default: riskmap-out/<scenario name>)")
     add_simulation_options(parser, "the scenario")
     parser.add_argument("--no-counterfactuals", dest="counterfactuals", action="store_false",
-                        help="skip the runs without each alternate lane that rank the "
-                             "alternates (one more run per lane; report.json then lists none)")
+                        help="skip the paired runs that value each alternate, candidate, "
+                             "extra stock and what-if (report.json then lists none)")
     parser.add_argument("--resume", action="store_true",
                         help="continue an interrupted run from the checkpoint in --out DIR "
                              "(the report is the same as an uninterrupted run's)")
@@ -71,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     checkpoint = start_checkpoint(scenario, args, out_dir)
     executor = CheckpointExecutor(make_executor(args.workers, args.scheduler), checkpoint)
     try:
-        summary, gains = simulate_all(scenario, args, executor)
+        summary, counterfactuals = simulate_all(scenario, args, executor)
     except ReplicationError as exc:
         print(f"riskmap: error: {exc}", file=sys.stderr)
         return EXIT_SIMULATION_FAILED
@@ -79,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         close = getattr(executor, "close", None)  # a cluster connection
         if close is not None:
             close()
-    report = build_report(summary, alternates=[gain.to_dict() for gain in gains])
+    report = build_report(summary, counterfactuals=counterfactuals)
     written = [write_report(report, out_dir)]
     written.extend(write_renderings(report, out_dir))
     checkpoint.remove()  # the reports are complete: nothing left to resume
@@ -106,35 +110,43 @@ def start_checkpoint(scenario, args: argparse.Namespace, out_dir: Path):
 def check_work(scenario, args: argparse.Namespace, counterfactuals: bool) -> None:
     """Refuse an enormous run before it starts, unless ``--force`` (riskmap.budget)."""
     from riskmap.budget import check_budget
-    from riskmap.montecarlo import alternate_sources
+    from riskmap.counterfactuals import plan_arms, supplier_risk
 
     arms = 1
-    if counterfactuals and scenario.alternates == "auto":
-        arms += len(alternate_sources(scenario))
+    if counterfactuals:
+        arms += len(plan_arms(scenario, scenario.alternates, supplier_risk(scenario.network)).arms)
     check_budget(scenario, args.replications or scenario.replications, arms, force=args.force)
 
 
 def simulate_all(scenario, args: argparse.Namespace, executor):
-    """The baseline run, then one paired run without each alternate lane."""
-    from riskmap.montecarlo import alternate_gains, alternate_sources, run_scenario
+    """The main run, then its counterfactual arms; one progress line counts both.
+
+    Returns the :class:`~riskmap.montecarlo.RunSummary` and the
+    :meth:`riskmap.counterfactuals.Counterfactuals.to_dict` tables (``None``
+    with ``--no-counterfactuals``).
+    """
+    from riskmap.counterfactuals import Plan, evaluate, plan_arms, supplier_risk
+    from riskmap.montecarlo import run_scenario
     from riskmap.progress import Progress
 
-    progress = Progress("replications", quiet=args.quiet)
-    try:
-        summary = run_scenario(scenario, replications=args.replications, seed=args.seed,
-                               executor=executor, progress=progress)
-    finally:
-        progress.close()  # ends the progress line before any later message
-    lanes = len(alternate_sources(scenario)) if summary.alternates == "auto" else 0
-    if not lanes or not args.counterfactuals:
-        return summary, []
-    label = f"replications without each of {lanes} alternate lane{'s' if lanes > 1 else ''}"
+    static = supplier_risk(scenario.network)
+    plan = plan_arms(scenario, scenario.alternates, static) if args.counterfactuals else Plan()
+    n = args.replications or scenario.replications
+    total = n * (1 + len(plan.arms))
+    arms = len(plan.arms)
+    label = (f"replications ({n} x {1 + arms} runs: the scenario and {arms} "
+             f"counterfactual{'s' if arms > 1 else ''})" if arms else "replications")
     progress = Progress(label, quiet=args.quiet)
     try:
-        gains = alternate_gains(summary, executor=executor, progress=progress)
+        summary = run_scenario(scenario, replications=args.replications, seed=args.seed,
+                               executor=executor, progress=lambda done, _: progress(done, total))
+        if not args.counterfactuals:
+            return summary, None
+        tables = evaluate(summary, static_suppliers=static, plan=plan, executor=executor,
+                          progress=lambda done, _: progress(n + done, total))
     finally:
-        progress.close()
-    return summary, gains
+        progress.close()  # ends the progress line before any later message
+    return summary, tables.to_dict()
 
 
 def write_renderings(report: dict, out_dir: Path) -> list[Path]:

@@ -15,22 +15,35 @@ Layout (keys beyond SPEC section 3 are marked +)::
     products.<id>: {fill_rate, backorder_probability, backorder_units,
                     backlog_days, lost_units, longest_wait+, time_to_first_backorder+,
                     ordered_units+, shipped_units+, waiting_units_at_end+,
-                    fill_rate_pooled+}
+                    wait+, wait_p50+, wait_p90+, wait_p95+, eta_kept+, eta_slip+,
+                    eta_revisions+, substituted_units+, substitute_units_supplied+,
+                    lost_revenue+, lost_margin+, backorder_cost+, lost_sale_cost+,
+                    total_cost+, fill_rate_pooled+}
+    totals+: {lost_units, substituted_units, lost_revenue, lost_margin,
+              backorder_cost, lost_sale_cost, total_cost}  (summed over products)
     parts.<id>+: {stock_out_time}
     suppliers.<id>: {tts, ttr, pi, rei, ... (static risk map),
                      down_time+, units_not_delivered+}
     regions+.<id>: {tts, ttr, pi, rei, ...} (static risk map)
-    alternates: [{supplier, part, backorder_units_avoided, fill_rate_gain}]
+    alternates: [{supplier, part, backorder_units_avoided, fill_rate_gain,
+                  fill_rate_gain_by_product+, lost_revenue_avoided+, significant+,
+                  unpaired_ci95+, alone+, shared_exposure+, why+, ...}]
+    all_alternates+: {backorder_units_avoided, fill_rate_gain, ...} | null
+    candidates+, stock_what_ifs+, what_ifs+: [the same fields]
+        (these four only when the counterfactual arms were run)
     series+: {times, replications, products.<id>: {on_hand, backlog: {p5, p25, p50, p75, p95}}}
     statistics+: {<name>: {subject, unit, description}}
 
 Each statistic is ``{mean, ci95: [low, high], n, unit}`` plus ``p50``, ``p90``,
 ``p95`` where it varies by replication (see :mod:`riskmap.stats`).
 ``alternates`` ranks the alternate lanes, best first, from paired runs
-without each of them (:func:`riskmap.montecarlo.alternate_gains`);
+without each of them (:mod:`riskmap.counterfactuals`, docs/counterfactuals.md);
 ``backorder_units_avoided`` and ``fill_rate_gain`` are statistics of the
 per-replication differences. It is empty when the network has no alternate
 lane, when alternates are off, or when the caller did not compute it.
+``totals`` estimates, per replication, the sum over all products of the
+lost units and the money of docs/customers.md, so a reviewer reads one
+figure for the whole network.
 """
 
 from __future__ import annotations
@@ -46,14 +59,14 @@ from typing import Any, Optional
 from riskmap import __version__
 import numpy as np
 
-from riskmap.stats import DIGITS, STATISTICS
+from riskmap.stats import DIGITS, STATISTICS, TOTAL_STATISTICS, statistic
 
 FORMAT = 1
 FILENAME = "report.json"
 
 
 def build_report(summary, *, static_suppliers: Optional[dict] = None,
-                 alternates: Optional[list] = None) -> dict:
+                 alternates: Optional[list] = None, counterfactuals: Optional[dict] = None) -> dict:
     """The ``report.json`` content of a run.
 
     Parameters
@@ -65,7 +78,11 @@ def build_report(summary, *, static_suppliers: Optional[dict] = None,
         given (see :func:`static_analysis`).
     alternates : list, optional
         Ranked counterfactual gains of the alternate sources (empty when not
-        computed).
+        computed); ignored when ``counterfactuals`` is given.
+    counterfactuals : dict, optional
+        :meth:`riskmap.counterfactuals.Counterfactuals.to_dict`: the
+        ``alternates``, ``all_alternates``, ``candidates``,
+        ``stock_what_ifs`` and ``what_ifs`` sections.
     """
     scenario = summary.scenario
     static = static_analysis(scenario.network)
@@ -76,17 +93,31 @@ def build_report(summary, *, static_suppliers: Optional[dict] = None,
         "scenario": scenario_section(summary),
         "network": network_section(scenario.network),
         "products": products_section(summary),
+        "totals": totals_section(summary),
         "parts": {pid: _estimates(stats) for pid, stats in summary.parts.items()},
         "suppliers": suppliers_section(summary, static_suppliers),
         "regions": static.get("regions", {}),
         "alternates": list(alternates or []),
         "statistics": statistics_section(scenario.network.time_unit),
     }
+    if counterfactuals is not None:
+        report.update(counterfactual_sections(counterfactuals))
     report = _json_safe(report)
     # the bands are already plain finite floats, and by far the largest part:
     # they skip the generic pass
     report["series"] = series_section(summary)
     return report
+
+
+def counterfactual_sections(tables: dict) -> dict:
+    """The paired-comparison tables of docs/counterfactuals.md (present when computed)."""
+    return {
+        "alternates": list(tables.get("alternates", [])),
+        "all_alternates": tables.get("all_alternates"),
+        "candidates": list(tables.get("candidates", [])),
+        "stock_what_ifs": list(tables.get("stock_what_ifs", [])),
+        "what_ifs": list(tables.get("what_ifs", [])),
+    }
 
 
 def scenario_section(summary) -> dict:
@@ -213,6 +244,25 @@ def products_section(summary) -> dict:
         if pooled is not None:
             entry["fill_rate_pooled"] = pooled.to_dict()
         out[pid] = entry
+    return out
+
+
+def totals_section(summary) -> dict:
+    """Per replication, the sum over products of each of :data:`riskmap.stats.TOTAL_STATISTICS`.
+
+    Estimated like a product statistic of the same name (same unit, same
+    interval), on the replication sums.
+    """
+    per_product = summary.samples.values.get("product", {})
+    time_unit = summary.scenario.network.time_unit
+    out = {}
+    for name in TOTAL_STATISTICS:
+        columns = [per_product[pid][name] for pid in sorted(per_product)
+                   if name in per_product[pid]]
+        if not columns:
+            continue
+        sums = [sum(v for v in row if v is not None) for row in zip(*columns)]
+        out[name] = statistic("product", name).estimate(sums, time_unit).to_dict()
     return out
 
 

@@ -395,26 +395,76 @@ def is_at_risk(entry: dict) -> bool:
 
 @dataclass(frozen=True)
 class AlternateRow:
-    """One entry of ``alternates`` as text, in the report's order (best first)."""
+    """One entry of ``alternates`` (or of the option tables) as text, in the report's order.
+
+    ``significant`` is ``yes``, ``no`` or a dash when the report does not
+    say; ``why`` is the report's one-sentence explanation (docs/counterfactuals.md).
+    """
 
     rank: int
     supplier: str
     part: str
     backorder_units_avoided: str
     fill_rate_gain: str
+    lost_revenue_avoided: str = MISSING
+    significant: str = MISSING
+    why: str = ""
+    label: str = ""
+    per_extra_unit: str = MISSING
 
 
-def alternate_rows(report: dict) -> list[AlternateRow]:
-    """The ranked alternates table (the report's order is kept: it is already best first)."""
-    rows = []
-    entries = [e for e in report.get("alternates") or [] if isinstance(e, dict)]
-    for rank, entry in enumerate(entries, start=1):
-        rows.append(AlternateRow(
-            rank=rank, supplier=str(entry.get("supplier", MISSING)),
-            part=str(entry.get("part", MISSING)),
-            backorder_units_avoided=format_estimate(entry.get("backorder_units_avoided")),
-            fill_rate_gain=_points(entry.get("fill_rate_gain"))))
-    return rows
+def _yes_no(value: Any) -> str:
+    return MISSING if not isinstance(value, bool) else ("yes" if value else "no")
+
+
+def _option_label(entry: dict) -> str:
+    """What a row of an option table changes, in words."""
+    if entry.get("extra_stock"):
+        items = entry["extra_stock"].get("items") or {}
+        held = ", ".join(f"{format_number(units)} {item}" for item, units in sorted(items.items()))
+        return f"hold {held} more (against {entry.get('supplier', MISSING)})"
+    if entry.get("change") is not None:
+        target = entry.get("target") or {}
+        subject = " ".join(f"{kind} {ident}" for kind, ident in sorted(target.items()))
+        change = ", ".join(f"{key} {describe_value(value)}"
+                           for key, value in sorted(entry["change"].items()))
+        return f"{entry.get('id', MISSING)}: {subject}: {change}"
+    parts = entry.get("parts") or [entry.get("part")]
+    return f"qualify {entry.get('supplier', MISSING)} for {', '.join(str(p) for p in parts)}"
+
+
+def _row(rank: int, entry: dict) -> AlternateRow:
+    per_unit = entry.get("backorder_units_avoided_per_extra_unit")
+    return AlternateRow(
+        rank=rank, supplier=str(entry.get("supplier") or MISSING),
+        part=str(entry.get("part") or MISSING),
+        backorder_units_avoided=format_estimate(entry.get("backorder_units_avoided")),
+        fill_rate_gain=_points(entry.get("fill_rate_gain")),
+        lost_revenue_avoided=format_estimate(entry.get("lost_revenue_avoided")),
+        significant=_yes_no(entry.get("significant")),
+        why=str(entry.get("why") or ""),
+        label=_option_label(entry),
+        per_extra_unit=format_number(per_unit, 2) if isinstance(per_unit, (int, float)) else MISSING)
+
+
+def alternate_rows(report: dict, section: str = "alternates") -> list[AlternateRow]:
+    """A ranked table: ``alternates`` or an option table (``candidates``,
+    ``stock_what_ifs``, ``what_ifs``). The report's order is kept: it is already best first."""
+    entries = [e for e in report.get(section) or [] if isinstance(e, dict)]
+    return [_row(rank, entry) for rank, entry in enumerate(entries, start=1)]
+
+
+def option_rows(report: dict) -> list[tuple[str, list[AlternateRow]]]:
+    """``(title, rows)`` of each non-empty option table: candidates, extra stock, what-ifs."""
+    tables = (("Candidate suppliers", "candidates"),
+              ("Extra stock where TTS is below TTR", "stock_what_ifs"),
+              ("What-ifs of the scenario", "what_ifs"))
+    out = []
+    for title, section in tables:
+        rows = alternate_rows(report, section)
+        if rows:
+            out.append((title, rows))
+    return out
 
 
 def _points(statistic: Any) -> str:
@@ -560,7 +610,8 @@ def report_sections(report: dict) -> dict:
     Keys: ``title``, ``time_unit``, ``summary`` (:class:`ProductSummary`),
     ``has_money``, ``suppliers`` and ``regions`` (:class:`ExposureRow`),
     ``products`` (``{id, name, sentence, statistics}``), ``alternates``
-    (:class:`AlternateRow`), ``disruptions`` (:class:`DisruptionRow`),
+    (:class:`AlternateRow`), ``options`` (``(title, rows)`` of the candidate,
+    stock and what-if tables), ``disruptions`` (:class:`DisruptionRow`),
     ``policies``, ``facts``, ``command``.
     """
     scenario = report.get("scenario") or {}
@@ -576,6 +627,7 @@ def report_sections(report: dict) -> dict:
         "products": [{"id": r.id, "name": r.name, "sentence": r.sentence,
                       "statistics": statistic_rows(report, r.id)} for r in summary],
         "alternates": alternate_rows(report),
+        "options": option_rows(report),
         "disruptions": disruption_rows(report),
         "policies": policy_rows(report),
         "facts": scenario_facts(report),

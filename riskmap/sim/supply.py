@@ -123,9 +123,13 @@ class Sourcing:
         if up:
             return up
         if self.use_alternates:
-            active = [lane for lane in self.alternates if lane.is_active(now)]
+            active = [lane for lane in self.alternates
+                      if lane.is_active(now) and not lane.is_down(now)]
             if active:
                 return active
+        # Nothing that may take the order is up: it waits at the primaries, as it would
+        # without alternates. An alternate struck by the same disaster as its primary is
+        # sent nothing while it is down, so it cannot strand orders there.
         return primaries
 
     def can_deliver(self, now: float) -> bool:
