@@ -544,20 +544,3 @@ def in_chunk_order(finished: Iterable[tuple[int, list]]) -> Iterator[tuple[list,
             ready.extend(waiting.pop(next_chunk))
             next_chunk += 1
         yield ready, sum(len(r) for r in waiting.values())
-
-
-# --------------------------------------------------------------------------
-# Counterfactual runs live in riskmap.counterfactuals; these names stay
-# importable from here for earlier callers.
-
-_MOVED = ("AlternateGain", "alternate_sources", "without_alternate", "paired_gain", "rank_gains",
-          "alternate_gains")
-
-
-def __getattr__(name: str):
-    # resolved lazily: riskmap.counterfactuals imports this module
-    if name in _MOVED:
-        from riskmap import counterfactuals
-
-        return getattr(counterfactuals, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

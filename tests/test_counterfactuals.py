@@ -376,3 +376,14 @@ def test_a_switched_off_lane_keeps_every_draw_paired():
         float("inf"), float("inf")]
     paired = run_scenario(off, workers=1, series=False)
     assert paired.samples.values == baseline.samples.values
+
+
+def test_tables_are_the_same_for_any_worker_count():
+    from riskmap.executors import ProcessExecutor
+
+    scenario = pump_scenario(replications=6)
+    baseline = run_scenario(scenario, workers=1)
+    serial = cf.evaluate(baseline, static_suppliers={}, executor=SerialExecutor())
+    parallel = cf.evaluate(baseline, static_suppliers={}, executor=ProcessExecutor(2))
+    assert json.dumps(serial.to_dict(), sort_keys=True) == \
+        json.dumps(parallel.to_dict(), sort_keys=True)

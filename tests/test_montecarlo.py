@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskmap import executors as executors_module
-from riskmap import montecarlo
+from riskmap import counterfactuals, montecarlo
 from riskmap.executors import ProcessExecutor, SerialExecutor, make_executor
 from riskmap.errors import InputError
 from riskmap.model import PART, PRODUCT, Demand, Item, Network, Scenario, Supplier
@@ -265,59 +265,14 @@ def lanes_scenario(replications: int = 10) -> Scenario:
     return Scenario(name="lanes", network=network, horizon=30, replications=replications, seed=4)
 
 
-def lane_aware_simulate(scenario, seed, index=0, *, series=True, alternates=None):
-    """Each alternate lane present removes a fixed number of backordered units of widget."""
-    result = fake_simulate(scenario, seed, index, series=series)
-    lanes = {(i.id, s.supplier) for i in scenario.network.items for s in i.alternates}
-    extra = 0 if ("bolt", "bolts-r-us") in lanes else 6
-    extra += 0 if ("widget", "acme") in lanes else 2
-    widget = result.products["widget"]
-    products = dict(result.products)
-    products["widget"] = ProductOutcome(
-        widget.ordered_units, widget.filled_from_stock_units - extra,
-        widget.backorder_units + extra, widget.backlog_unit_time, widget.longest_wait,
-        widget.lost_units, widget.shipped_units, widget.waiting_units_at_end,
-        widget.first_backorder_time)
-    return ReplicationResult(index, products, result.parts, result.suppliers, result.on_hand,
-                             result.backlog, result.events)
-
-
 def test_without_alternate_removes_one_lane_only():
     scenario = lanes_scenario()
-    changed = montecarlo.without_alternate(scenario, "bolt", "bolts-r-us")
+    changed = counterfactuals.without_alternate(scenario, "bolt", "bolts-r-us")
     assert [s.supplier for s in changed.network.item("bolt").sources] == ["acme"]
     assert changed.network.item("widget") == scenario.network.item("widget")
     assert len(scenario.network.item("bolt").sources) == 2  # the original is untouched
-    assert montecarlo.alternate_sources(scenario) == [("bolt", "bolts-r-us"), ("widget", "acme")]
-
-
-def test_alternate_gains_are_paired_and_ranked():
-    baseline = run(lanes_scenario(), simulator=lane_aware_simulate)
-    gains = montecarlo.alternate_gains(baseline, executor=SerialExecutor(),
-                                       simulator=lane_aware_simulate)
-    assert [(g.part, g.supplier) for g in gains] == [("bolt", "bolts-r-us"), ("widget", "acme")]
-    # same seeds: the only difference in each replication is the lane's effect
-    first, second = gains
-    assert first.backorder_units_avoided.mean == 6.0
-    assert first.backorder_units_avoided.ci95 == (6.0, 6.0)
-    assert second.backorder_units_avoided.mean == 2.0
-    assert first.fill_rate_gain.mean > second.fill_rate_gain.mean > 0
-    assert set(first.to_dict()) == {"supplier", "part", "backorder_units_avoided",
-                                    "fill_rate_gain"}
-
-
-def test_alternate_gains_same_for_any_worker_count():
-    baseline = run(lanes_scenario(), simulator=lane_aware_simulate)
-    serial = montecarlo.alternate_gains(baseline, executor=SerialExecutor(),
-                                        simulator=lane_aware_simulate)
-    parallel = montecarlo.alternate_gains(baseline, executor=ProcessExecutor(2),
-                                          simulator=lane_aware_simulate)
-    assert [g.to_dict() for g in serial] == [g.to_dict() for g in parallel]
-
-
-def test_no_alternate_gains_when_alternates_are_off():
-    baseline = run(lanes_scenario(), simulator=lane_aware_simulate, alternates="off")
-    assert montecarlo.alternate_gains(baseline, simulator=lane_aware_simulate) == []
+    assert counterfactuals.alternate_sources(scenario) == [("bolt", "bolts-r-us"),
+                                                           ("widget", "acme")]
 
 
 @pytest.mark.property

@@ -1,0 +1,80 @@
+"""Bounded memory: compact per-replication columns and bounded series."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from riskmap.executors import SerialExecutor
+from riskmap.montecarlo import Column, run_scenario, series_replications
+from tests.test_montecarlo import fake_simulate, tiny_scenario
+
+#: what statistics return: nothing, flags, counts, measurements, and numpy's scalars.
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-2**70, 2**70),
+    st.floats(allow_nan=False), st.floats(allow_nan=False).map(np.float64),
+    st.integers(-2**62, 2**62).map(np.int64), st.booleans().map(np.bool_))
+
+
+@pytest.mark.property
+@settings(max_examples=200, deadline=None)
+@given(st.lists(VALUES, max_size=40))
+def test_column_gives_back_exactly_what_was_appended(values):
+    column = Column(values)
+    back = list(column)
+    assert len(column) == len(values)
+    assert [type(v) for v in back] == [type(v) for v in values]
+    assert back == values and column == values
+    assert list(pickle.loads(pickle.dumps(column))) == values
+    if values:
+        assert column[-1] == values[-1] and column[1:3] == values[1:3]
+
+
+@pytest.mark.hand
+def test_column_as_numpy_array_matches_the_list():
+    floats = Column([1.5, None, 2.0])
+    assert np.array_equal(np.asarray(floats, dtype=float), np.array([1.5, np.nan, 2.0]),
+                          equal_nan=True)
+    assert np.asarray(Column([1, 2, 3])).dtype == np.asarray([1, 2, 3]).dtype
+    assert np.asarray(Column([True, False]), dtype=bool).tolist() == [True, False]
+    with pytest.raises(IndexError):
+        Column([1.0])[1]
+
+
+@pytest.mark.hand
+def test_column_is_four_times_smaller_than_a_list_of_floats():
+    values = [float(k) + 0.5 for k in range(10_000)]
+    column = Column(values)
+    as_list = sys.getsizeof(values) + sum(sys.getsizeof(v) for v in values)
+    as_column = (sys.getsizeof(column._data) + sys.getsizeof(column._codes))
+    assert as_column * 3 < as_list
+    assert as_column < 10 * len(values) + 1024  # 8 bytes of value, 1 of type
+
+
+@pytest.mark.hand
+def test_samples_hold_each_replications_values_in_order():
+    scenario = tiny_scenario(replications=9)
+    summary = run_scenario(scenario, executor=SerialExecutor(), simulator=fake_simulate)
+    results = [fake_simulate(scenario, seed, i)
+               for i, seed in enumerate(np.random.SeedSequence(7).spawn(9))]
+    units = summary.samples.values["product"]["widget"]["backorder_units"]
+    first = summary.samples.values["product"]["gadget"]["time_to_first_backorder"]
+    assert isinstance(units, Column) and isinstance(summary.samples.ordered["widget"], Column)
+    assert list(units) == [r.products["widget"].backorder_units for r in results]
+    assert list(first) == [r.products["gadget"].first_backorder_time for r in results]
+    assert None in first  # replications without a backorder: undefined, kept as None
+    assert list(summary.samples.ordered["gadget"]) == [
+        r.products["gadget"].ordered_units for r in results]
+
+
+@pytest.mark.hand
+def test_series_kept_are_capped_by_memory_not_by_replications():
+    # 1,000 products x 366 points x 2 series x 8 bytes = 5.9 MB a replication
+    assert series_replications(1000, 1000, 366) == 20
+    assert series_replications(10_000, 10, 366) == 1000
+    assert series_replications(5, 1000, 366) == 5
