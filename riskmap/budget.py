@@ -12,7 +12,8 @@ The estimate (an order of magnitude, not a promise):
   is replenished about ``demand rate / typical order size`` times per time unit, where the
   demand rate of a part is the product demand exploded through the bills of materials and
   the typical order size is what the item's policy orders at a time;
-* the counterfactual arms (one run per alternate lane, see ``--no-counterfactuals``) repeat it.
+* the counterfactual arms (docs/counterfactuals.md; ``--no-counterfactuals`` skips them)
+  repeat it.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ import numpy as np
 from riskmap.dists import Constant
 from riskmap.model import Candidate, Item, Network, Policy, Scenario, WhatIf
 from riskmap.montecarlo import ProgressCallback, RunSummary, Samples, run_scenario
+from riskmap.serialize import policy_record
 from riskmap.stats import Estimate, estimate_mean, t_quantile
 
 #: ``(item id, supplier id)``: one lane.
@@ -834,7 +835,7 @@ def what_if_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[Option]:
         extra = extra_units(network, what_if)
         change = {key: value for key, value in (
             ("stock", what_if.stock), ("capacity", what_if.capacity),
-            ("policy", None if what_if.policy is None else _policy_record(what_if.policy)))
+            ("policy", None if what_if.policy is None else policy_record(what_if.policy)))
             if value is not None}
         record = {
             "id": what_if.id, "target": {target.kind: target.id}, "change": change,
@@ -859,11 +860,3 @@ def extra_units(network: Network, what_if: WhatIf) -> Optional[int]:
     if what_if.stock is not None:
         return what_if.stock - item.stock
     return None
-
-
-def _policy_record(policy: Policy) -> dict:
-    record = {"type": policy.kind}
-    for key in ("level", "min", "max", "point", "quantity", "review_period"):
-        if getattr(policy, key) is not None:
-            record[key] = getattr(policy, key)
-    return record

@@ -16,7 +16,7 @@ materials, at 1.2 to 2 times what each lane must carry, so the baseline (nothing
 down) meets demand for ever. About a third of the suppliers carry a supplier
 capacity instead of lane capacities.
 
-:func:`to_yaml_dict` turns any :class:`~riskmap.model.Network` into the
+:func:`riskmap.serialize.network_file` turns any :class:`~riskmap.model.Network` into the
 mapping of a network file (SPEC section 1) and :func:`write_network` writes it.
 
 >>> net = synthetic_network(20, 60, 5, seed=1)
@@ -28,12 +28,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Optional, Union
 
 import numpy as np
 
 from riskmap.dists import Constant, Dist
 from riskmap.model import PART, PRODUCT, Demand, Item, Network, Region, Source, Supplier
+from riskmap.serialize import network_file
 
 
 def synthetic_network(n_suppliers: int, n_parts: int, n_products: int, n_regions: int = 8,
@@ -165,103 +166,12 @@ def _supplier(rng: np.random.Generator, sid: str, regions: tuple[Region, ...], t
 
 # -- writing network files --------------------------------------------------
 
-def _spec(dist: Optional[Dist]) -> Any:
-    return None if dist is None else dist.to_spec()
-
-
-def _drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in mapping.items() if v is not None}
-
-
-def _source_dict(source: Source, primaries: int) -> dict[str, Any]:
-    out = {"supplier": source.supplier, "lead_time": _spec(source.lead_time),
-           "capacity": source.capacity, "unit_cost": source.unit_cost}
-    if source.alternate:
-        out["alternate"] = True
-        out["activation_delay"] = _spec(source.activation_delay)
-    elif primaries > 1:
-        out["share"] = source.share
-    return _drop_none(out)
-
-
-def _demand_dict(demand: Demand) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if demand.rate is not None:
-        out["rate"] = demand.rate
-    else:
-        out["interval"] = _spec(demand.interval)
-    if demand.size != Constant(1):
-        out["size"] = _spec(demand.size)
-    if demand.patience is not None:
-        out["patience"] = _spec(demand.patience)
-    return out
-
-
-def _policy_dict(item: Item) -> Optional[dict[str, Any]]:
-    policy = item.policy
-    if policy is None:
-        return None
-    out = {"type": policy.kind, "level": policy.level, "min": policy.min, "max": policy.max,
-           "point": policy.point, "quantity": policy.quantity,
-           "review_period": policy.review_period}
-    return _drop_none(out)
-
-
-def _item_dict(item: Item) -> dict[str, Any]:
-    primaries = len(item.primaries)
-    out = {
-        "id": item.id,
-        "name": item.name or None,
-        "stock": item.stock,
-        "policy": _policy_dict(item),
-        "sources": [_source_dict(s, primaries) for s in item.sources] or None,
-        "bom": dict(item.bom) or None,
-        "capacity": item.capacity,
-        "demand": _demand_dict(item.demand) if item.demand is not None else None,
-        "price": item.price,
-        "margin": item.margin,
-        "substitutes": [{"product": s.product, "acceptance": s.acceptance}
-                        for s in item.substitutes] or None,
-    }
-    if item.assembly_time != Constant(0):
-        out["assembly_time"] = _spec(item.assembly_time)
-    return _drop_none(out)
-
-
-def _supplier_dict(supplier: Supplier) -> dict[str, Any]:
-    return _drop_none({
-        "id": supplier.id,
-        "name": supplier.name,
-        "region": supplier.region,
-        "capacity": supplier.capacity,
-        "ttr": _spec(supplier.ttr),
-        "depends_on": list(supplier.depends_on) or None,
-        "cover": _spec(supplier.cover) if supplier.cover != Constant(0) else None,
-    })
-
-
-def to_yaml_dict(network: Network) -> dict[str, Any]:
-    """The mapping of a network file (SPEC section 1) describing ``network``.
-
-    Unset optional keys are left out; distributions are written in file form.
-    """
-    return {
-        "riskmap": 1,
-        "name": network.name,
-        "time_unit": network.time_unit,
-        "regions": [{"id": r.id, "name": r.name} for r in network.regions],
-        "suppliers": [_supplier_dict(s) for s in network.suppliers],
-        "parts": [_item_dict(i) for i in network.parts],
-        "products": [_item_dict(i) for i in network.products],
-    }
-
-
 def write_network(network: Network, path: Union[str, Path]) -> Path:
     """Write ``network`` as a network YAML file; returns the path."""
     import yaml
 
     path = Path(path)
     with path.open("w", encoding="utf-8") as handle:
-        yaml.safe_dump(to_yaml_dict(network), handle, sort_keys=False, default_flow_style=None,
+        yaml.safe_dump(network_file(network), handle, sort_keys=False, default_flow_style=None,
                        allow_unicode=True)
     return path

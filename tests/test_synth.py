@@ -8,7 +8,8 @@ import yaml
 from riskmap.analysis.snapshot import Snapshot
 from riskmap.analysis.structure import Structure
 from riskmap.analysis.survival import Evaluator, Outage
-from riskmap.synth import synthetic_network, to_yaml_dict, write_network
+from riskmap.serialize import network_file
+from riskmap.synth import synthetic_network, write_network
 
 pytestmark = pytest.mark.property
 
@@ -45,7 +46,7 @@ def test_baseline_meets_demand_for_ever(seed):
 
 def test_yaml_dict_follows_the_network_file_layout(tmp_path):
     net = synthetic_network(10, 30, 3, seed=2)
-    data = to_yaml_dict(net)
+    data = network_file(net)
     assert data["riskmap"] == 1
     assert [s["id"] for s in data["suppliers"]] == [s.id for s in net.suppliers]
     assert len(data["parts"]) == 30 and len(data["products"]) == 3

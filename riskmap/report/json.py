@@ -56,9 +56,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
-from riskmap import __version__
 import numpy as np
 
+from riskmap import __version__
+from riskmap.serialize import network_record, spec
 from riskmap.stats import DIGITS, STATISTICS, TOTAL_STATISTICS, statistic
 
 FORMAT = 1
@@ -148,8 +149,8 @@ def disruption_record(disruption) -> dict:
         "id": disruption.id,
         "kind": disruption.kind,
         "target": {disruption.target.kind: disruption.target.id},
-        "at": _spec(disruption.at),
-        "duration": _spec(disruption.duration),
+        "at": spec(disruption.at),
+        "duration": spec(disruption.duration),
         "probability": disruption.probability,
         "rate": disruption.rate,
         "lead_time_factor": disruption.lead_time_factor,
@@ -159,72 +160,8 @@ def disruption_record(disruption) -> dict:
 
 
 def network_section(network) -> dict:
-    """The network that was run, in the shape of a network file (lists in file order)."""
-    return {
-        "name": network.name,
-        "time_unit": network.time_unit,
-        "regions": [{"id": r.id, "name": r.name} for r in network.regions],
-        "suppliers": [supplier_record(s) for s in network.suppliers],
-        "parts": [item_record(i) for i in network.parts],
-        "products": [item_record(i) for i in network.products],
-    }
-
-
-def supplier_record(supplier) -> dict:
-    return {
-        "id": supplier.id, "name": supplier.name, "region": supplier.region,
-        "capacity": supplier.capacity, "ttr": _spec(supplier.ttr),
-        "depends_on": list(supplier.depends_on), "cover": _spec(supplier.cover),
-    }
-
-
-def item_record(item) -> dict:
-    """A part or product: stock, policy, sources, bill of materials and, for products, demand."""
-    record = {
-        "id": item.id, "name": item.name, "stock": item.stock,
-        "policy": policy_record(item.policy),
-        "sources": [source_record(s) for s in item.sources],
-        "bom": dict(item.bom), "capacity": item.capacity,
-        "assembly_time": _spec(item.assembly_time),
-    }
-    if item.is_product:
-        record.update(
-            demand=demand_record(item.demand), price=item.price, margin=item.margin,
-            substitutes=[{"product": s.product, "acceptance": s.acceptance}
-                         for s in item.substitutes])
-    return record
-
-
-def policy_record(policy) -> Optional[dict]:
-    if policy is None:
-        return None
-    record = {"type": policy.kind}
-    for key in ("level", "min", "max", "point", "quantity", "review_period"):
-        value = getattr(policy, key)
-        if value is not None:
-            record[key] = value
-    return record
-
-
-def source_record(source) -> dict:
-    return {
-        "supplier": source.supplier, "lead_time": _spec(source.lead_time),
-        "capacity": source.capacity, "alternate": source.alternate,
-        "activation_delay": _spec(source.activation_delay), "share": source.share,
-        "unit_cost": source.unit_cost,
-    }
-
-
-def demand_record(demand) -> Optional[dict]:
-    if demand is None:
-        return None
-    return {"rate": demand.rate, "interval": _spec(demand.interval), "size": _spec(demand.size),
-            "patience": _spec(demand.patience)}
-
-
-def _spec(dist) -> Any:
-    """A distribution in its file form (a number for a constant), ``None`` when absent."""
-    return None if dist is None else dist.to_spec()
+    """The network that was run, every key present (riskmap.serialize.network_record)."""
+    return network_record(network)
 
 
 def file_record(path: str) -> Optional[dict]:
