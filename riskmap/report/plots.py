@@ -610,37 +610,55 @@ def wait_statistics(report: dict) -> list[str]:
     return sorted(names)
 
 
+#: What the waits chart shows per product: the mean over replications of the median, 90th
+#: and 95th percentile wait of the customers who waited (statistic, marker, colour, legend).
+WAIT_MARKERS = (
+    ("wait_p50", "o", BLUE, "median wait"),
+    ("wait_p90", "s", ORANGE, "90th percentile wait"),
+    ("wait_p95", "^", VERMILLION, "95th percentile wait"),
+)
+#: Shown instead by a report without those percentiles. Never beside them: it is averaged
+#: over every replication, the percentiles only over those where someone waited.
+LONGEST_WAIT_MARKER = ("longest_wait", "x", BLACK, "longest wait")
+
+
 @_styled
 def waits_chart(report: dict) -> Optional[Chart]:
-    """Per product and waiting statistic: median, 90th and 95th percentile over replications."""
-    names = wait_statistics(report)
+    """Per product, how long customers who waited waited: one row per product, riskiest first.
+
+    Each marker is a mean over the replications where someone waited of the within-run
+    median, 90th and 95th percentile wait, on one axis so the products compare at a
+    glance; a grey segment joins the median to the 95th percentile.
+    """
     products = report.get("products") or {}
+    names = set(wait_statistics(report))
+    markers = [m for m in WAIT_MARKERS if m[0] in names]
+    if not markers and LONGEST_WAIT_MARKER[0] in names:
+        markers = [LONGEST_WAIT_MARKER]
     ranked = [pid for pid in rank_products(report)
-              if any(mean_of(products[pid].get(n)) for n in names)][:BAR_LIMIT]
-    if not names or not ranked:
+              if any(mean_of(products[pid].get(m[0])) for m in markers)][:BAR_LIMIT]
+    if not markers or not ranked:
         return None
     unit = _time_unit(report)
-    fig = new_figure(8.0, (0.26 * len(ranked) + 0.9) * len(names) + 0.3)
-    axes = fig.subplots(len(names), 1, squeeze=False)[:, 0]
-    markers = (("p50", "o", BLUE, "median"), ("p90", "s", ORANGE, "90th percentile"),
-               ("p95", "^", VERMILLION, "95th percentile"))
-    for ax, name in zip(axes, names):
-        ys = list(range(len(ranked)))[::-1]
-        for key, marker, colour, label in markers:
-            points = [(y, _number((products[pid].get(name) or {}).get(key)))
-                      for y, pid in zip(ys, ranked)]
-            points = [(y, v) for y, v in points if v is not None]
-            if points:
-                ax.scatter([v for _, v in points], [y for y, _ in points], marker=marker,
-                           color=colour, s=28, label=label, zorder=3)
-        _median_to_p95(ax, ys, [products[pid].get(name) or {} for pid in ranked])
-        ax.set_yticks(ys, [_short(pid, 24) for pid in ranked])
-        ax.set_xlabel(f"{name.replace('_', ' ')} ({unit}s), across replications")
-        ax.set_xlim(left=0)
-        ax.grid(axis="y", visible=False)
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper right", ncol=3,
+    fig = new_figure(8.0, 0.26 * len(ranked) + 1.4)
+    ax = fig.subplots()
+    ys = list(range(len(ranked)))[::-1]
+    for name, marker, colour, label in markers:
+        points = [(y, mean_of(products[pid].get(name))) for y, pid in zip(ys, ranked)]
+        points = [(y, v) for y, v in points if v is not None]
+        if points:
+            ax.scatter([v for _, v in points], [y for y, _ in points], marker=marker,
+                       color=colour, s=28, label=label, zorder=3)
+    _median_to_p95(ax, ys, [{"p50": mean_of(products[pid].get("wait_p50")),
+                             "p95": mean_of(products[pid].get("wait_p95"))} for pid in ranked])
+    ax.set_yticks(ys, [_short(pid, 24) for pid in ranked])
+    ax.set_xlabel(f"wait of the customers who waited ({unit}s), mean over replications")
+    ax.set_xlim(left=0)
+    ax.grid(axis="y", visible=False)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside upper right", ncol=2,
                frameon=False)
-    return render(fig, "waits", "Customer waits per product: " + ", ".join(names))
+    return render(fig, "waits", "Customer waits per product: "
+                  + ", ".join(label for _, _, _, label in markers))
 
 
 def _median_to_p95(ax, ys: list[int], stats: list[dict]) -> None:
