@@ -83,33 +83,29 @@ class Change:
     t_rows: list = field(default_factory=list)
     t_values: list = field(default_factory=list)
 
+    def _add(self, indices, index_list: list, *pairs) -> "Change":
+        """Append ``indices`` and, per ``(list, values)`` pair, values broadcast to them."""
+        indices = np.atleast_1d(np.asarray(indices, dtype=np.int32))
+        index_list.append(indices)
+        for value_list, values in pairs:
+            value_list.append(np.broadcast_to(np.asarray(values, dtype=float), indices.shape))
+        return self
+
     def bound(self, cols, lower, upper) -> "Change":
         """Set the bounds of columns ``cols`` (scalars or arrays broadcast together)."""
-        cols = np.atleast_1d(np.asarray(cols, dtype=np.int32))
-        self.cols.append(cols)
-        self.col_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), cols.shape))
-        self.col_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), cols.shape))
-        return self
+        return self._add(cols, self.cols, (self.col_lower, lower), (self.col_upper, upper))
 
     def row(self, rows, upper) -> "Change":
         """Set the right-hand side of ``<=`` rows ``rows``."""
-        rows = np.atleast_1d(np.asarray(rows, dtype=np.int32))
-        self.rows.append(rows)
-        self.row_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), rows.shape))
-        return self
+        return self._add(rows, self.rows, (self.row_upper, upper))
 
     def t_coefficient(self, rows, values) -> "Change":
         """Set the coefficient of column 0 (``t``) in rows ``rows``."""
-        rows = np.atleast_1d(np.asarray(rows, dtype=np.int32))
-        self.t_rows.append(rows)
-        self.t_values.append(np.broadcast_to(np.asarray(values, dtype=float), rows.shape))
-        return self
+        return self._add(rows, self.t_rows, (self.t_values, values))
 
     def cost(self, cols, values) -> "Change":
-        cols = np.atleast_1d(np.asarray(cols, dtype=np.int32))
-        self.cost_cols.append(cols)
-        self.costs.append(np.broadcast_to(np.asarray(values, dtype=float), cols.shape))
-        return self
+        """Set the objective coefficients of columns ``cols``."""
+        return self._add(cols, self.cost_cols, (self.costs, values))
 
     def copy(self) -> "Change":
         """A change holding the same entries, to extend without touching this one."""

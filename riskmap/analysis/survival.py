@@ -314,7 +314,7 @@ class Evaluator:
         base = Change()
         self._activate(base, scope)
         for supplier, stop in stops.items():
-            self._stop_lanes_for_good(base, supplier, stop.start)
+            self._limit_delivery(base, supplier, stop.start)
         candidates = self._alternates(stops)
         enabled = 0
         tts = self._tts(base, candidates[:0], stops, scope)
@@ -343,14 +343,15 @@ class Evaluator:
         t = -self._solve("tts", change, scope).objective
         return None if t >= T_MAX * (1 - 1e-9) else max(0.0, t)
 
-    def _stop_lanes_for_good(self, change: Change, supplier: str, start: float) -> None:
+    def _limit_delivery(self, change: Change, supplier: str, time_delivering: float) -> None:
+        """Let ``supplier``'s primary lanes deliver only for ``time_delivering`` of the window."""
         snap = self.snapshot
         lanes = snap.lanes_of.get(supplier)
         if lanes is None:
             return
         primaries = lanes[~snap.lane_alternate[lanes]]
-        change.bound(snap.x_col(primaries), 0.0, snap.lane_capacity[primaries] * start)
-        self._cap_supplier(change, supplier, start)
+        change.bound(snap.x_col(primaries), 0.0, snap.lane_capacity[primaries] * time_delivering)
+        self._cap_supplier(change, supplier, time_delivering)
 
     def _cap_supplier(self, change: Change, supplier: str, time_delivering: float) -> None:
         row = self.snapshot.cover_row.get(supplier)
@@ -380,12 +381,7 @@ class Evaluator:
         self._activate(change, scope, window if lose_demand else None, not lose_demand)
         available = {s: window - stop.length_within(window) for s, stop in stops.items()}
         for supplier, time_delivering in available.items():
-            lanes = snap.lanes_of.get(supplier)
-            if lanes is None:
-                continue
-            primaries = lanes[~snap.lane_alternate[lanes]]
-            change.bound(snap.x_col(primaries), 0.0, snap.lane_capacity[primaries] * time_delivering)
-            self._cap_supplier(change, supplier, time_delivering)
+            self._limit_delivery(change, supplier, time_delivering)
         alternates = self._alternates(stops)
         if len(alternates):
             active = np.array([min(window - snap.lane_delay[a],
