@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -18,54 +17,6 @@ from riskmap.cli import run as run_cli
 from riskmap.cli.main import main
 
 pytestmark = pytest.mark.cli
-
-NETWORK = """\
-riskmap: 1
-name: Desk lamps
-time_unit: day
-suppliers:
-  - {id: acme, name: Acme, ttr: 10}
-  - {id: bulbco, name: BulbCo, ttr: 5}
-parts:
-  - id: bulb
-    stock: 30
-    policy: {type: base_stock, level: 30}
-    sources:
-      - {supplier: bulbco, lead_time: 2}
-      - {supplier: acme, alternate: true, lead_time: 4}
-products:
-  - id: lamp
-    stock: 6
-    policy: {type: base_stock, level: 6}
-    sources: [{supplier: acme, lead_time: 3}]
-    demand: {rate: 2}
-  - id: bulb-pack
-    bom: {bulb: 2}
-    capacity: 10
-    stock: 4
-    policy: {type: base_stock, level: 4}
-    demand: {rate: 1}
-"""
-
-SCENARIO = """\
-riskmap: 1
-name: "Acme fire: spring"
-network: network.yaml
-horizon: 60
-replications: 8
-seed: 5
-disruptions:
-  - {kind: outage, target: {supplier: acme}, at: 10, duration: 20}
-"""
-
-
-@pytest.fixture()
-def scenario_file(tmp_path) -> Path:
-    (tmp_path / "network.yaml").write_text(NETWORK)
-    path = tmp_path / "fire.yaml"
-    path.write_text(SCENARIO)
-    return path
-
 
 def failing_simulate(scenario, seed, index=0, *, series=True, alternates=None):
     if index == 2:

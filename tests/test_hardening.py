@@ -20,17 +20,10 @@ from riskmap.cli.main import main
 from riskmap.errors import InputError
 from riskmap.files import load_scenario
 from tests.conftest import SCENARIOS
-from tests.test_cli_run import NETWORK, SCENARIO, installed_command, signal_a_run
+from tests.conftest import LAMP_SCENARIO
+from tests.test_cli_run import installed_command, signal_a_run
 
 pytestmark = pytest.mark.cli
-
-
-@pytest.fixture()
-def scenario_file(tmp_path):
-    (tmp_path / "network.yaml").write_text(NETWORK)
-    path = tmp_path / "fire.yaml"
-    path.write_text(SCENARIO)
-    return path
 
 
 def test_sigterm_exits_143_without_a_report(scenario_file, tmp_path):
@@ -158,7 +151,7 @@ def test_changed_input_invalidates_the_checkpoint(scenario_file, tmp_path):
 
     scenario = load_scenario(str(scenario_file))
     Checkpoint(tmp_path, run_manifest(scenario, 5, 8)).start(resume=False)
-    scenario_file.write_text(SCENARIO.replace("duration: 20", "duration: 25"))
+    scenario_file.write_text(LAMP_SCENARIO.replace("duration: 20", "duration: 25"))
     changed = load_scenario(str(scenario_file))
     message = Checkpoint(tmp_path, run_manifest(changed, 5, 8)).start(resume=True)
     assert message.endswith("(the scenario file changed); starting over")

@@ -9,7 +9,6 @@ seconds to start).
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,6 @@ from riskmap import montecarlo
 from riskmap.cli.main import main
 from riskmap.executors import ProcessExecutor, SerialExecutor, make_executor
 from riskmap.montecarlo import ReplicationError, chunk_size, run_scenario
-from tests.test_cli_run import NETWORK, SCENARIO
 from tests.test_montecarlo import fake_simulate, report_text, tiny_scenario
 
 pytestmark = pytest.mark.cli
@@ -46,14 +44,6 @@ def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as local:
         yield local
-
-
-@pytest.fixture()
-def scenario_file(tmp_path) -> Path:
-    (tmp_path / "network.yaml").write_text(NETWORK)
-    path = tmp_path / "fire.yaml"
-    path.write_text(SCENARIO)
-    return path
 
 
 def run_cli(args, capsys) -> tuple[int, str, str]:
