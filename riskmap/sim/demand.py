@@ -12,8 +12,9 @@ used with and without a surge (common random numbers).
 
 from __future__ import annotations
 
+import itertools
 import math
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -42,8 +43,7 @@ class Arrivals:
         No arrival at or after this time is produced.
     """
 
-    __slots__ = ("_demand", "_streams", "_name", "_horizon", "_base", "_buf", "_i", "_block",
-                 "_knots")
+    __slots__ = ("_demand", "_streams", "_name", "_horizon", "_knots", "next")
 
     def __init__(self, demand: Demand, surges: Sequence[Window], streams: Streams, name: str,
                  horizon: float):
@@ -53,42 +53,34 @@ class Arrivals:
         self._streams = streams
         self._name = name
         self._horizon = horizon
-        self._base = 0.0
-        self._buf: list[float] = []
-        self._i = 0
-        self._block = FIRST_BLOCK
         self._knots = _time_change(surges)
+        #: The next arrival time: the bound ``__next__`` of an iterator over blocks of
+        #: arrivals (one C-level call per order; see riskmap.sim.streams.Draws).
+        self.next = itertools.chain(
+            itertools.chain.from_iterable(self._blocks()), itertools.repeat(math.inf)).__next__
 
-    def next(self) -> float:
-        """The next arrival time."""
-        if self._i == len(self._buf):
-            self._refill()
-        t = self._buf[self._i]
-        self._i += 1
-        return t
-
-    def _refill(self) -> None:
-        if self._base == math.inf:
-            self._buf, self._i = [math.inf], 0
-            return
+    def _blocks(self) -> Iterator[list[float]]:
+        """Blocks of arrival times before the horizon (a generator: nothing is drawn before the first call)."""
         d = self._demand
-        n = self._block
-        self._block = min(2 * n, MAX_BLOCK)
-        if d.rate is not None:
-            rng = self._streams.rng(self._name)
-            gaps = rng.exponential(1.0 / d.rate, n) if d.rate > 0 else np.full(n, math.inf)
-        elif d.interval.is_constant:
-            gaps = np.full(n, float(d.interval.mean))
-        else:
-            gaps = d.interval.sample_many(self._streams.rng(self._name), n)
-        base = self._base + np.cumsum(gaps)
-        self._base = float(base[-1])
-        times = base if self._knots is None else _to_real_time(base, *self._knots)
-        out = times.tolist()
-        if out[-1] >= self._horizon:
-            out = [t for t in out if t < self._horizon] + [math.inf]
-            self._base = math.inf
-        self._buf, self._i = out, 0
+        n = FIRST_BLOCK
+        base_time = 0.0
+        while True:
+            if d.rate is not None:
+                rng = self._streams.rng(self._name)
+                gaps = rng.exponential(1.0 / d.rate, n) if d.rate > 0 else np.full(n, math.inf)
+            elif d.interval.is_constant:
+                gaps = np.full(n, float(d.interval.mean))
+            else:
+                gaps = d.interval.sample_many(self._streams.rng(self._name), n)
+            n = min(2 * n, MAX_BLOCK)
+            base = base_time + np.cumsum(gaps)
+            base_time = float(base[-1])
+            times = base if self._knots is None else _to_real_time(base, *self._knots)
+            out = times.tolist()
+            if out[-1] >= self._horizon:
+                yield [t for t in out if t < self._horizon]
+                return
+            yield out
 
 
 def _time_change(surges: Sequence[Window]):

@@ -5,8 +5,10 @@ disruptions up front (riskmap.sim.disruptions), builds the stock of every item
 (riskmap.sim.inventory) and the lanes of every bought item
 (riskmap.sim.supply), then runs events until the horizon. The only events are
 customer order arrivals, replenishment arrivals, production completions,
-periodic reviews and patience expiries: each is a plain SimPy timeout with a
-callback, with no process per order and no polling. A customer order that has
+periodic reviews and patience expiries: each is one entry in the SimPy
+environment's queue with a callback (a slotted record scheduled exactly as a
+Timeout would be, see :class:`_Event`), with no process per order and no
+polling. A customer order that has
 to wait is promised a date once, when it starts to wait (riskmap.sim.promises);
 promises that pass unkept are found when the product's stock next moves
 (riskmap.sim.orders). Supplier outages and
@@ -22,12 +24,13 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, insort
+from heapq import heappush
 from dataclasses import replace
 from typing import Optional
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL
 
 from riskmap.dists import Uniform
 from riskmap.model import Item, Scenario
@@ -101,6 +104,27 @@ def simulate(
     run = _Replication(scenario, seed, series, mode == "auto", log, orders)
     run.run()
     return run.result(index)
+
+
+class _Event:
+    """A scheduled callback: the least an event needs for :meth:`simpy.Environment.step`.
+
+    ``step`` pops ``(time, priority, id, event)`` from the environment's queue,
+    calls every callback in ``event.callbacks`` with the event and checks
+    ``event._ok``. A :class:`simpy.Timeout` does the same with more
+    bookkeeping (an instance dictionary, a delay, a reference to the
+    environment); the engine schedules several events per customer order, so
+    it builds these slotted records instead and pushes them exactly as
+    :meth:`simpy.Environment.schedule` does (same priority, same sequence
+    numbers, same times), which keeps the order of events that of Timeouts.
+    """
+
+    __slots__ = ("callbacks", "_value", "_ok")
+
+    def __init__(self, callback, value):
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
 
 
 class _Node:
@@ -177,7 +201,6 @@ class _Replication:
         self.horizon = float(scenario.horizon)
         self.warmup = float(scenario.warmup)
         self.log = log
-        self.events = 0
         # Numbers scheduled receipts, so pipeline entries are unique (riskmap.sim.promises).
         self._seq = 0
         self.env = simpy.Environment()
@@ -196,8 +219,9 @@ class _Replication:
         self.customers = [self._customers(n) for n in self.nodes.values() if n.item.demand]
         self.keep_orders = keep_orders
         # Bound once: the hot paths schedule these callbacks hundreds of thousands of times.
-        self._customer_cb = self._on_customer
         self._receipt_cb = self._on_receipt
+        self._queue = self.env._queue
+        self._eid = self.env._eid
 
     def _wire(self, node: _Node, use_alternates: bool) -> None:
         item = node.item
@@ -237,7 +261,10 @@ class _Replication:
     def _at(self, time: float, callback, value) -> None:
         """Run ``callback(event)`` at ``time`` (not at all if it is past the horizon)."""
         if time < self.horizon:
-            Timeout(self.env, time - self.env.now, value).callbacks.append(callback)
+            now = self.env._now
+            # ``now + (time - now)``: the time a Timeout of that delay would get.
+            heappush(self._queue, (now + (time - now), NORMAL, next(self._eid),
+                                   _Event(callback, value)))
 
     def run(self) -> None:
         for node in self.nodes.values():
@@ -246,51 +273,88 @@ class _Replication:
             elif node.policy is not None:
                 self._periodic(node)
         for customers in self.customers:
-            self._at(customers.arrivals.next(), self._on_customer, customers)
+            on_customer = self._customer_handler(customers)
+            self._at(customers.arrivals.next(), on_customer, None)
         self.env.run(until=self.horizon)
+        self.events = self._processed()
         for node in self.nodes.values():
             node.stock.close(self.horizon)
 
+    def _processed(self) -> int:
+        """Events processed by :meth:`run`, counted without a counter on the hot paths.
+
+        Every event is scheduled with a number from the environment's sequence,
+        including the stop event that ``env.run(until=...)`` adds and processes at
+        the horizon; the events processed are those numbered and not left queued.
+        """
+        issued = next(self._eid)  # the next free number: numbers 0..issued-1 were used
+        return issued - len(self._queue) - 1
+
     # -- event callbacks ---------------------------------------------------------------
 
-    def _on_customer(self, event) -> None:
-        # The hottest path (one call per customer order): SimPy's own attributes
-        # (_value, _now) instead of its properties, and the review inlined.
-        self.events += 1
-        c: _Customers = event._value
+    def _customer_handler(self, c: _Customers):
+        """The callback of ``c``'s order arrivals, with everything it uses bound once.
+
+        The hottest path of the engine (one call per customer order), so it is a
+        closure over local names rather than a method reading attributes, it
+        reuses one event record for the product's next arrival (a product has
+        one arrival pending at a time), and it leaves what waiting orders need
+        to :meth:`_short`.
+        """
         env = self.env
-        now = env._now
-        units = c.sizes.next()
-        stock = c.stock
-        log = self.log
-        if log is not None:
-            log.append((now, "order", stock.item_id, units))
-        claim = None
-        rest = stock.fill(now, units)
-        if rest:
-            if c.substitutes:
-                rest = self._substitute(c, units, rest, now)
-            if rest:
-                claim = stock.shortfall(now, units, rest, c.lost_sales)
-        if claim is not None:
+        queue, eid, horizon, log = self._queue, self._eid, self.horizon, self.log
+        stock, node, policy, trigger = c.stock, c.node, c.policy, c.trigger
+        fill, next_size, next_arrival = stock.fill, c.sizes.next, c.arrivals.next
+        order, promised, promise, revise = self._order, c.book.promised, self._promise, self._revise
+        due = c.book.due  # the heap itself: it is only ever changed in place
+        item_id = stock.item_id
+        event = _Event(None, None)
+
+        def on_customer(_event) -> None:
+            now = env._now
+            units = next_size()
             if log is not None:
-                log.append((now, "backorder", stock.item_id, claim.remaining))
+                log.append((now, "order", item_id, units))
+            rest = fill(now, units)
+            claim = self._short(c, units, rest, now) if rest else None
+            if policy is not None:
+                position = stock.on_hand + stock.on_order - stock.backlog_units
+                if position <= trigger:
+                    units = policy.order_quantity(position)
+                    if units > 0:
+                        order(node, units, now)
+            if claim is not None:
+                # After the policy has ordered: the promise counts the order it just placed.
+                promised(claim, promise(c, stock.backlog_units, now))
+            if due:
+                revise(c, now)
+            t = next_arrival()
+            if t < horizon:
+                event.callbacks = callbacks
+                # as _at: the time and sequence number a Timeout would get
+                heappush(queue, (now + (t - now), NORMAL, next(eid), event))
+
+        callbacks = [on_customer]
+        event.callbacks = callbacks
+        return on_customer
+
+    def _short(self, c: _Customers, units: int, rest: int, now: float):
+        """The ``rest`` of an order of ``units`` that stock could not ship: substitute, queue or lose it.
+
+        Returns the claim left waiting in the backlog, or None.
+        """
+        if c.substitutes:
+            rest = self._substitute(c, units, rest, now)
+            if not rest:
+                return None
+        stock = c.stock
+        claim = stock.shortfall(now, units, rest, c.lost_sales)
+        if claim is not None:
+            if self.log is not None:
+                self.log.append((now, "backorder", stock.item_id, claim.remaining))
             if c.patience is not None:
                 self._at(now + c.patience.next(), self._on_patience, (stock, claim))
-        if c.policy is not None:
-            position = stock.on_hand + stock.on_order - stock.backlog_units
-            if position <= c.trigger:
-                units = c.policy.order_quantity(position)
-                if units > 0:
-                    self._order(c.node, units, now)
-        if claim is not None:
-            # After the policy has ordered: the promise counts the order it just placed.
-            c.book.promised(claim, self._promise(c, stock.backlog_units, now))
-        if c.node.due:
-            self._revise(c, now)
-        t = c.arrivals.next()
-        if t < self.horizon:
-            Timeout(env, t - now, c).callbacks.append(self._customer_cb)
+        return claim
 
     # -- customers who wait ---------------------------------------------------------------
 
@@ -330,15 +394,13 @@ class _Replication:
             c.book.promised(claim, self._promise(c, units_through(c.stock, claim), now))
 
     def _on_patience(self, event) -> None:
-        self.events += 1
-        stock, claim = event.value
+        stock, claim = event._value
         lost = stock.cancel(self.env.now, claim)
         if lost and self.log is not None:
             self.log.append((self.env.now, "cancel", stock.item_id, lost))
 
     def _on_receipt(self, event) -> None:
-        self.events += 1
-        node, units, entry = event.value
+        node, units, entry = event._value
         now = self.env.now
         if self.log is not None:
             self.log.append((now, "receive", node.item.id, units))
@@ -354,8 +416,7 @@ class _Replication:
                 self._start_production(order.node, order.units, now)
 
     def _on_review(self, event) -> None:
-        self.events += 1
-        node, k = event.value
+        node, k = event._value
         self._periodic(node, k)
 
     def _periodic(self, node: _Node, k: int = 0) -> None:
@@ -406,8 +467,8 @@ class _Replication:
         entry = (arrival, self._seq, units)
         insort(node.stock.pipeline, entry)
         if arrival < self.horizon:
-            Timeout(self.env, arrival - now, (node, units, entry)).callbacks.append(
-                self._receipt_cb)
+            heappush(self._queue, (now + (arrival - now), NORMAL, next(self._eid),
+                                   _Event(self._receipt_cb, (node, units, entry))))
 
     def _count_held(self, lane, now: float, ship: float, units: int) -> None:
         """Count units held at a down supplier (after warmup) as not delivered."""

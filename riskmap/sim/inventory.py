@@ -92,7 +92,7 @@ class Stock:
         "item_id", "on_hand", "on_order", "backlog", "backlog_units", "warmup", "log",
         "_last", "_next_k", "series_on_hand", "series_backlog",
         "backlog_time", "stockout_time",
-        "ordered", "filled", "backordered", "lost", "shipped", "longest_wait", "first_backorder",
+        "ordered", "filled", "backordered", "lost", "served", "longest_wait", "first_backorder",
         "book", "pipeline",
     )
 
@@ -111,7 +111,9 @@ class Stock:
         self.series_backlog = np.zeros(samples, dtype=np.int64) if samples else None
         self.backlog_time = 0.0
         self.stockout_time = 0.0
-        self.ordered = self.filled = self.backordered = self.lost = self.shipped = 0
+        # Cohort units: ordered, shipped from stock at once, queued, lost, and shipped
+        # from the backlog later (units shipped in all = filled + served).
+        self.ordered = self.filled = self.backordered = self.lost = self.served = 0
         self.longest_wait = 0.0
         self.first_backorder: Optional[float] = None
         self.book = book
@@ -158,13 +160,19 @@ class Stock:
 
     def fill(self, now: float, units: int) -> int:
         """Ship what can be of a customer order of ``units`` from stock; returns the rest."""
-        self.touch(now)
-        give = units if units <= self.on_hand else self.on_hand
-        self.on_hand -= give
+        if now > self._last:
+            # touch() inlined for its commonest case (nothing waits, no series): one
+            # call per customer order saved
+            if self.backlog_units or self.series_on_hand is not None:
+                self.touch(now)
+            else:
+                self._last = now
+        on_hand = self.on_hand
+        give = units if units <= on_hand else on_hand
+        self.on_hand = on_hand - give
         if now >= self.warmup:
             self.ordered += units
             self.filled += give
-            self.shipped += give
         return units - give
 
     def shortfall(self, now: float, units: int, rest: int, lost_sales: bool) -> Optional[Claim]:
@@ -263,7 +271,7 @@ class Stock:
                 if log is not None:
                     log.append((now, "ship", self.item_id, give))
                 if claim.cohort:
-                    self.shipped += give
+                    self.served += give
                     if not rest:
                         self.longest_wait = max(self.longest_wait, now - claim.ordered_at)
                 if not rest and self.book is not None:
@@ -309,7 +317,7 @@ class Stock:
             backlog_unit_time=self.backlog_time,
             longest_wait=longest,
             lost_units=self.lost,
-            shipped_units=self.shipped,
+            shipped_units=self.filled + self.served,
             waiting_units_at_end=self.waiting_cohort_units(),
             first_backorder_time=self.first_backorder,
             **book,

@@ -14,7 +14,9 @@ The child of stream ``name`` has the parent's entropy and the spawn key
 
 from __future__ import annotations
 
+import itertools
 import zlib
+from typing import Iterator
 
 import numpy as np
 
@@ -75,37 +77,35 @@ class Draws:
     whatever else happens in the replication. A constant never touches a
     generator, and a generator is only made when the first draw is needed
     (making one costs tens of microseconds, and many lanes never order).
+
+    ``next()`` returns the next draw (an ``int`` for a count of units, else a
+    ``float``). It is the ``__next__`` of an iterator over the blocks, bound
+    once, so a draw costs one C-level call rather than a Python method: the
+    engine makes one or more draws per event.
     """
 
-    __slots__ = ("_streams", "_name", "_dist", "_units", "_buf", "_i", "_block", "_const")
+    __slots__ = ("_streams", "_name", "_dist", "_units", "_block", "next")
 
     def __init__(self, streams: Streams, name: str, dist: Dist, units: bool = False):
         self._streams = streams
         self._name = name
         self._dist = dist
         self._units = units
-        self._const = None
-        if dist.is_constant:
-            self._const = max(1, int(round(dist.mean))) if units else float(dist.mean)
-        self._buf: list[float] = []
-        self._i = 0
         self._block = FIRST_BLOCK
+        if dist.is_constant:
+            value = max(1, int(round(dist.mean))) if units else float(dist.mean)
+            self.next = itertools.repeat(value).__next__
+        else:
+            self.next = itertools.chain.from_iterable(self._blocks()).__next__
 
-    def next(self):
-        """The next draw (an ``int`` for a count of units, else a ``float``)."""
-        if self._const is not None:
-            return self._const
-        i = self._i
-        if i == len(self._buf):
-            self._refill()
-            i = 0
-        self._i = i + 1
-        return self._buf[i]
-
-    def _refill(self) -> None:
-        values = self._dist.sample_many(self._streams.rng(self._name), self._block)
-        if self._units:
-            # np.rint rounds halves to even, like Python's round in draw_units.
-            values = np.maximum(1, np.rint(values)).astype(np.int64)
-        self._buf = values.tolist()
-        self._block = min(2 * self._block, MAX_BLOCK)
+    def _blocks(self) -> Iterator[list]:
+        # A generator: its body, and so the generator of the stream, only runs
+        # when the first draw is asked for.
+        rng = self._streams.rng(self._name)
+        while True:
+            values = self._dist.sample_many(rng, self._block)
+            if self._units:
+                # np.rint rounds halves to even, like Python's round in draw_units.
+                values = np.maximum(1, np.rint(values)).astype(np.int64)
+            self._block = min(2 * self._block, MAX_BLOCK)
+            yield values.tolist()
