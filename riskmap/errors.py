@@ -10,6 +10,7 @@ every problem at once, not one per attempt.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -53,13 +54,33 @@ class Diagnostic:
     check: str = ""
 
     def format(self) -> str:
-        """Render as ``FILE:LINE:COL: severity: MESSAGE``, the format editors parse."""
+        """Render as ``FILE:LINE:COL: severity: MESSAGE``, the format editors parse.
+
+        Always one line: control characters and line separators that came from
+        the file (a key named ``"\\r"``, say) are written as escapes.
+
+        >>> Diagnostic(Pos("f.yaml", 4, 3), "unknown key '\\r'").format()
+        "f.yaml:4:3: error: unknown key '\\\\r'"
+        """
         tag = f" [{self.check}]" if self.check else ""
-        return f"{self.pos}: {self.severity}: {self.message}{tag}"
+        return one_line(f"{self.pos}: {self.severity}: {self.message}{tag}")
 
     def as_error(self) -> "Diagnostic":
         """The same diagnostic promoted to an error (``--strict``)."""
         return Diagnostic(self.pos, self.message, ERROR, self.check)
+
+
+#: characters that would break a diagnostic over lines or hide part of it.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters and line separators escaped (``\\r``, ``\\x00``...).
+
+    >>> one_line("a\\nb\\u2028c")
+    'a\\\\nb\\\\u2028c'
+    """
+    return _UNPRINTABLE.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
 class RiskmapError(Exception):

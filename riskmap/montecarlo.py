@@ -124,7 +124,9 @@ def run_chunk(context: RunContext, chunk: Chunk) -> list:
     results = []
     for index, seed, series in zip(chunk.indices, chunk.seeds, chunk.series):
         try:
-            result = context.simulator(context.scenario, seed, index, series=series,
+            # only products' series are banded: parts' would be recorded and sent for nothing
+            result = context.simulator(context.scenario, seed, index,
+                                       series="products" if series else False,
                                        alternates=context.alternates)
         except InputError:
             raise
@@ -474,7 +476,8 @@ def run_scenario(scenario: Scenario, *, replications: Optional[int] = None,
         Build the percentile bands of on-hand and backlog (default true).
     simulator : callable, optional
         ``simulator(scenario, seed_sequence, index, *, series, alternates)``
-        returning a :class:`~riskmap.sim.results.ReplicationResult`; defaults
+        (``series`` is ``"products"`` or False, as for
+        :func:`~riskmap.sim.engine.simulate`) returning a :class:`~riskmap.sim.results.ReplicationResult`; defaults
         to :func:`riskmap.sim.engine.simulate`. Must be picklable (a
         module-level function) for process executors.
 

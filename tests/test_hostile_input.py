@@ -50,6 +50,7 @@ CORPUS = [
     _case("null-everything", "riskmap: 1\nregions:\nsuppliers:\nparts: ~\nproducts: null\n"
                              "name: 12\nstock: 1\n" + "x: [" * 3 + "]" * 3),
     _case("crlf-and-error", NETWORK.replace("stock: 10", "stock: -10").replace("\n", "\r\n")),
+    _case("control-character-key", NETWORK.replace("  - {id: tw}", '  - {"\\r": 0}')),
 ]
 
 
@@ -66,6 +67,9 @@ def test_corpus_case_exits_2_with_a_positioned_message(tmp_path, capsys, data):
     positioned = [m for m in POSITIONED.finditer(err) if m["file"] == str(path)]
     assert positioned, err
     assert all(int(m["line"]) >= 1 and int(m["col"]) >= 1 for m in positioned)
+    # one diagnostic per line: characters from the file never break a message over lines
+    assert all(POSITIONED.match(line) or line.startswith(("warning", "riskmap"))
+               or ": warning: " in line for line in err.splitlines() if line), err
     assert elapsed < 10, f"took {elapsed:.1f} s"  # a generous bound: hostile input must not hang
 
 

@@ -26,7 +26,7 @@ import math
 from bisect import bisect_left, insort
 from heapq import heappush
 from dataclasses import replace
-from typing import Optional
+from typing import Optional, Union
 
 import numpy as np
 import simpy
@@ -52,7 +52,7 @@ def simulate(
     seed: np.random.SeedSequence,
     index: int = 0,
     *,
-    series: bool = True,
+    series: Union[bool, str] = True,
     alternates: Optional[str] = None,
     log: Optional[list] = None,
     orders: bool = False,
@@ -69,8 +69,10 @@ def simulate(
         (docs/simulation.md, "Random streams").
     index : int
         The replication's number, copied into the result.
-    series : bool
-        Whether to record on-hand and backlog series at integer times.
+    series : bool or "products"
+        Whether to record on-hand and backlog series at integer times: for
+        every item (True), for products only (``"products"``, what Monte Carlo
+        runs band), or for none (False).
     alternates : {"auto", "off"} or None
         Overrides ``scenario.alternates`` when given.
     log : list or None
@@ -101,6 +103,8 @@ def simulate(
     mode = alternates if alternates is not None else scenario.alternates
     if mode not in ("auto", "off"):
         raise ValueError(f"alternates must be 'auto' or 'off', got {mode!r}")
+    if series not in (True, False, "products"):
+        raise ValueError(f"series must be True, False or 'products', got {series!r}")
     run = _Replication(scenario, seed, series, mode == "auto", log, orders)
     run.run()
     return run.result(index)
@@ -212,7 +216,8 @@ class _Replication:
         for item_id in sorted(i.id for i in network.items):
             item = network.item(item_id)
             book = OrderBook(item_id, keep_orders) if item.is_product else None
-            stock = Stock(item_id, item.stock, self.warmup, samples, log, book, [])
+            recorded = samples if series is True or item.is_product else 0
+            stock = Stock(item_id, item.stock, self.warmup, recorded, log, book, [])
             self.nodes[item_id] = _Node(item, stock)
         for node in self.nodes.values():
             self._wire(node, use_alternates)

@@ -90,7 +90,7 @@ class Stock:
 
     __slots__ = (
         "item_id", "on_hand", "on_order", "backlog", "backlog_units", "warmup", "log",
-        "_last", "_next_k", "series_on_hand", "series_backlog",
+        "_last", "_next_k", "_samples", "series_on_hand", "series_backlog",
         "backlog_time", "stockout_time",
         "ordered", "filled", "backordered", "lost", "served", "longest_wait", "first_backorder",
         "book", "pipeline",
@@ -107,8 +107,12 @@ class Stock:
         self.log = log
         self._last = 0.0
         self._next_k = 0
-        self.series_on_hand = np.zeros(samples, dtype=np.int64) if samples else None
-        self.series_backlog = np.zeros(samples, dtype=np.int64) if samples else None
+        # Python lists while the run goes (an append is far cheaper than writing
+        # into a numpy array, and touch() samples once per integer time crossed);
+        # numpy arrays after close().
+        self._samples = samples
+        self.series_on_hand = [] if samples else None
+        self.series_backlog = [] if samples else None
         self.backlog_time = 0.0
         self.stockout_time = 0.0
         # Cohort units: ordered, shipped from stock at once, queued, lost, and shipped
@@ -142,11 +146,20 @@ class Stock:
         if self.series_on_hand is not None:
             k = self._next_k
             if k < now:
-                end = min(math.ceil(now), len(self.series_on_hand))
-                self.series_on_hand[k:end] = self.on_hand
-                self.series_backlog[k:end] = self.backlog_units
-                self._next_k = end
+                end = min(math.ceil(now), self._samples)
+                if end > k:
+                    self._sample(end - k)
+                    self._next_k = end
         self._last = now
+
+    def _sample(self, count: int) -> None:
+        """Append the current on hand and backlog ``count`` times to the series."""
+        if count == 1:
+            self.series_on_hand.append(self.on_hand)
+            self.series_backlog.append(self.backlog_units)
+        else:
+            self.series_on_hand.extend([self.on_hand] * count)
+            self.series_backlog.extend([self.backlog_units] * count)
 
     # -- customer orders ---------------------------------------------------------------
 
@@ -290,11 +303,12 @@ class Stock:
     def close(self, horizon: float) -> None:
         """Account up to the horizon and complete the series."""
         self.touch(horizon)
-        if self.series_on_hand is not None:
-            k = self._next_k
-            self.series_on_hand[k:] = self.on_hand
-            self.series_backlog[k:] = self.backlog_units
-            self._next_k = len(self.series_on_hand)
+        if self.series_on_hand is not None and not isinstance(self.series_on_hand, np.ndarray):
+            if self._samples > self._next_k:
+                self._sample(self._samples - self._next_k)
+            self._next_k = self._samples
+            self.series_on_hand = np.asarray(self.series_on_hand, dtype=np.int64)
+            self.series_backlog = np.asarray(self.series_backlog, dtype=np.int64)
 
     def waiting_cohort_units(self) -> int:
         """Units of cohort customer orders still waiting."""
