@@ -8,6 +8,7 @@ load average, since the machine may be shared)::
     python benchmarks/bench_scale.py dask      # local pool against a dask LocalCluster
     python benchmarks/bench_scale.py memory    # peak memory of merging 1,000-product results
     python benchmarks/bench_scale.py run       # a real run: parent and worker peak memory
+    python benchmarks/bench_scale.py replay    # the 1,000-product, 365-day, 1,000-replication run
 
 ``size`` and ``horizon`` simulate synthetic networks (riskmap.synth, seed 1) of
 P products, 5P parts and P suppliers with the real engine, one replication in a fresh
@@ -18,6 +19,12 @@ replication results shaped like those of a 1,000-product, 5,000-part, 1,000-supp
 on-hand and backlog series of 366 points) are produced by a stand-in simulator and
 merged by :func:`riskmap.montecarlo.run_scenario`, in a fresh process per replication
 count, so the figure is what aggregation keeps, not what the engine needs.
+``replay`` measures the full-size run (1,000 products, 365 days, 1,000
+replications, 2 workers) without its hours of simulation: a few replications
+are simulated for real (their workers' peak memory is measured), then the run
+of all 1,000 goes through the real executor, digests, merging and series bands
+with a simulator that answers replication ``i`` with recorded result ``i mod K``;
+the parent's peak plus each worker's is the run's memory.
 """
 
 from __future__ import annotations
@@ -241,6 +248,88 @@ def real_run(args) -> None:
 
 
 # --------------------------------------------------------------------------
+# The full-size run: real replications, replayed to the full replication count
+
+#: where ``replay`` keeps the simulated results its workers read back.
+RECORDED = Path(os.environ.get("TMPDIR", "/tmp")) / "riskmap-bench-recorded.pkl"
+_recorded: list = []
+
+
+def record_results(scenario, count: int, workers: int) -> tuple[float, float]:
+    """Simulate replications ``0..count-1`` for real; keep them in :data:`RECORDED`.
+
+    Returns the seconds per replication (wall clock over the workers) and the
+    largest worker's peak memory.
+    """
+    import pickle
+
+    import numpy as np
+
+    from riskmap.executors import ProcessExecutor
+
+    seeds = np.random.SeedSequence(scenario.seed).spawn(count)
+    executor = ProcessExecutor(workers)
+    start = time.perf_counter()
+    chunks = [(i, seed) for i, seed in enumerate(seeds)]
+    results = dict(executor.run(_simulate_one, scenario, chunks))
+    seconds = time.perf_counter() - start
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    with RECORDED.open("wb") as handle:
+        pickle.dump([results[i] for i in range(count)], handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return seconds * workers / count, worker_peak
+
+
+def _simulate_one(scenario, chunk):
+    from riskmap.sim.engine import simulate
+
+    index, seed = chunk
+    return simulate(scenario, seed, index, series="products")
+
+
+def replayed_simulate(scenario, seed, index=0, *, series=True, alternates=None):
+    """Replication ``index`` answered with recorded result ``index mod K`` (its index changed)."""
+    import dataclasses
+    import pickle
+
+    if not _recorded:
+        with RECORDED.open("rb") as handle:
+            _recorded.extend(pickle.load(handle))
+    result = _recorded[index % len(_recorded)]
+    if not series:
+        result = dataclasses.replace(result, on_hand={}, backlog={})
+    return dataclasses.replace(result, index=index)
+
+
+def replay(args) -> None:
+    """A full-size run's memory: real replications, replayed up to the replication count."""
+    from riskmap.executors import ProcessExecutor
+    from riskmap.model import Scenario
+    from riskmap.montecarlo import run_scenario
+
+    network = shaped_network(args.size)
+    scenario = Scenario(name="synthetic", network=network, horizon=args.horizon,
+                        replications=args.replications, seed=1)
+    print(f"full-size run: {args.size} products, {5 * args.size} parts, {args.size} suppliers, "
+          f"{args.horizon:g} days, {args.replications} replications, {args.workers} workers")
+    per_replication, simulating_peak = record_results(scenario, args.record, args.workers)
+    print(f"   {args.record} real replications: {per_replication:.1f} s each (one worker), "
+          f"largest worker peak {simulating_peak:.0f} MiB, load {os.getloadavg()[0]:.2f}",
+          flush=True)
+    start = time.perf_counter()
+    summary = run_scenario(scenario, executor=ProcessExecutor(args.workers),
+                           simulator=replayed_simulate)
+    seconds = time.perf_counter() - start
+    parent = peak_mb()
+    workers = max(simulating_peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    print(f"   {args.replications} replications merged (results replayed) in {seconds:.1f} s: "
+          f"parent peak {parent:.0f} MiB, series kept {summary.series_replications}")
+    print(f"   whole run: parent {parent:.0f} MiB + {args.workers} x worker {workers:.0f} MiB = "
+          f"{parent + args.workers * workers:.0f} MiB; simulated for real it would take about "
+          f"{per_replication * args.replications / args.workers / 3600:.1f} h here")
+    RECORDED.unlink()
+
+
+# --------------------------------------------------------------------------
 
 
 def main(argv=None) -> int:
@@ -273,10 +362,16 @@ def main(argv=None) -> int:
     p.add_argument("--horizon", type=float, default=365)
     p.add_argument("--replications", type=int, default=4)
     p.add_argument("--workers", type=int, default=2)
+    p = sub.add_parser("replay")
+    p.add_argument("--size", type=int, default=1000)
+    p.add_argument("--horizon", type=float, default=365)
+    p.add_argument("--replications", type=int, default=1000)
+    p.add_argument("--record", type=int, default=4, help="real replications to replay")
+    p.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     header()
     parts = {"size": size, "horizon": horizon, "dask": dask_overhead, "memory": memory,
-             "run": real_run}
+             "run": real_run, "replay": replay}
     parts[args.part](args)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
     return 0

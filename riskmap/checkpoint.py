@@ -65,7 +65,9 @@ def encode(value: Any) -> Any:
 
 
 def decode(data: Any) -> Any:
-    """Inverse of :func:`encode`; only :mod:`riskmap.sim.results` dataclasses are built."""
+    """Inverse of :func:`encode`; only dataclasses of :mod:`riskmap.sim.results` and
+    :mod:`riskmap.samples` (replication digests) are built."""
+    from riskmap import samples
     from riskmap.sim import results
 
     if isinstance(data, list):
@@ -73,9 +75,10 @@ def decode(data: Any) -> Any:
     if not isinstance(data, dict):
         return data
     if "__result__" in data:
-        cls = getattr(results, data["__result__"], None)
+        name = data["__result__"]
+        cls = getattr(results, name, None) or getattr(samples, name, None)
         if cls is None or not dataclasses.is_dataclass(cls):
-            raise ValueError(f"unknown result type {data['__result__']!r}")
+            raise ValueError(f"unknown result type {name!r}")
         return cls(**{k: decode(v) for k, v in data["fields"].items()})
     if "__array__" in data:
         return np.asarray(data["data"], dtype=np.dtype(data["__array__"])).reshape(data["shape"])

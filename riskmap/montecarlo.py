@@ -27,16 +27,25 @@ deterministic sample of replications.
 from __future__ import annotations
 
 import math
-from array import array
-from collections.abc import Sequence as SequenceABC
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 
 from riskmap.errors import InputError, SimulationError
 from riskmap.model import Scenario
+from riskmap.samples import (
+    BAND_PERCENTILES, SERIES_NAMES, Column, Digest, Layout, Samples, SeriesBands, digest,
+)
 from riskmap.stats import STATISTICS, Estimate, ratio_estimate
+
+__all__ = [
+    "BAND_PERCENTILES", "CHUNKS_PER_WORKER", "MAX_CHUNK", "MAX_SERIES_POINTS",
+    "MAX_SERIES_REPLICATIONS", "MIN_SERIES_REPLICATIONS", "SERIES_MEMORY", "SERIES_NAMES",
+    "Chunk", "Column", "ProgressCallback", "ReplicationError", "RunContext", "RunSummary",
+    "Samples", "SeriesBands", "chunk_size", "in_chunk_order", "make_chunks", "run_chunk",
+    "run_scenario", "series_replications", "series_sample", "series_times", "summarize",
+]
 
 #: largest number of replications in one chunk.
 MAX_CHUNK = 25
@@ -52,9 +61,6 @@ SERIES_MEMORY = 64 * 2**20
 #: bounds on the number of replications whose series are kept.
 MIN_SERIES_REPLICATIONS = 20
 MAX_SERIES_REPLICATIONS = 1000
-#: the two series banded per product, and the percentiles of a band.
-SERIES_NAMES = ("on_hand", "backlog")
-BAND_PERCENTILES = (5, 25, 50, 75, 95)
 
 #: ``progress(done, total)``: called as replications finish.
 ProgressCallback = Callable[[int, int], None]
@@ -102,6 +108,8 @@ class RunContext:
     seed: int
     simulator: Callable
     alternates: Optional[str] = None
+    #: what each replication is digested into before it leaves the worker.
+    layout: Optional[Layout] = None
 
 
 @dataclass(frozen=True)
@@ -113,8 +121,8 @@ class Chunk:
     series: tuple[bool, ...]
 
 
-def run_chunk(context: RunContext, chunk: Chunk) -> list:
-    """Simulate the replications of ``chunk``; runs in a worker.
+def run_chunk(context: RunContext, chunk: Chunk) -> list[Digest]:
+    """Simulate the replications of ``chunk`` and digest them; runs in a worker.
 
     Raises
     ------
@@ -133,7 +141,7 @@ def run_chunk(context: RunContext, chunk: Chunk) -> list:
         except Exception as exc:  # noqa: BLE001 - reported with the replication that failed
             raise ReplicationError(context.scenario.name, index, context.seed,
                                    f"{type(exc).__name__}: {exc}") from None
-        results.append(result)
+        results.append(digest(result, context.layout, series))
     return results
 
 
@@ -201,180 +209,6 @@ def series_sample(replications: int, kept: int) -> frozenset[int]:
 
 # --------------------------------------------------------------------------
 # Aggregation
-
-
-@dataclass
-class SeriesBands:
-    """Percentile bands of on-hand and backlog per product over time.
-
-    Method: the series of a fixed, evenly spread sample of replications are
-    kept (:func:`series_sample`), at the times of :func:`series_times`, and
-    the percentiles of each time point are taken over them (numpy's linear
-    method). The sample is all replications when there are at most
-    :func:`series_replications` of them, so the bands are exact; above that
-    they are computed on a systematic sample, which is an unbiased sample
-    because replications are independent and identically distributed and
-    their index carries no information. The sample depends only on the number
-    of replications, never on workers or chunking.
-
-    Memory: 8 bytes x 2 series x kept replications per product per time
-    point, capped at :data:`SERIES_MEMORY` in total (and at least
-    :data:`MIN_SERIES_REPLICATIONS` replications).
-    """
-
-    times: np.ndarray
-    kept: int
-    products: tuple[str, ...]
-    _rows: dict[str, dict[str, list[np.ndarray]]] = field(default_factory=dict)
-
-    def add(self, result) -> None:
-        """Keep the series of one replication (one that was sampled)."""
-        for name in SERIES_NAMES:
-            series = getattr(result, name)
-            for product in self.products:
-                values = series.get(product)
-                if values is None:
-                    continue
-                values = np.asarray(values)
-                picked = values[self.times[self.times < len(values)]]
-                row = np.full(len(self.times), picked[-1] if len(picked) else 0, dtype=np.int64)
-                row[:len(picked)] = np.rint(picked)
-                self._rows.setdefault(product, {}).setdefault(name, []).append(row)
-
-    def bands(self) -> dict[str, dict]:
-        """``{product: {series: {p5: [...], ..., p95: [...]}}}`` (products with series only)."""
-        out: dict[str, dict] = {}
-        for product in sorted(self._rows):
-            out[product] = {}
-            for name in SERIES_NAMES:
-                rows = self._rows[product].get(name)
-                if not rows:
-                    continue
-                table = np.percentile(np.vstack(rows), BAND_PERCENTILES, axis=0)
-                out[product][name] = {f"p{q}": table[k] for k, q in enumerate(BAND_PERCENTILES)}
-        return out
-
-
-#: how :class:`Column` stores each value's Python type: code -> constructor.
-_COLUMN_TYPES = (type(None), bool, int, float, np.float64, np.int64, np.bool_)
-_COLUMN_CODES = {kind: code for code, kind in enumerate(_COLUMN_TYPES)}
-#: integers stored as floats above this would lose digits; they are kept aside.
-_EXACT_INT = 2**53
-
-
-class Column(SequenceABC):
-    """A list of per-replication values stored compactly: 9 bytes a value.
-
-    A Python list of floats costs 32 bytes a value (the float object and the
-    pointer to it); a run of 1,000 replications of a 1,000-product network
-    holds tens of millions of them. A column keeps each value as a C double
-    plus one byte naming its type (``None``, ``bool``, ``int``, ``float`` or
-    the numpy scalars), so reading it back gives exactly the object appended,
-    type included. Values of any other type (none are produced today) are
-    kept as objects. It reads like a list: ``len``, indexing, iteration,
-    ``==`` with a list, and :func:`numpy.asarray`.
-    """
-
-    __slots__ = ("_data", "_codes", "_other")
-
-    def __init__(self, values: Iterable = ()):
-        self._data = array("d")
-        self._codes = bytearray()
-        self._other: dict[int, object] = {}
-        for value in values:
-            self.append(value)
-
-    def append(self, value) -> None:
-        """Add ``value`` at the end."""
-        code = _COLUMN_CODES.get(type(value))
-        if code in (_COLUMN_CODES[int], _COLUMN_CODES[np.int64]) and abs(value) > _EXACT_INT:
-            code = None
-        if code is None:
-            self._other[len(self._codes)] = value
-            code = len(_COLUMN_TYPES)
-        self._codes.append(code)
-        self._data.append(0.0 if value is None or code == len(_COLUMN_TYPES) else float(value))
-
-    def __len__(self) -> int:
-        return len(self._codes)
-
-    def _value(self, i: int):
-        code = self._codes[i]
-        if code == 0:
-            return None
-        if code == len(_COLUMN_TYPES):
-            return self._other[i]
-        return _COLUMN_TYPES[code](self._data[i])
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self._value(k) for k in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError("column index out of range")
-        return self._value(i)
-
-    def __iter__(self) -> Iterator:
-        kinds = set(self._codes)
-        if len(kinds) == 1 and kinds <= {_COLUMN_CODES[float], _COLUMN_CODES[int]}:
-            # the common case, one type throughout: convert in C, not value by value
-            values = self._data.tolist()
-            return iter(values) if kinds == {_COLUMN_CODES[float]} else map(int, values)
-        return (self._value(i) for i in range(len(self._codes)))
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, (Column, list, tuple)):
-            return len(self) == len(other) and list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # mutable, like a list
-
-    def __repr__(self) -> str:
-        return f"Column({list(self)!r})"
-
-    def __array__(self, dtype=None, copy=None):
-        floats = (_COLUMN_CODES[float], _COLUMN_CODES[np.float64])
-        if np.dtype(dtype or float) == np.float64 and all(c in floats for c in set(self._codes)):
-            # the common case, without building a Python object per value
-            return np.array(self._data, dtype=np.float64)
-        return np.array(list(self), dtype=dtype)
-
-    def __reduce__(self):
-        return (Column, (list(self),))
-
-
-@dataclass
-class Samples:
-    """Per-replication values of every statistic, in replication order.
-
-    ``values[subject][id][statistic name]`` is a list-like :class:`Column`
-    with one entry per replication (``None`` where the statistic is
-    undefined in it); so are ``ordered[product]`` and ``filled[product]``.
-    """
-
-    values: dict[str, dict[str, dict[str, list]]] = field(default_factory=dict)
-    ordered: dict[str, list[int]] = field(default_factory=dict)
-    filled: dict[str, list[int]] = field(default_factory=dict)
-    events: int = 0
-    count: int = 0
-
-    def add(self, result) -> None:
-        """Record the scalars of the next replication."""
-        for subject, outcomes in (("product", result.products), ("part", result.parts),
-                                  ("supplier", result.suppliers)):
-            table = self.values.setdefault(subject, {})
-            for item_id in sorted(outcomes):
-                outcome = outcomes[item_id]
-                row = table.setdefault(item_id, {})
-                for stat in STATISTICS[subject]:
-                    row.setdefault(stat.name, Column()).append(stat.value(outcome))
-        for product_id in sorted(result.products):
-            outcome = result.products[product_id]
-            self.ordered.setdefault(product_id, Column()).append(outcome.ordered_units)
-            self.filled.setdefault(product_id, Column()).append(outcome.filled_from_stock_units)
-        self.events += int(result.events)
-        self.count += 1
 
 
 @dataclass(frozen=True)
@@ -507,22 +341,23 @@ def run_scenario(scenario: Scenario, *, replications: Optional[int] = None,
     root_seed = scenario.seed if seed is None else int(seed)
     mode = alternates or scenario.alternates
     executor = executor or make_executor(workers)
-    context = RunContext(scenario, root_seed, simulator or default_simulator(), mode)
-
-    products = tuple(sorted(item.id for item in scenario.network.products))
     times = series_times(scenario.horizon)
+    layout = Layout.of(scenario.network, times)
+    context = RunContext(scenario, root_seed, simulator or default_simulator(), mode, layout)
+
+    products = layout.ids["product"]
     kept = series_replications(n, len(products), len(times)) if series else 0
     bands = SeriesBands(times, kept, products)
     keep = series_sample(n, kept) if kept else frozenset()
 
     seeds = np.random.SeedSequence(root_seed).spawn(n)
     chunks = make_chunks(seeds, chunk_size(n, executor.workers), keep)
-    samples = Samples()
+    samples = Samples(layout)
     for ready, held in in_chunk_order(executor.run(run_chunk, context, chunks)):
-        for result in ready:
-            samples.add(result)
-            if result.index in keep:
-                bands.add(result)
+        for record in ready:
+            samples.add_digest(record)
+            if record.index in keep:
+                bands.add_rows(record.series)
         if progress is not None:
             progress(samples.count + held, n)
     return summarize(scenario, root_seed, mode, samples, bands)
