@@ -16,7 +16,7 @@ It prints:
 2. time and events per second as replications and the horizon grow (goal:
    linear, a flat events-per-second column).
 3. the speed-up of a Monte Carlo run from 1 to 2 worker processes (goal:
-   at least 1.8).
+   at least 1.8) as the run grows, since starting the pool is a fixed cost.
 
 Each figure is the best of ``--repeat`` runs, which filters out noise from
 other work on the machine; the load average is printed with the results.
@@ -98,11 +98,11 @@ def bare_callbacks(events: int, chains: int) -> int:
 
 
 def overhead(args) -> None:
-    points, horizon = args.points, args.horizon
-    seconds, events = best_of(args.repeat, lambda: engine_run(points, horizon, 1))
+    points, horizon, count = args.points, args.horizon, args.overhead_replications
+    seconds, events = best_of(args.repeat, lambda: engine_run(points, horizon, count))
     engine_rate = events / seconds
     print(f"1. model overhead per event ({points} stocking points, {horizon:g} days, "
-          f"1 replication, {events} events)")
+          f"{count} replication(s), {events} events)")
     print(f"   riskmap engine        {engine_rate:>12,.0f} events/s  ({seconds:.3f} s)")
     for label, bare in (("bare SimPy processes", bare_processes),
                         ("bare SimPy callbacks", bare_callbacks)):
@@ -128,23 +128,25 @@ def scaling(args) -> None:
 
 def speedup(args) -> None:
     points = max(1, args.points // 10)
-    scenario = stocking_points.scenario(points, args.horizon, args.replications)
-    print(f"3. workers ({points} stocking points, {args.horizon:g} days, "
-          f"{args.replications} replications, whole run_scenario incl. pool start)")
-    base, serial = best_of(args.repeat, lambda: run_scenario(scenario, executor=SerialExecutor()))
-    print(f"   1 worker  {base:.3f} s")
-    for workers in (2,):
+    print(f"3. workers ({points} stocking points, {args.horizon:g} days, whole run_scenario "
+          f"incl. pool start; best of {args.repeat})")
+    print(f"   {'replications':>12} {'1 worker s':>10} {'2 workers s':>11} {'speed-up':>8} "
+          f"{'workers CPU s':>13} {'identical':>9} {'load':>5}")
+    for replications in args.speedup_replications:
+        scenario = stocking_points.scenario(points, args.horizon, replications)
+        base, serial = best_of(args.repeat,
+                               lambda: run_scenario(scenario, executor=SerialExecutor()))
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         seconds, summary = best_of(
-            args.repeat, lambda: run_scenario(scenario, executor=ProcessExecutor(workers)))
+            args.repeat, lambda: run_scenario(scenario, executor=ProcessExecutor(2)))
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         # CPU time of the worker processes per run: if it is close to the serial
         # time, the parallel run did no extra work, and a wall-clock speed-up
         # below the worker count comes from CPUs busy with other work
         cpu = ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) / args.repeat
         same = summary.products == serial.products
-        print(f"   {workers} workers {seconds:.3f} s  speed-up x{base / seconds:.2f}  "
-              f"(identical summary: {same}; workers' CPU {cpu:.3f} s per run)")
+        print(f"   {replications:>12} {base:>10.3f} {seconds:>11.3f} {base / seconds:>7.2f}x "
+              f"{cpu:>13.3f} {str(same):>9} {os.getloadavg()[0]:>5.2f}", flush=True)
 
 
 def main(argv=None) -> int:
@@ -154,10 +156,15 @@ def main(argv=None) -> int:
     parser.add_argument("--replications", type=int, default=200,
                         help="replications for scaling and workers (default 200)")
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
+    parser.add_argument("--overhead-replications", type=int, default=5,
+                        help="replications timed for the overhead (default 5)")
+    parser.add_argument("--speedup-replications", type=int, nargs="+", default=[20, 100, 400],
+                        help="run sizes of the speed-up curve (default 20 100 400)")
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
     args = parser.parse_args(argv)
     if args.quick:
         args.points, args.horizon, args.replications, args.repeat = 20, 100, 40, 1
+        args.overhead_replications, args.speedup_replications = 1, [40]
     print(f"python {sys.version.split()[0]}, simpy {simpy.__version__}, numpy {np.__version__}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     overhead(args)

@@ -180,7 +180,14 @@ def dask_available() -> bool:
     return importlib.util.find_spec("distributed") is not None
 
 
-def make_executor(workers: Optional[int] = None, scheduler: Optional[str] = None) -> Executor:
+#: A run estimated below this many events runs in this process when no worker
+#: count is given: starting a pool of processes (tens of milliseconds) would cost
+#: more than sharing the run saves (docs/performance.md, "Workers").
+SMALL_RUN_EVENTS = 100_000
+
+
+def make_executor(workers: Optional[int] = None, scheduler: Optional[str] = None,
+                  events: Optional[float] = None) -> Executor:
     """The executor for a run.
 
     Parameters
@@ -190,6 +197,10 @@ def make_executor(workers: Optional[int] = None, scheduler: Optional[str] = None
         local process pool.
     scheduler : str, optional
         Address of a dask.distributed scheduler.
+    events : float, optional
+        The run's estimated events (:func:`riskmap.budget.estimated_events`):
+        with ``workers`` None, a run below :data:`SMALL_RUN_EVENTS` runs in
+        this process. The report is the same either way.
 
     Raises
     ------
@@ -209,6 +220,8 @@ def make_executor(workers: Optional[int] = None, scheduler: Optional[str] = None
         except (OSError, TimeoutError, ValueError) as exc:
             raise InputError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
     count = workers if workers is not None else (os.cpu_count() or 1)
+    if workers is None and events is not None and events < SMALL_RUN_EVENTS:
+        count = 1
     if count <= 1:
         return SerialExecutor()
     return ProcessExecutor(count)

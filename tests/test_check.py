@@ -280,7 +280,8 @@ def test_workers_default_to_all_and_do_not_change_the_outcome(write, monkeypatch
     asked = []
     real = executors.make_executor
     monkeypatch.setattr(executors, "make_executor",
-                        lambda workers=None, scheduler=None: asked.append(workers) or real(1))
+                        lambda workers=None, scheduler=None, events=None:
+                        asked.append(workers) or real(1))
     assert main(["check", "-q", path]) == 1
     assert asked == [None]  # None: one worker per CPU
     serial = capsys.readouterr().out

@@ -242,6 +242,11 @@ def test_make_executor_choices():
     assert isinstance(make_executor(1), SerialExecutor)
     pool = make_executor(3)
     assert isinstance(pool, ProcessExecutor) and pool.workers == 3
+    # a tiny run is not worth a pool, unless the user asked for workers
+    assert isinstance(make_executor(None, events=1_000), SerialExecutor)
+    assert isinstance(make_executor(2, events=1_000), ProcessExecutor)
+    big = make_executor(None, events=1e9)
+    assert big.workers == (os.cpu_count() or 1)
     if not executors_module.dask_available():
         with pytest.raises(InputError, match=r"riskmap\[dask\]"):
             make_executor(2, scheduler="tcp://127.0.0.1:8786")

@@ -105,9 +105,8 @@ def run(args: argparse.Namespace) -> int:
 
     paths = expand_inputs(args.scenarios)
     plans = load_plans(paths, explicit=set(args.scenarios), quiet=args.quiet)
-    for _, scenario in plans:
-        check_work(scenario, args, counterfactuals=False)
-    executor = make_executor(args.workers, args.scheduler)
+    events = sum(check_work(scenario, args, counterfactuals=False) for _, scenario in plans)
+    executor = make_executor(args.workers, args.scheduler, events)
     checks = []
     for path, scenario in plans:
         if not scenario.expect:

@@ -70,10 +70,11 @@ def run(args: argparse.Namespace) -> int:
     from riskmap.report.json import build_report, write_report
 
     scenario = load_scenario(args.scenario)
-    check_work(scenario, args, counterfactuals=args.counterfactuals)
+    events = check_work(scenario, args, counterfactuals=args.counterfactuals)
     out_dir = Path(args.out) if args.out else default_out_dir(scenario.name)
     checkpoint = start_checkpoint(scenario, args, out_dir)
-    executor = CheckpointExecutor(make_executor(args.workers, args.scheduler), checkpoint)
+    executor = CheckpointExecutor(make_executor(args.workers, args.scheduler, events),
+                                  checkpoint)
     try:
         summary, counterfactuals = simulate_all(scenario, args, executor)
     except ReplicationError as exc:
@@ -107,15 +108,19 @@ def start_checkpoint(scenario, args: argparse.Namespace, out_dir: Path):
     return checkpoint
 
 
-def check_work(scenario, args: argparse.Namespace, counterfactuals: bool) -> None:
-    """Refuse an enormous run before it starts, unless ``--force`` (riskmap.budget)."""
+def check_work(scenario, args: argparse.Namespace, counterfactuals: bool) -> float:
+    """Refuse an enormous run before it starts, unless ``--force`` (riskmap.budget).
+
+    Returns the run's estimated events.
+    """
     from riskmap.budget import check_budget
     from riskmap.counterfactuals import plan_arms, supplier_risk
 
     arms = 1
     if counterfactuals:
         arms += len(plan_arms(scenario, scenario.alternates, supplier_risk(scenario.network)).arms)
-    check_budget(scenario, args.replications or scenario.replications, arms, force=args.force)
+    return check_budget(scenario, args.replications or scenario.replications, arms,
+                        force=args.force)
 
 
 def simulate_all(scenario, args: argparse.Namespace, executor):
