@@ -256,8 +256,16 @@ def series_rows(result, products: Iterable[str], times: np.ndarray) -> dict[str,
             picked = values[times[times < len(values)]]
             row = np.full(len(times), picked[-1] if len(picked) else 0, dtype=np.int64)
             row[:len(picked)] = np.rint(picked)
-            rows.setdefault(name, {})[product] = row
+            rows.setdefault(name, {})[product] = _narrow(row)
     return rows
+
+
+def _narrow(row: np.ndarray) -> np.ndarray:
+    """``row`` as int32 when every value fits (half the memory of kept series), else as is."""
+    info = np.iinfo(np.int32)
+    if len(row) and info.min <= row.min() and row.max() <= info.max:
+        return row.astype(np.int32)
+    return row
 
 
 # --------------------------------------------------------------------------
@@ -279,8 +287,9 @@ class SeriesBands:
     their index carries no information. The sample depends only on the number
     of replications, never on workers or chunking.
 
-    Memory: 8 bytes x 2 series x kept replications per product per time
-    point, capped at :data:`riskmap.montecarlo.SERIES_MEMORY` in total (and
+    Memory: at most 8 bytes (4 when the values fit in 32 bits, as stock
+    levels do) x 2 series x kept replications per product per time point,
+    capped at :data:`riskmap.montecarlo.SERIES_MEMORY` in total (and
     at least :data:`riskmap.montecarlo.MIN_SERIES_REPLICATIONS` replications).
     """
 

@@ -135,7 +135,8 @@ class _Node:
     """An item in the replication: its stock and how it is replenished."""
 
     __slots__ = ("item", "stock", "policy", "continuous", "sourcing", "bom", "capacity",
-                 "line_free", "assembly", "planned_batches", "line_plan", "customers", "due")
+                 "line_free", "assembly", "planned_batches", "line_plan", "customers", "due",
+                 "trigger")
 
     def __init__(self, item: Item, stock: Stock):
         self.item = item
@@ -170,8 +171,7 @@ class _Customers:
         self.stock = node.stock
         # The policy to apply after each order (continuous review), else None.
         self.policy = node.policy if node.continuous else None
-        # The policy orders only when the position is at or below this (saves a call per order).
-        self.trigger = _trigger(self.policy) if self.policy is not None else None
+        self.trigger = node.trigger
         self.arrivals = arrivals
         self.sizes = sizes
         self.patience = patience
@@ -240,6 +240,9 @@ class _Replication:
         if not replenishable:
             node.policy = None
         node.continuous = node.policy is not None and node.policy.review_period is None
+        # The policy orders only when the position is at or below this: a review
+        # above it needs no call to the policy.
+        node.trigger = _trigger(node.policy) if node.policy is not None else None
 
     def _customers(self, node: _Node) -> _Customers:
         demand = node.item.demand
@@ -434,9 +437,11 @@ class _Replication:
     def _review(self, node: _Node, now: float) -> None:
         """Apply the node's policy to its inventory position."""
         s = node.stock
-        units = node.policy.order_quantity(s.on_hand + s.on_order - s.backlog_units)
-        if units > 0:
-            self._order(node, units, now)
+        position = s.on_hand + s.on_order - s.backlog_units
+        if position <= node.trigger:
+            units = node.policy.order_quantity(position)
+            if units > 0:
+                self._order(node, units, now)
 
     def _order(self, node: _Node, units: int, now: float) -> None:
         """Replenish ``units`` of the node's item: buy or make them."""
@@ -445,16 +450,17 @@ class _Replication:
             self.log.append((now, "replenish", node.item.id, units))
         # Bought while a source can deliver; made from the BOM otherwise (an item with
         # both is available either way, as in the static analysis).
-        if node.sourcing is not None and (not node.bom or node.sourcing.can_deliver(now)):
+        sourcing = node.sourcing
+        if sourcing is not None and sourcing.only is not None:
+            self._send(node, sourcing.only, units, now)  # one lane, never down: no routing
+        elif sourcing is not None and (not node.bom or sourcing.can_deliver(now)):
             self._purchase(node, units, now)
         else:
             self._production_order(node, units, now)
 
     def _purchase(self, node: _Node, units: int, now: float) -> None:
+        """Route an order over the lanes that can take it now and split it among them."""
         sourcing = node.sourcing
-        if sourcing.only is not None:
-            self._send(node, sourcing.only, units, now)
-            return
         lanes = sourcing.route(now)
         for lane, u in zip(lanes, sourcing.split(lanes, units)):
             if u:
