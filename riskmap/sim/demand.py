@@ -61,26 +61,33 @@ class Arrivals:
 
     def _blocks(self) -> Iterator[list[float]]:
         """Blocks of arrival times before the horizon (a generator: nothing is drawn before the first call)."""
-        d = self._demand
         n = FIRST_BLOCK
         base_time = 0.0
         while True:
-            if d.rate is not None:
-                rng = self._streams.rng(self._name)
-                gaps = rng.exponential(1.0 / d.rate, n) if d.rate > 0 else np.full(n, math.inf)
-            elif d.interval.is_constant:
-                gaps = np.full(n, float(d.interval.mean))
-            else:
-                gaps = d.interval.sample_many(self._streams.rng(self._name), n)
+            out, base_time = self._block(base_time, n)
             n = min(2 * n, MAX_BLOCK)
-            base = base_time + np.cumsum(gaps)
-            base_time = float(base[-1])
-            times = base if self._knots is None else _to_real_time(base, *self._knots)
-            out = times.tolist()
             if out[-1] >= self._horizon:
                 yield [t for t in out if t < self._horizon]
                 return
             yield out
+
+    def _block(self, base_time: float, n: int) -> tuple[list[float], float]:
+        """The next ``n`` arrival times after base time ``base_time``, and the new base time.
+
+        A function of its own so that its numpy arrays are freed on return: only
+        the list of times stays alive while the block is used.
+        """
+        d = self._demand
+        if d.rate is not None:
+            rng = self._streams.rng(self._name)
+            gaps = rng.exponential(1.0 / d.rate, n) if d.rate > 0 else np.full(n, math.inf)
+        elif d.interval.is_constant:
+            gaps = np.full(n, float(d.interval.mean))
+        else:
+            gaps = d.interval.sample_many(self._streams.rng(self._name), n)
+        base = base_time + np.cumsum(gaps)
+        times = base if self._knots is None else _to_real_time(base, *self._knots)
+        return times.tolist(), float(base[-1])
 
 
 def _time_change(surges: Sequence[Window]):
