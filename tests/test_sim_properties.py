@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -149,3 +151,56 @@ def test_demand_draws_do_not_depend_on_the_alternates(scenario, seed):
     off = simulate(scenario, ss, alternates="off", series=False)
     for pid in on.products:
         assert on.products[pid].ordered_units == off.products[pid].ordered_units
+
+
+# --------------------------------------------------------------------------
+# The engine pauses Python's cyclic collector during a run (riskmap.sim.engine)
+
+
+def _cyclic_garbage_after(scenario) -> int:
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        simulate(scenario, np.random.SeedSequence(3))
+        return gc.collect()
+    finally:
+        gc.enable()
+
+
+def test_a_run_leaves_no_cyclic_garbage_per_event():
+    """What only the collector can free must not grow with the events, or pausing it would leak."""
+    from riskmap.files import load_scenario
+    from dataclasses import replace
+
+    from tests.conftest import SCENARIOS
+
+    base = load_scenario(os.path.join(SCENARIOS, "combined-stress.yaml"))
+    short = _cyclic_garbage_after(replace(base, horizon=100.0))
+    long = _cyclic_garbage_after(replace(base, horizon=400.0))
+    # the state alive at the end (waiting orders, receipts in transit) differs a little;
+    # garbage made per event would grow with the four times as many events
+    assert long < 1.5 * short, (short, long)
+
+
+def test_the_collector_is_restored_after_a_run(monkeypatch):
+    import gc
+
+    from riskmap.sim import engine
+
+    scenario = Scenario("gc", Network("n", suppliers=(Supplier("s", "S"),), items=(
+        Item("p", "product", stock=5, policy=Policy("base_stock", level=5),
+             sources=(Source("s"),), demand=Demand(rate=1.0)),)), horizon=50)
+    during = []
+    real_run = engine.simpy.Environment.run
+    monkeypatch.setattr(engine.simpy.Environment, "run",
+                        lambda env, until=None: during.append(gc.isenabled()) or real_run(env, until))
+    simulate(scenario, np.random.SeedSequence(1))
+    assert gc.isenabled() and during == [False]
+    gc.disable()
+    try:
+        simulate(scenario, np.random.SeedSequence(1))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
