@@ -161,15 +161,17 @@ def main(argv=None) -> int:
     parser.add_argument("--speedup-replications", type=int, nargs="+", default=[20, 100, 400],
                         help="run sizes of the speed-up curve (default 20 100 400)")
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
+    parser.add_argument("--only", choices=("overhead", "scaling", "workers"), action="append",
+                        help="run only this part (repeatable; default all three)")
     args = parser.parse_args(argv)
     if args.quick:
         args.points, args.horizon, args.replications, args.repeat = 20, 100, 40, 1
         args.overhead_replications, args.speedup_replications = 1, [40]
     print(f"python {sys.version.split()[0]}, simpy {simpy.__version__}, numpy {np.__version__}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    overhead(args)
-    scaling(args)
-    speedup(args)
+    parts = {"overhead": overhead, "scaling": scaling, "workers": speedup}
+    for name in args.only or parts:
+        parts[name](args)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
     return 0
 
