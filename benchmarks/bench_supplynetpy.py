@@ -3,7 +3,10 @@
 The work (benchmarks/stocking_points.py): N = 100 stocking points, each with
 (s, S) = (30, 80) starting at 60, one customer order a day of
 ``max(1, round(N(10, 3)))`` units, lead time U(1, 3) days from an unbounded
-supplier, customers wait (backorders), 3,650 days, one replication.
+supplier, 3,650 days, one replication; customers wait for ever (backorders:
+SupplyNetPy ``tolerance=inf``) or take what is on hand and lose the rest (lost
+sales: riskmap ``patience: 0``, SupplyNetPy ``tolerance=0,
+consume_available=True``).
 
 * riskmap: ``python -m riskmap run scenario.yaml --replications 1
   --workers 1`` (load the YAML files, simulate, static risk map, write
@@ -52,6 +55,8 @@ start = time.perf_counter()
 import SupplyNetPy.Components as scm
 
 points, horizon = int(sys.argv[1]), float(sys.argv[2])
+# "backorders": customers wait for ever; "lost-sales": they take what is there and leave
+lost_sales = len(sys.argv) > 3 and sys.argv[3] == "lost-sales"
 rng = random.Random(1)
 scm.set_seed(1)
 
@@ -77,7 +82,9 @@ for i in range(points):
                   "lead_time": lead_time}})
     demands.append({{"ID": "customers-" + point, "name": "customers-" + point,
                     "order_arrival_model": lambda: 1, "order_quantity_model": order_size,
-                    "demand_node": point, "tolerance": float("inf")}})
+                    "demand_node": point,
+                    "tolerance": 0.0 if lost_sales else float("inf"),
+                    "consume_available": lost_sales}})
 network = scm.create_sc_net(nodes, links, demands)
 built = time.perf_counter()
 scm.simulate_sc_net(network, sim_time=horizon, logging=False)
@@ -86,7 +93,8 @@ print(f"supplynetpy build {{built - start:.3f}} s, simulate {{done - built:.3f}}
 sites = [network["nodes"][f"sp{{i:03d}}"] for i in range(points)]
 ordered = sum(site.stats.demand_received[1] for site in sites)
 waited = sum(site.stats.waited[1] for site in sites)
-print(f"TOTALS ordered={{ordered:g}} waited={{waited:g}}", file=sys.stderr)
+lost = sum(site.stats.lost_sales[1] for site in sites)
+print(f"TOTALS ordered={{ordered:g}} waited={{waited:g}} lost={{lost:g}}", file=sys.stderr)
 '''
 
 
@@ -123,8 +131,8 @@ for (_, before), (label, after) in zip(marks, marks[1:]):
 '''
 
 
-def write_inputs(directory: Path, points: int, horizon: float) -> None:
-    (directory / "network.yaml").write_text(stocking_points.network_yaml(points))
+def write_inputs(directory: Path, points: int, horizon: float, lost_sales: bool) -> None:
+    (directory / "network.yaml").write_text(stocking_points.network_yaml(points, lost_sales))
     (directory / "scenario.yaml").write_text(stocking_points.scenario_yaml(points, horizon))
     (directory / "supplynetpy_model.py").write_text(SUPPLYNETPY_MODEL.format(
         version="0.5.1", lead_min=stocking_points.LEAD_MIN, lead_max=stocking_points.LEAD_MAX,
@@ -147,10 +155,12 @@ def same_work(work: Path, snp_stderr: str) -> str:
     products = report["products"].values()
     ordered = sum(p["ordered_units"]["mean"] for p in products)
     waited = sum(p["backorder_units"]["mean"] for p in products)
+    lost = sum(p["lost_units"]["mean"] for p in products)
     totals = next((line for line in snp_stderr.splitlines() if line.startswith("TOTALS")), "")
     fields = dict(item.split("=") for item in totals.split()[1:])
     return (f"  units ordered: riskmap {ordered:,.0f}, SupplyNetPy {float(fields['ordered']):,.0f}; "
-            f"units that waited: riskmap {waited:,.0f}, SupplyNetPy {float(fields['waited']):,.0f}")
+            f"units that waited: riskmap {waited:,.0f}, SupplyNetPy {float(fields['waited']):,.0f}; "
+            f"units lost: riskmap {lost:,.0f}, SupplyNetPy {float(fields['lost']):,.0f}")
 
 
 def timed(command: list[str], cwd: Path, env: dict) -> tuple[float, float]:
@@ -176,25 +186,16 @@ def best(repeat: int, command: list[str], cwd: Path, env: dict) -> tuple[float, 
     return min(r[0] for r in runs), min(r[1] for r in runs)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="riskmap vs SupplyNetPy 0.5.1, whole processes")
-    parser.add_argument("--points", type=int, default=100)
-    parser.add_argument("--horizon", type=float, default=3650)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--snp-python", default="/tmp/snp-venv/bin/python",
-                        help="python of a virtual environment with supplynetpy==0.5.1")
-    args = parser.parse_args(argv)
-    if not Path(args.snp_python).exists():
-        print(__doc__, file=sys.stderr)
-        return 2
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def compare(args, mode: str, env: dict) -> None:
+    """Time both tools on the same work, customers waiting (``backorders``) or not (``lost-sales``)."""
     with tempfile.TemporaryDirectory(prefix="riskmap-bench-") as tmp:
         work = Path(tmp)
-        write_inputs(work, args.points, args.horizon)
+        write_inputs(work, args.points, args.horizon, lost_sales=mode == "lost-sales")
         riskmap_cmd = [sys.executable, "-m", "riskmap", "run", "scenario.yaml", "--replications",
                        "1", "--workers", "1", "--out", "out", "--quiet"]
-        snp_cmd = [args.snp_python, "supplynetpy_model.py", str(args.points), f"{args.horizon:g}"]
-        print(f"{args.points} stocking points, {args.horizon:g} days, 1 replication; "
+        snp_cmd = [args.snp_python, "supplynetpy_model.py", str(args.points), f"{args.horizon:g}",
+                   mode]
+        print(f"{mode}: {args.points} stocking points, {args.horizon:g} days, 1 replication; "
               f"best of {args.repeat}; {os.cpu_count()} CPUs, "
               f"load average {os.getloadavg()[0]:.2f}")
         riskmap_wall, riskmap_cpu = best(args.repeat, riskmap_cmd, work, env)
@@ -209,7 +210,26 @@ def main(argv=None) -> int:
               f"(load average now {os.getloadavg()[0]:.2f})")
         check = subprocess.run(snp_cmd, cwd=work, env=env, capture_output=True, text=True)
         print(same_work(work, check.stderr))
-        print(phases(work, env))
+        print(phases(work, env), flush=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="riskmap vs SupplyNetPy 0.5.1, whole processes")
+    parser.add_argument("--points", type=int, default=100)
+    parser.add_argument("--horizon", type=float, default=3650)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--modes", nargs="+", choices=("backorders", "lost-sales"),
+                        default=["backorders", "lost-sales"],
+                        help="customers wait for ever, or take what is there and leave")
+    parser.add_argument("--snp-python", default="/tmp/snp-venv/bin/python",
+                        help="python of a virtual environment with supplynetpy==0.5.1")
+    args = parser.parse_args(argv)
+    if not Path(args.snp_python).exists():
+        print(__doc__, file=sys.stderr)
+        return 2
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for mode in args.modes:
+        compare(args, mode, env)
     return 0
 
 

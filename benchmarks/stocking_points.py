@@ -38,8 +38,9 @@ def scenario(points: int, horizon: float, replications: int = 1, seed: int = 1) 
                     replications=replications, seed=seed)
 
 
-def network_yaml(points: int) -> str:
-    """The same network as a riskmap network file."""
+def network_yaml(points: int, lost_sales: bool = False) -> str:
+    """The same network as a riskmap network file; with ``lost_sales``, customers never wait
+    (``patience: 0``: what stock cannot ship at once is lost)."""
     lines = ["riskmap: 1", f"name: {points} stocking points", "time_unit: day",
              "suppliers:", "  - {id: factory, name: Factory}", "products:"]
     for i in range(points):
@@ -50,7 +51,7 @@ def network_yaml(points: int) -> str:
             f"    sources: [{{supplier: factory, lead_time: "
             f"{{dist: uniform, min: {LEAD_MIN}, max: {LEAD_MAX}}}}}]",
             f"    demand: {{interval: 1, size: {{dist: normal, mean: {SIZE_MEAN}, "
-            f"sd: {SIZE_SD}}}}}",
+            f"sd: {SIZE_SD}}}{', patience: 0' if lost_sales else ''}}}",
         ]
     return "\n".join(lines) + "\n"
 

@@ -78,3 +78,68 @@ def test_series_kept_are_capped_by_memory_not_by_replications():
     assert series_replications(1000, 1000, 366) == 20
     assert series_replications(10_000, 10, 366) == 1000
     assert series_replications(5, 1000, 366) == 5
+
+
+# --------------------------------------------------------------------------
+# Digests: what a worker sends back (riskmap.samples)
+
+
+def _layout(scenario):
+    from riskmap.montecarlo import series_times
+    from riskmap.samples import Layout
+
+    return Layout.of(scenario.network, series_times(scenario.horizon))
+
+
+@pytest.mark.property
+@settings(max_examples=50, deadline=None)
+@given(st.lists(VALUES, min_size=1, max_size=4))
+def test_a_digest_carries_every_value_exactly(values):
+    """Through a digest, a column gets back exactly what the statistic produced, type included."""
+    from dataclasses import replace
+
+    from riskmap.samples import Samples, digest
+
+    scenario = tiny_scenario(replications=1)
+    base = fake_simulate(scenario, np.random.SeedSequence(7).spawn(1)[0], 0)
+    layout = _layout(scenario)
+    samples = Samples(layout)
+    for value in values:
+        parts = {pid: replace(outcome, stock_out_time=value)
+                 for pid, outcome in base.parts.items()}
+        samples.add_digest(digest(replace(base, parts=parts), layout, series=False))
+    column = samples.values["part"]["bolt"]["stock_out_time"]
+    assert list(column) == values
+    assert [type(v) for v in column] == [type(v) for v in values]
+
+
+@pytest.mark.hand
+def test_a_digest_survives_a_checkpoint_round_trip():
+    import json
+
+    from riskmap.checkpoint import decode, encode
+    from riskmap.samples import digest
+
+    scenario = tiny_scenario(replications=1, horizon=12)
+    result = fake_simulate(scenario, np.random.SeedSequence(7).spawn(1)[0], 0)
+    record = digest(result, _layout(scenario), series=True)
+    back = decode(json.loads(json.dumps(encode(record))))
+    assert back.index == record.index and back.events == record.events
+    for subject in record.values:
+        assert back.values[subject].tobytes() == record.values[subject].tobytes()
+        assert back.codes[subject].tolist() == record.codes[subject].tolist()
+    assert back.series["on_hand"]["widget"].tolist() == record.series["on_hand"]["widget"].tolist()
+    assert record.series["on_hand"]["widget"].dtype == np.int32  # small levels: half the memory
+
+
+@pytest.mark.hand
+def test_a_digest_refuses_ids_the_network_does_not_have():
+    from dataclasses import replace
+
+    from riskmap.samples import digest
+
+    scenario = tiny_scenario(replications=1)
+    result = fake_simulate(scenario, np.random.SeedSequence(7).spawn(1)[0], 0)
+    stray = replace(result, suppliers={**result.suppliers, "ghost": result.suppliers["acme"]})
+    with pytest.raises(ValueError, match="ghost"):
+        digest(stray, _layout(scenario), series=False)

@@ -24,9 +24,7 @@ Conventions
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import io
 import json
 import math
@@ -39,6 +37,7 @@ from matplotlib import cm, colors, lines, patches
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
+from riskmap import collector
 from riskmap.report.ranking import ci_of, is_at_risk, mean_of, network_items, rank_products
 
 #: Okabe–Ito palette.
@@ -749,28 +748,12 @@ def draw_all(report: dict) -> Charts:
 
 @functools.lru_cache(maxsize=2)
 def _draw_canonical(text: str) -> Charts:
-    with _collector_paused():
+    # matplotlib creates tens of thousands of small objects per figure: drawing a
+    # 100-product report's 14 charts took 3 to 10 % less CPU with the cyclic
+    # collector paused (docs/performance.md, "Report charts"); the figures'
+    # reference cycles are freed by the next collection after this
+    with collector.paused():
         return _draw(json.loads(text))
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector while the charts are drawn.
-
-    matplotlib creates tens of thousands of small objects per figure, and
-    every collection the allocations trigger re-scans the ones still alive;
-    drawing a 100-product report's 14 charts took 3 to 10 % less CPU with the
-    collector paused (docs/performance.md, "Report charts"). The figures'
-    reference cycles are freed by the next collection after this. The
-    collector is left as it was found (disabled stays disabled).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _draw(report: dict) -> Charts:

@@ -22,11 +22,9 @@ is a different :class:`~riskmap.model.Scenario` built with
 
 from __future__ import annotations
 
-import gc
 import math
 from bisect import bisect_left, insort
 from heapq import heappush
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Optional, Union
 
@@ -34,6 +32,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL
 
+from riskmap import collector
 from riskmap.dists import Uniform
 from riskmap.model import Item, Scenario
 from riskmap.sim.calendar import measure
@@ -186,28 +185,6 @@ class _Customers:
         node.due = self.book.due
 
 
-@contextmanager
-def _without_cyclic_collector():
-    """Pause Python's cyclic garbage collector while events run, then restore it.
-
-    The events allocate and free millions of small objects, which triggers
-    collections that scan the whole live state (every pending receipt, order
-    and record) again and again: about 15 % of a large replication's time. The
-    engine frees what it creates by reference counting as it goes; the cycles
-    in a replication's state are freed together once the replication is
-    discarded (checked: the unreachable objects after a run do not grow with
-    the horizon). The collector is paused for the whole process, so other
-    threads' cycles wait until the run ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _trigger(policy) -> float:
     """The highest inventory position at which ``policy`` orders anything."""
     if policy.kind == "base_stock":
@@ -307,7 +284,13 @@ class _Replication:
         for customers in self.customers:
             on_customer = self._customer_handler(customers)
             self._at(customers.arrivals.next(), on_customer, None)
-        with _without_cyclic_collector():
+        # The events allocate and free millions of small objects, which would
+        # trigger collections that scan the whole live state (every receipt in
+        # transit, order and record) again and again: about 15 % of a large
+        # replication's time. The engine frees what it makes by reference counting
+        # as it goes (a test checks that no cyclic garbage is made per event); the
+        # cycles of a replication's state are freed together once it is discarded.
+        with collector.paused():
             self.env.run(until=self.horizon)
         self.events = self._processed()
         for node in self.nodes.values():
@@ -330,9 +313,9 @@ class _Replication:
 
         The hottest path of the engine (one call per customer order), so it is a
         closure over local names rather than a method reading attributes, it
-        reuses one event record for the product's next arrival (a product has
-        one arrival pending at a time), and it leaves what waiting orders need
-        to :meth:`_short`.
+        reuses one event record for the product's next arrivals (a product has
+        one arrival pending at a time; the first is scheduled by :meth:`run`),
+        and it leaves what waiting orders need to :meth:`_short`.
         """
         env = self.env
         queue, eid, horizon, log = self._queue, self._eid, self.horizon, self.log
@@ -368,7 +351,6 @@ class _Replication:
                 heappush(queue, (now + (t - now), NORMAL, next(eid), event))
 
         callbacks = [on_customer]
-        event.callbacks = callbacks
         return on_customer
 
     def _short(self, c: _Customers, units: int, rest: int, now: float):
