@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, insort
-from heapq import heappush
 from dataclasses import replace
+from heapq import heappush
 from typing import Optional, Union
 
 import numpy as np
@@ -106,6 +106,7 @@ def simulate(
         raise ValueError(f"alternates must be 'auto' or 'off', got {mode!r}")
     if series not in (True, False, "products"):
         raise ValueError(f"series must be True, False or 'products', got {series!r}")
+    series = series if series == "products" else bool(series)
     run = _Replication(scenario, seed, series, mode == "auto", log, orders)
     run.run()
     return run.result(index)
