@@ -9,9 +9,10 @@
 
 :class:`CheckpointExecutor` wraps any executor: chunks whose replications are all in the
 checkpoint are answered from it, the others run on the wrapped executor and are recorded.
-Replication results are stored as JSON (exact for floats, which are written with ``repr``)
-and rebuilt only as the dataclasses of :mod:`riskmap.sim.results`: nothing in a checkpoint
-can run code. Because every replication keeps its own seed whatever the chunking, a resumed
+Replications are stored as they come back from the workers, as digests
+(:class:`riskmap.samples.Digest`), in JSON (exact for floats, which are written with
+``repr``) and rebuilt only as the dataclasses of :mod:`riskmap.sim.results` and
+:mod:`riskmap.samples`: nothing in a checkpoint can run code. Because every replication keeps its own seed whatever the chunking, a resumed
 run merges exactly the results an uninterrupted run would have, and its report is
 byte-identical.
 
