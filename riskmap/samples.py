@@ -299,10 +299,6 @@ class SeriesBands:
     products: tuple[str, ...]
     _rows: dict[str, dict[str, list[np.ndarray]]] = field(default_factory=dict)
 
-    def add(self, result) -> None:
-        """Keep the series of one replication (one that was sampled)."""
-        self.add_rows(series_rows(result, self.products, self.times))
-
     def add_rows(self, rows: dict[str, dict[str, np.ndarray]]) -> None:
         """Keep one replication's rows at the band times (:func:`series_rows`)."""
         for name in SERIES_NAMES:
@@ -354,10 +350,6 @@ class Samples:
         for product in self.layout.ids["product"]:
             self.ordered.setdefault(product, Column())
             self.filled.setdefault(product, Column())
-
-    def add(self, result) -> None:
-        """Record the scalars of the next replication from its result."""
-        self.add_digest(digest(result, self.layout, series=False))
 
     def add_digest(self, record: Digest) -> None:
         """Record the scalars of the next replication from its digest."""

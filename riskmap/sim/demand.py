@@ -20,7 +20,7 @@ import numpy as np
 
 from riskmap.model import Demand
 from riskmap.sim.calendar import Step
-from riskmap.sim.streams import FIRST_BLOCK, MAX_BLOCK, Streams
+from riskmap.sim.streams import Streams, block_sizes
 
 Window = tuple[float, float, float]
 
@@ -61,11 +61,9 @@ class Arrivals:
 
     def _blocks(self) -> Iterator[list[float]]:
         """Blocks of arrival times before the horizon (a generator: nothing is drawn before the first call)."""
-        n = FIRST_BLOCK
         base_time = 0.0
-        while True:
+        for n in block_sizes():
             out, base_time = self._block(base_time, n)
-            n = min(2 * n, MAX_BLOCK)
             if out[-1] >= self._horizon:
                 yield [t for t in out if t < self._horizon]
                 return

@@ -485,9 +485,7 @@ class _Replication:
         self._seq += 1
         entry = (arrival, self._seq, units)
         insort(node.stock.pipeline, entry)
-        if arrival < self.horizon:
-            heappush(self._queue, (now + (arrival - now), NORMAL, next(self._eid),
-                                   _Event(self._receipt_cb, (node, units, entry))))
+        self._at(arrival, self._receipt_cb, (node, units, entry))
 
     def _count_held(self, lane, now: float, ship: float, units: int) -> None:
         """Count units held at a down supplier (after warmup) as not delivered."""

@@ -303,7 +303,7 @@ class Stock:
     def close(self, horizon: float) -> None:
         """Account up to the horizon and complete the series."""
         self.touch(horizon)
-        if self.series_on_hand is not None and not isinstance(self.series_on_hand, np.ndarray):
+        if self.series_on_hand is not None:
             if self._samples > self._next_k:
                 self._sample(self._samples - self._next_k)
             self._next_k = self._samples

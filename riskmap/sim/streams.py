@@ -30,6 +30,19 @@ FIRST_BLOCK = 16
 MAX_BLOCK = 512
 
 
+def block_sizes() -> Iterator[int]:
+    """The sizes of successive blocks of draws: 16, 32, ... then :data:`MAX_BLOCK` for ever.
+
+    >>> import itertools
+    >>> list(itertools.islice(block_sizes(), 7))
+    [16, 32, 64, 128, 256, 512, 512]
+    """
+    n = FIRST_BLOCK
+    while True:
+        yield n
+        n = min(2 * n, MAX_BLOCK)
+
+
 def stream_seed(seed: np.random.SeedSequence, name: str) -> np.random.SeedSequence:
     """The :class:`~numpy.random.SeedSequence` of stream ``name`` under ``seed``.
 
@@ -87,14 +100,13 @@ class Draws:
     engine makes one or more draws per event.
     """
 
-    __slots__ = ("_streams", "_name", "_dist", "_units", "_block", "next")
+    __slots__ = ("_streams", "_name", "_dist", "_units", "next")
 
     def __init__(self, streams: Streams, name: str, dist: Dist, units: bool = False):
         self._streams = streams
         self._name = name
         self._dist = dist
         self._units = units
-        self._block = FIRST_BLOCK
         if dist.is_constant:
             value = max(1, int(round(dist.mean))) if units else float(dist.mean)
             self.next = itertools.repeat(value).__next__
@@ -105,10 +117,8 @@ class Draws:
         # A generator: its body, and so the generator of the stream, only runs
         # when the first draw is asked for.
         rng = self._streams.rng(self._name)
-        while True:
-            block = self._sample(rng, self._block)
-            self._block = min(2 * self._block, MAX_BLOCK)
-            yield block
+        for n in block_sizes():
+            yield self._sample(rng, n)
 
     def _sample(self, rng: np.random.Generator, n: int) -> list:
         # A function of its own so that the numpy arrays are freed on return: only
