@@ -91,6 +91,8 @@ COMPONENT_ALLOWANCE = 0.25
 #: The slowest a lane or line works, relative to the demand it carries (see
 #: :func:`_finish_item`): a batch of ``Q`` units takes up to ``Q / (1.2 rate)``.
 MIN_CAPACITY_FACTOR = 1.2
+#: The fastest, relative to the demand it carries.
+MAX_CAPACITY_FACTOR = 2.0
 #: The policy of an item no product needs.
 IDLE_POLICY = Policy("base_stock", level=1)
 
@@ -185,6 +187,7 @@ def _finish_item(rng: np.random.Generator, item: Item, rates: dict[str, float],
     rate = rates.get(item.id, 0.0)
     # A part no product uses still gets a positive capacity (files require > 0).
     rate = max(rate, 1.0)
+    factors = (MIN_CAPACITY_FACTOR, MAX_CAPACITY_FACTOR)
     sources = []
     for source in item.sources:
         if source.alternate:
@@ -192,10 +195,10 @@ def _finish_item(rng: np.random.Generator, item: Item, rates: dict[str, float],
         elif source.supplier in with_supplier_cap:
             capacity = None
         else:
-            capacity = round(rate * source.share * rng.uniform(1.2, 2.0), 3)
+            capacity = round(rate * source.share * rng.uniform(*factors), 3)
         sources.append(replace(source, capacity=capacity,
                                lead_time=Constant(float(rng.integers(1, 30)))))
-    capacity = round(rate * rng.uniform(1.2, 2.0), 3) if item.is_product else None
+    capacity = round(rate * rng.uniform(*factors), 3) if item.is_product else None
     return replace(item, sources=tuple(sources), capacity=capacity)
 
 
