@@ -1,6 +1,6 @@
 """Benchmark of the static risk map (``riskmap map``) on synthetic networks.
 
-Times :func:`riskmap.analysis.riskmap.risk_map` -- the TTS and PI programs of
+Times :func:`riskmap.analysis.risk_map.risk_map` -- the TTS and PI programs of
 every supplier and region, plus the extra-stock programs where TTS < TTR -- and
 prints the total time, the mean milliseconds per supplier program and the
 sizes of the programs.
@@ -21,8 +21,8 @@ import platform
 import sys
 import time
 
-from riskmap.analysis.riskmap import risk_map
-from riskmap.synth import synthetic_network
+from riskmap.analysis.risk_map import risk_map
+from riskmap.testing.synthetic import synthetic_network
 
 
 def measure(n_suppliers: int, n_parts: int, n_products: int, seed: int, solver: str,

@@ -51,9 +51,9 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
 
-    from riskmap.executors import SerialExecutor
-    from riskmap.files import load_scenario
-    from riskmap.montecarlo import run_scenario
+    from riskmap.run.executors import SerialExecutor
+    from riskmap.load import load_scenario
+    from riskmap.run.montecarlo import run_scenario
     from riskmap.report.json import build_report
     from tests.test_report_support import enrich, synthetic_report
 

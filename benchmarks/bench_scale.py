@@ -10,14 +10,14 @@ load average, since the machine may be shared)::
     python benchmarks/bench_scale.py run       # a real run: parent and worker peak memory
     python benchmarks/bench_scale.py replay    # the 1,000-product, 365-day, 1,000-replication run
 
-``size`` and ``horizon`` simulate synthetic networks (riskmap.synth, seed 1) of
+``size`` and ``horizon`` simulate synthetic networks (riskmap.testing.synthetic, seed 1) of
 P products, 5P parts and P suppliers with the real engine, one replication in a fresh
 process each, and print seconds, events, events per second and the process's peak
 resident memory. ``memory`` measures the parent process of a Monte Carlo run alone:
 replication results shaped like those of a 1,000-product, 5,000-part, 1,000-supplier,
 365-day network (every statistic defined, values that are not small cached integers,
 on-hand and backlog series of 366 points) are produced by a stand-in simulator and
-merged by :func:`riskmap.montecarlo.run_scenario`, in a fresh process per replication
+merged by :func:`riskmap.run.montecarlo.run_scenario`, in a fresh process per replication
 count, so the figure is what aggregation keeps, not what the engine needs.
 ``replay`` measures the full-size run (1,000 products, 365 days, 1,000
 replications, 2 workers) without its hours of simulation: a few replications
@@ -73,7 +73,7 @@ def one_replication(products: int, horizon: float) -> dict:
 
     from riskmap.model import Scenario
     from riskmap.sim.engine import simulate
-    from riskmap.synth import synthetic_network
+    from riskmap.testing.synthetic import synthetic_network
 
     network = synthetic_network(products, 5 * products, products, seed=1)
     scenario = Scenario(name="synthetic", network=network, horizon=horizon, replications=1,
@@ -116,8 +116,8 @@ def dask_overhead(args) -> None:
     import distributed
 
     import stocking_points
-    from riskmap.executors import DaskExecutor, ProcessExecutor
-    from riskmap.montecarlo import run_scenario
+    from riskmap.run.executors import DaskExecutor, ProcessExecutor
+    from riskmap.run.montecarlo import run_scenario
     from riskmap.report.json import dumps, build_report
 
     scenario = stocking_points.scenario(args.points, args.horizon, args.replications)
@@ -159,7 +159,7 @@ def dask_overhead(args) -> None:
 
 def shaped_network(products: int):
     """Ids only: the stand-in simulator needs the network's products, parts and suppliers."""
-    from riskmap.synth import synthetic_network
+    from riskmap.testing.synthetic import synthetic_network
 
     return synthetic_network(products, 5 * products, products, seed=1)
 
@@ -199,9 +199,9 @@ def stand_in_simulate(scenario, seed, index=0, *, series=True, alternates=None):
 
 def merge(products: int, horizon: float, replications: int) -> dict:
     """Merge ``replications`` stand-in results in this process (run in a fresh process)."""
-    from riskmap.executors import SerialExecutor
+    from riskmap.run.executors import SerialExecutor
     from riskmap.model import Scenario
-    from riskmap.montecarlo import run_scenario
+    from riskmap.run.montecarlo import run_scenario
 
     scenario = Scenario(name="memory", network=shaped_network(products), horizon=horizon,
                         replications=replications, seed=1)
@@ -229,9 +229,9 @@ def memory(args) -> None:
 
 
 def real_run(args) -> None:
-    from riskmap.executors import ProcessExecutor, SerialExecutor
+    from riskmap.run.executors import ProcessExecutor, SerialExecutor
     from riskmap.model import Scenario
-    from riskmap.montecarlo import run_scenario
+    from riskmap.run.montecarlo import run_scenario
 
     network = shaped_network(args.size)
     scenario = Scenario(name="synthetic", network=network, horizon=args.horizon,
@@ -265,7 +265,7 @@ def record_results(scenario, count: int, workers: int) -> tuple[float, float]:
 
     import numpy as np
 
-    from riskmap.executors import ProcessExecutor
+    from riskmap.run.executors import ProcessExecutor
 
     seeds = np.random.SeedSequence(scenario.seed).spawn(count)
     executor = ProcessExecutor(workers)
@@ -302,9 +302,9 @@ def replayed_simulate(scenario, seed, index=0, *, series=True, alternates=None):
 
 def replay(args) -> None:
     """A full-size run's memory: real replications, replayed up to the replication count."""
-    from riskmap.executors import ProcessExecutor
+    from riskmap.run.executors import ProcessExecutor
     from riskmap.model import Scenario
-    from riskmap.montecarlo import run_scenario
+    from riskmap.run.montecarlo import run_scenario
 
     network = shaped_network(args.size)
     scenario = Scenario(name="synthetic", network=network, horizon=args.horizon,

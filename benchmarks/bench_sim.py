@@ -40,8 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import stocking_points  # noqa: E402
 
-from riskmap.executors import ProcessExecutor, SerialExecutor  # noqa: E402
-from riskmap.montecarlo import run_scenario  # noqa: E402
+from riskmap.run.executors import ProcessExecutor, SerialExecutor  # noqa: E402
+from riskmap.run.montecarlo import run_scenario  # noqa: E402
 from riskmap.sim.engine import simulate  # noqa: E402
 
 

@@ -111,9 +111,9 @@ def mark(label):
 
 
 from riskmap.cli.run import write_renderings
-from riskmap.executors import SerialExecutor
-from riskmap.files import load_scenario
-from riskmap.montecarlo import run_scenario
+from riskmap.run.executors import SerialExecutor
+from riskmap.load import load_scenario
+from riskmap.run.montecarlo import run_scenario
 from riskmap.report.json import build_report, write_report
 import riskmap.report.html, riskmap.report.markdown  # noqa: E401 - their import time counts
 mark("imports")

@@ -15,11 +15,11 @@ import importlib
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_network": "riskmap.files",
-    "load_scenario": "riskmap.files",
-    "load_file": "riskmap.files",
+    "load_network": "riskmap.load",
+    "load_scenario": "riskmap.load",
+    "load_file": "riskmap.load",
     "build_graph": "riskmap.graph",
-    "risk_map": "riskmap.analysis.riskmap",
+    "risk_map": "riskmap.analysis.risk_map",
     "RiskmapError": "riskmap.errors",
     "InputError": "riskmap.errors",
     "ConsistencyError": "riskmap.errors",

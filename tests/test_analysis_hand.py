@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from riskmap.analysis.riskmap import risk_map
+from riskmap.analysis.risk_map import risk_map
 from riskmap.dists import Constant
 from riskmap.model import PART, PRODUCT, Demand, Item, Network, Region, Source, Supplier
 

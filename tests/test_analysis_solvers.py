@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from riskmap.analysis.riskmap import risk_map
+from riskmap.analysis.risk_map import risk_map
 from riskmap.analysis.solvers import highspy_available
-from riskmap.synth import synthetic_network
+from riskmap.testing.synthetic import synthetic_network
 
 pytestmark = pytest.mark.property
 

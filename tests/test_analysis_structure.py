@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from riskmap.analysis.riskmap import risk_map
+from riskmap.analysis.risk_map import risk_map
 from riskmap.analysis.structure import Structure, item_concentration
 from riskmap.model import PART, PRODUCT, Demand, Item, Network, Region, Source, Supplier
 

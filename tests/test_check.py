@@ -168,8 +168,8 @@ def test_unavailable_figure_is_an_error_and_counts_as_not_met(write, tmp_path, c
 def straddling(write, tmp_path):
     """A plan whose fill-rate threshold sits inside the run's 95% interval."""
     from riskmap.cli.check import check_scenario
-    from riskmap.executors import SerialExecutor
-    from riskmap.files import load_scenario
+    from riskmap.run.executors import SerialExecutor
+    from riskmap.load import load_scenario
 
     probe = shop(write, name="probe.yaml")
     outcome = check_scenario(probe, load_scenario(probe), SerialExecutor(), quiet=True).outcomes[0]
@@ -274,7 +274,7 @@ def test_folder_is_walked_in_sorted_order_and_networks_skipped(write, tmp_path, 
 
 
 def test_workers_default_to_all_and_do_not_change_the_outcome(write, monkeypatch, capsys):
-    import riskmap.executors as executors
+    import riskmap.run.executors as executors
 
     path = shop(write, expect=BROKEN)
     asked = []
@@ -302,7 +302,7 @@ def test_seed_and_replications_override(write, capsys):
 
 
 def test_failed_simulation_exits_3_and_reports_errors(write, tmp_path, monkeypatch, capsys):
-    import riskmap.montecarlo as montecarlo
+    import riskmap.run.montecarlo as montecarlo
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from riskmap import montecarlo
+from riskmap.run import montecarlo
 from riskmap.cli import run as run_cli
 from riskmap.cli.main import main
 
@@ -108,7 +108,7 @@ def test_failed_replication_exits_3_and_writes_nothing(scenario_file, tmp_path, 
     assert "replication 2" in err and "Acme fire: spring" in err
     assert "RuntimeError: stock went negative" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    # no report; only the checkpoint of the replications that finished (riskmap.checkpoint)
+    # no report; only the checkpoint of the replications that finished (riskmap.run.checkpoint)
     assert out == "" and sorted(p.name for p in out_dir.iterdir()) == [".riskmap-checkpoint"]
 
 
@@ -192,7 +192,7 @@ class FakeClock:
 def test_progress_on_a_terminal_redraws_one_line():
     import io
 
-    from riskmap.progress import Progress
+    from riskmap.run.progress import Progress
 
     stream, clock = io.StringIO(), FakeClock()
     progress = Progress("replications", stream=stream, tty=True, clock=clock)
@@ -210,7 +210,7 @@ def test_progress_on_a_terminal_redraws_one_line():
 def test_progress_in_a_log_prints_quarters_and_quiet_prints_nothing():
     import io
 
-    from riskmap.progress import Progress
+    from riskmap.run.progress import Progress
 
     stream = io.StringIO()
     progress = Progress("replications", stream=stream, tty=False, clock=FakeClock())

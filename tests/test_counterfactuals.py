@@ -13,13 +13,13 @@ import json
 import numpy as np
 import pytest
 
-from riskmap import counterfactuals as cf
+from riskmap.options import counterfactuals as cf
 from riskmap.dists import Constant, Uniform
-from riskmap.executors import SerialExecutor
+from riskmap.run.executors import SerialExecutor
 from riskmap.model import (
     PART, PRODUCT, Candidate, Demand, Disruption, Item, Network, Policy, Region, Scenario,
     Source, Supplier, Target, WhatIf)
-from riskmap.montecarlo import run_scenario
+from riskmap.run.montecarlo import run_scenario
 from riskmap.report.json import build_report, dumps
 
 pytestmark = pytest.mark.hand
@@ -337,7 +337,7 @@ def test_reports_show_the_tables_the_why_and_significance(options, quake):
 def test_bundled_example_reads_as_its_docs_say():
     from pathlib import Path
 
-    from riskmap.files import load_scenario
+    from riskmap.load import load_scenario
 
     path = Path(__file__).resolve().parent.parent / "scenarios" / "alternate-value.yaml"
     scenario = load_scenario(str(path))
@@ -379,7 +379,7 @@ def test_a_switched_off_lane_keeps_every_draw_paired():
 
 
 def test_tables_are_the_same_for_any_worker_count():
-    from riskmap.executors import ProcessExecutor
+    from riskmap.run.executors import ProcessExecutor
 
     scenario = pump_scenario(replications=6)
     baseline = run_scenario(scenario, workers=1)

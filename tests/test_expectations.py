@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from riskmap.expectations import (INCONCLUSIVE, MET, NOT_MET, UNAVAILABLE, Figure, compare,
+from riskmap.plans.expectations import (INCONCLUSIVE, MET, NOT_MET, UNAVAILABLE, Figure, compare,
                                   evaluate, evaluate_all, quantile_interval,
                                   quantile_min_replications, replications_to_settle,
                                   with_quantile_intervals)

@@ -10,7 +10,7 @@ import pytest
 from riskmap.dists import Constant
 from riskmap.graph import build_graph, write_graph
 from riskmap.model import PART, PRODUCT, Demand, Item, Network, Region, Source, Supplier
-from riskmap.synth import synthetic_network
+from riskmap.testing.synthetic import synthetic_network
 
 pytestmark = pytest.mark.hand
 

@@ -15,10 +15,10 @@ import time
 
 import pytest
 
-from riskmap.budget import MAX_EVENTS, check_budget, estimated_events
+from riskmap.run.workload import MAX_EVENTS, check_budget, estimated_events
 from riskmap.cli.main import main
 from riskmap.errors import InputError
-from riskmap.files import load_scenario
+from riskmap.load import load_scenario
 from tests.conftest import SCENARIOS
 from tests.conftest import LAMP_SCENARIO
 from tests.test_cli_run import installed_command, signal_a_run
@@ -124,9 +124,9 @@ def test_sigint_leaves_a_resumable_checkpoint_and_resume_matches(scenario_file, 
 
 def test_resume_reuses_finished_replications_in_process(scenario_file, tmp_path, capsys):
     """A checkpoint that holds every replication is answered without simulating again."""
-    from riskmap import montecarlo
-    from riskmap.checkpoint import Checkpoint, CheckpointExecutor, run_manifest
-    from riskmap.executors import SerialExecutor
+    from riskmap.run import montecarlo
+    from riskmap.run.checkpoint import Checkpoint, CheckpointExecutor, run_manifest
+    from riskmap.run.executors import SerialExecutor
 
     scenario = load_scenario(str(scenario_file))
     checkpoint = Checkpoint(tmp_path / "out", run_manifest(scenario, scenario.seed, 8))
@@ -147,7 +147,7 @@ def test_resume_reuses_finished_replications_in_process(scenario_file, tmp_path,
 
 
 def test_changed_input_invalidates_the_checkpoint(scenario_file, tmp_path):
-    from riskmap.checkpoint import Checkpoint, run_manifest
+    from riskmap.run.checkpoint import Checkpoint, run_manifest
 
     scenario = load_scenario(str(scenario_file))
     Checkpoint(tmp_path, run_manifest(scenario, 5, 8)).start(resume=False)

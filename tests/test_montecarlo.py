@@ -16,12 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from riskmap import executors as executors_module
-from riskmap import counterfactuals, montecarlo
-from riskmap.executors import ProcessExecutor, SerialExecutor, make_executor
+from riskmap.run import executors as executors_module
+from riskmap.options import counterfactuals
+from riskmap.run import montecarlo
+from riskmap.run.executors import ProcessExecutor, SerialExecutor, make_executor
 from riskmap.errors import InputError
 from riskmap.model import PART, PRODUCT, Demand, Item, Network, Scenario, Supplier
-from riskmap.montecarlo import (
+from riskmap.run.montecarlo import (
     ReplicationError, chunk_size, make_chunks, run_scenario, series_replications, series_sample,
     series_times)
 from riskmap.report.json import build_report, dumps
@@ -302,7 +303,7 @@ def test_series_sample_has_exactly_the_kept_count(replications, kept):
 
 def test_dask_cluster_gives_the_same_summary():
     distributed = pytest.importorskip("distributed")
-    from riskmap.executors import DaskExecutor
+    from riskmap.run.executors import DaskExecutor
 
     scenario = tiny_scenario(replications=9)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from riskmap.cli.main import main
-from riskmap.files import load_network
+from riskmap.load import load_network
 
 pytestmark = pytest.mark.property
 

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from riskmap.dists import Constant, Uniform
-from riskmap.executors import SerialExecutor
+from riskmap.run.executors import SerialExecutor
 from riskmap.model import (
     PART, PRODUCT, Demand, Disruption, Item, Network, Policy, Scenario, Source, Supplier, Target)
-from riskmap.montecarlo import run_scenario
+from riskmap.run.montecarlo import run_scenario
 from riskmap.report import json as report_json
 from riskmap.report.json import build_report, dumps, write_atomic, write_report
 

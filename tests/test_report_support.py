@@ -78,9 +78,9 @@ def enrich(report: dict, scenario) -> dict:
 
 def run_report(path: str, replications: int, seed: int) -> dict:
     """Run a scenario file in-process and return its enriched report dictionary."""
-    from riskmap.executors import SerialExecutor
-    from riskmap.files import load_scenario
-    from riskmap.montecarlo import run_scenario
+    from riskmap.run.executors import SerialExecutor
+    from riskmap.load import load_scenario
+    from riskmap.run.montecarlo import run_scenario
     from riskmap.report.json import build_report
 
     scenario = load_scenario(path)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from riskmap import montecarlo
+from riskmap.run import montecarlo
 from riskmap.cli.main import main
-from riskmap.executors import ProcessExecutor, SerialExecutor, make_executor
-from riskmap.montecarlo import ReplicationError, chunk_size, run_scenario
+from riskmap.run.executors import ProcessExecutor, SerialExecutor, make_executor
+from riskmap.run.montecarlo import ReplicationError, chunk_size, run_scenario
 from tests.test_montecarlo import fake_simulate, report_text, tiny_scenario
 
 pytestmark = pytest.mark.cli

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from riskmap.executors import SerialExecutor
-from riskmap.montecarlo import Column, run_scenario, series_replications
+from riskmap.run.executors import SerialExecutor
+from riskmap.run.montecarlo import Column, run_scenario, series_replications
 from tests.test_montecarlo import fake_simulate, tiny_scenario
 
 #: what statistics return: nothing, flags, counts, measurements, and numpy's scalars.
@@ -81,12 +81,12 @@ def test_series_kept_are_capped_by_memory_not_by_replications():
 
 
 # --------------------------------------------------------------------------
-# Digests: what a worker sends back (riskmap.samples)
+# Digests: what a worker sends back (riskmap.run.samples)
 
 
 def _layout(scenario):
-    from riskmap.montecarlo import series_times
-    from riskmap.samples import Layout
+    from riskmap.run.montecarlo import series_times
+    from riskmap.run.samples import Layout
 
     return Layout.of(scenario.network, series_times(scenario.horizon))
 
@@ -98,7 +98,7 @@ def test_a_digest_carries_every_value_exactly(values):
     """Through a digest, a column gets back exactly what the statistic produced, type included."""
     from dataclasses import replace
 
-    from riskmap.samples import Samples, digest
+    from riskmap.run.samples import Samples, digest
 
     scenario = tiny_scenario(replications=1)
     base = fake_simulate(scenario, np.random.SeedSequence(7).spawn(1)[0], 0)
@@ -117,8 +117,8 @@ def test_a_digest_carries_every_value_exactly(values):
 def test_a_digest_survives_a_checkpoint_round_trip():
     import json
 
-    from riskmap.checkpoint import decode, encode
-    from riskmap.samples import digest
+    from riskmap.run.checkpoint import decode, encode
+    from riskmap.run.samples import digest
 
     scenario = tiny_scenario(replications=1, horizon=12)
     result = fake_simulate(scenario, np.random.SeedSequence(7).spawn(1)[0], 0)
@@ -136,7 +136,7 @@ def test_a_digest_survives_a_checkpoint_round_trip():
 def test_a_digest_refuses_ids_the_network_does_not_have():
     from dataclasses import replace
 
-    from riskmap.samples import digest
+    from riskmap.run.samples import digest
 
     scenario = tiny_scenario(replications=1)
     result = fake_simulate(scenario, np.random.SeedSequence(7).spawn(1)[0], 0)

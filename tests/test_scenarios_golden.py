@@ -36,7 +36,7 @@ def _has_module(name: str) -> bool:
 
 
 def _load(path: Path):
-    from riskmap.files import load_file
+    from riskmap.load import load_file
 
     return load_file(str(path))
 

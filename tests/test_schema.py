@@ -7,7 +7,7 @@ import os
 import pytest
 
 from riskmap import dists
-from riskmap.schema import ENTITIES, KINDS, reference_markdown
+from riskmap.load.schema import ENTITIES, KINDS, reference_markdown
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.golden
@@ -17,7 +17,7 @@ def test_reference_doc_is_generated_from_the_tables():
     with open(os.path.join(ROOT, "docs", "reference.md"), encoding="utf-8") as handle:
         on_disk = handle.read()
     assert on_disk == reference_markdown(), (
-        "docs/reference.md is stale: run `python -m riskmap.schema > docs/reference.md`")
+        "docs/reference.md is stale: run `python -m riskmap.load.schema > docs/reference.md`")
 
 
 def test_every_field_kind_has_a_checker():

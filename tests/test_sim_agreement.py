@@ -42,7 +42,7 @@ def made():
 @pytest.mark.parametrize("build", [bought, made])
 def test_first_backorder_at_tts_and_shortfall_at_least_pi(build):
     network, hand_tts, hand_pi = build()
-    from riskmap.analysis.riskmap import risk_map
+    from riskmap.analysis.risk_map import risk_map
 
     exposure = risk_map(network).supplier("s")
     assert exposure.tts == pytest.approx(hand_tts)

@@ -171,7 +171,7 @@ def _cyclic_garbage_after(scenario) -> int:
 
 def test_a_run_leaves_no_cyclic_garbage_per_event():
     """What only the collector can free must not grow with the events, or pausing it would leak."""
-    from riskmap.files import load_scenario
+    from riskmap.load import load_scenario
     from dataclasses import replace
 
     from tests.conftest import SCENARIOS

@@ -11,11 +11,11 @@ import yaml
 from riskmap.analysis.snapshot import Snapshot
 from riskmap.analysis.structure import Structure
 from riskmap.analysis.survival import Evaluator, Outage
-from riskmap.files import check_file
+from riskmap.load import check_file
 from riskmap.model import Scenario
-from riskmap.serialize import network_file
+from riskmap.load.dump import network_file
 from riskmap.sim.engine import simulate
-from riskmap.synth import (POLICY_KINDS, reorder_level, replenishment_lead_times,
+from riskmap.testing.synthetic import (POLICY_KINDS, reorder_level, replenishment_lead_times,
                            synthetic_network, write_network)
 
 pytestmark = pytest.mark.property
@@ -63,7 +63,7 @@ def test_yaml_dict_follows_the_network_file_layout(tmp_path):
 
 
 def test_written_file_loads_back(tmp_path):
-    files = pytest.importorskip("riskmap.files")
+    files = pytest.importorskip("riskmap.load")
     net = synthetic_network(10, 30, 3, seed=2)
     loaded = files.load_network(str(write_network(net, tmp_path / "net.yaml")))
     assert [s.id for s in loaded.suppliers] == [s.id for s in net.suppliers]

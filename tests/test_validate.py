@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from riskmap.files import check_file, load_network, load_scenario
+from riskmap.load import check_file, load_network, load_scenario
 from riskmap.errors import InputError
 
 pytestmark = pytest.mark.cli

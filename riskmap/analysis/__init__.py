@@ -5,9 +5,9 @@
 * :mod:`~riskmap.analysis.snapshot`: the zero-lead-time linear programs;
 * :mod:`~riskmap.analysis.solvers`: HiGHS (highspy) and SciPy back ends;
 * :mod:`~riskmap.analysis.survival`: TTS, PI and extra stock per outage;
-* :mod:`~riskmap.analysis.riskmap`: :func:`risk_map` and :class:`RiskMap`.
+* :mod:`~riskmap.analysis.risk_map`: :func:`risk_map` and :class:`RiskMap`.
 """
 
-from riskmap.analysis.riskmap import RiskMap, risk_map
+from riskmap.analysis.risk_map import RiskMap, risk_map
 
 __all__ = ["RiskMap", "risk_map"]

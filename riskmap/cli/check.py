@@ -8,7 +8,7 @@ on the command line is an error. A scenario without ``expect:`` is not run.
 
 Each scenario then runs on all local workers (``--workers`` to change it),
 its report is built as ``riskmap run`` builds ``report.json``, and each
-expectation is judged by :mod:`riskmap.expectations`. One line per
+expectation is judged by :mod:`riskmap.plans.expectations`. One line per
 expectation goes to stdout, in the format editors and CI logs recognise::
 
     scenarios/tutorial.yaml:18:5: met: product ebike: fill_rate (mean) is 0.963
@@ -36,9 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from riskmap.cli.options import add_simulation_options
+from riskmap.cli.common import add_simulation_options
 from riskmap.cli.run import check_work, safe_name
-from riskmap.expectations import (INCONCLUSIVE, MET, NOT_MET, UNAVAILABLE, Outcome, advice,
+from riskmap.plans.expectations import (INCONCLUSIVE, MET, NOT_MET, UNAVAILABLE, Outcome, advice,
                                   bounds_text, evaluate_all, figure_text, metric_text,
                                   with_quantile_intervals)
 from riskmap.model import Expectation, Scenario
@@ -100,8 +100,8 @@ def exit_code(checks: Sequence[ScenarioCheck], strict_confidence: bool) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Load every plan, run the scenarios, report, return the exit code."""
-    from riskmap.cli.paths import expand_inputs
-    from riskmap.executors import make_executor
+    from riskmap.cli.common import expand_inputs
+    from riskmap.run.executors import make_executor
 
     paths = expand_inputs(args.scenarios)
     plans = load_plans(paths, explicit=set(args.scenarios), quiet=args.quiet)
@@ -143,7 +143,7 @@ def load_plans(paths: Sequence[str], explicit: set[str],
     error when named in ``explicit``.
     """
     from riskmap.errors import Diagnostic, InputError, Pos
-    from riskmap.files import check_file
+    from riskmap.load import check_file
 
     plans, problems = [], []
     for path in paths:
@@ -174,8 +174,8 @@ def check_scenario(path: str, scenario: Scenario, executor, *,
     A failed replication is recorded in ``error`` (the other scenarios still
     run); bad input raises :class:`~riskmap.errors.InputError`.
     """
-    from riskmap.montecarlo import ReplicationError, run_scenario
-    from riskmap.progress import Progress
+    from riskmap.run.montecarlo import ReplicationError, run_scenario
+    from riskmap.run.progress import Progress
     from riskmap.report.json import build_report
 
     started = time.perf_counter()

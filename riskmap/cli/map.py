@@ -36,8 +36,8 @@ def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from riskmap.analysis.riskmap import risk_map
-    from riskmap.files import load_file
+    from riskmap.analysis.risk_map import risk_map
+    from riskmap.load import load_file
 
     loaded = load_file(args.file)
     network = getattr(loaded, "network", loaded)  # a Scenario carries its Network

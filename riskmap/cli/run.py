@@ -4,7 +4,7 @@ Runs the scenario, then its counterfactual arms with the same seeds, engine
 and workers: without each alternate lane, with no alternate, with each
 candidate supplier, with the static map's extra stock and with each
 ``what_if:`` (``alternates``, ``candidates``, ``stock_what_ifs`` and
-``what_ifs`` in report.json; see :mod:`riskmap.counterfactuals` and
+``what_ifs`` in report.json; see :mod:`riskmap.options.counterfactuals` and
 docs/counterfactuals.md). One progress line counts all of them. Writes
 ``report.json`` into
 ``--out DIR`` (default
@@ -31,7 +31,7 @@ import unicodedata
 from pathlib import Path
 from typing import Optional
 
-from riskmap.cli.options import add_simulation_options
+from riskmap.cli.common import add_simulation_options
 from riskmap.report.ranking import rank_products
 
 #: renderers written after report.json when installed, in this order.
@@ -63,10 +63,10 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
 
 def run(args: argparse.Namespace) -> int:
     """Run the scenario, write the reports, print the summary."""
-    from riskmap.checkpoint import CheckpointExecutor
-    from riskmap.executors import make_executor
-    from riskmap.files import load_scenario
-    from riskmap.montecarlo import ReplicationError
+    from riskmap.run.checkpoint import CheckpointExecutor
+    from riskmap.run.executors import make_executor
+    from riskmap.load import load_scenario
+    from riskmap.run.montecarlo import ReplicationError
     from riskmap.report.json import build_report, write_report
 
     scenario = load_scenario(args.scenario)
@@ -96,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def start_checkpoint(scenario, args: argparse.Namespace, out_dir: Path):
-    """The run's checkpoint in ``out_dir`` (riskmap.checkpoint), resumed with ``--resume``."""
-    from riskmap.checkpoint import Checkpoint, run_manifest
+    """The run's checkpoint in ``out_dir`` (riskmap.run.checkpoint), resumed with ``--resume``."""
+    from riskmap.run.checkpoint import Checkpoint, run_manifest
 
     seed = scenario.seed if args.seed is None else args.seed
     replications = args.replications or scenario.replications
@@ -109,12 +109,12 @@ def start_checkpoint(scenario, args: argparse.Namespace, out_dir: Path):
 
 
 def check_work(scenario, args: argparse.Namespace, counterfactuals: bool) -> float:
-    """Refuse an enormous run before it starts, unless ``--force`` (riskmap.budget).
+    """Refuse an enormous run before it starts, unless ``--force`` (riskmap.run.workload).
 
     Returns the run's estimated events.
     """
-    from riskmap.budget import check_budget
-    from riskmap.counterfactuals import plan_arms, supplier_risk
+    from riskmap.run.workload import check_budget
+    from riskmap.options.counterfactuals import plan_arms, supplier_risk
 
     arms = 1
     if counterfactuals:
@@ -126,13 +126,13 @@ def check_work(scenario, args: argparse.Namespace, counterfactuals: bool) -> flo
 def simulate_all(scenario, args: argparse.Namespace, executor):
     """The main run, then its counterfactual arms; one progress line counts both.
 
-    Returns the :class:`~riskmap.montecarlo.RunSummary` and the
-    :meth:`riskmap.counterfactuals.Counterfactuals.to_dict` tables (``None``
+    Returns the :class:`~riskmap.run.montecarlo.RunSummary` and the
+    :meth:`riskmap.options.counterfactuals.Counterfactuals.to_dict` tables (``None``
     with ``--no-counterfactuals``).
     """
-    from riskmap.counterfactuals import Plan, evaluate, plan_arms, supplier_risk
-    from riskmap.montecarlo import run_scenario
-    from riskmap.progress import Progress
+    from riskmap.options.counterfactuals import Plan, evaluate, plan_arms, supplier_risk
+    from riskmap.run.montecarlo import run_scenario
+    from riskmap.run.progress import Progress
 
     static = supplier_risk(scenario.network)
     plan = plan_arms(scenario, scenario.alternates, static) if args.counterfactuals else Plan()

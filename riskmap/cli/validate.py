@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from riskmap.cli.paths import expand_inputs
+from riskmap.cli.common import expand_inputs
 
 
 def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
@@ -23,7 +23,7 @@ def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from riskmap.files import check_file
+    from riskmap.load import check_file
 
     paths = expand_inputs(args.files)
     printed: set[str] = set()

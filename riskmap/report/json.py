@@ -37,7 +37,7 @@ Layout (keys beyond SPEC section 3 are marked +)::
 Each statistic is ``{mean, ci95: [low, high], n, unit}`` plus ``p50``, ``p90``,
 ``p95`` where it varies by replication (see :mod:`riskmap.stats`).
 ``alternates`` ranks the alternate lanes, best first, from paired runs
-without each of them (:mod:`riskmap.counterfactuals`, docs/counterfactuals.md);
+without each of them (:mod:`riskmap.options.counterfactuals`, docs/counterfactuals.md);
 ``backorder_units_avoided`` and ``fill_rate_gain`` are statistics of the
 per-replication differences. It is empty when the network has no alternate
 lane, when alternates are off, or when the caller did not compute it.
@@ -59,7 +59,7 @@ from typing import Any, Optional
 import numpy as np
 
 from riskmap import __version__
-from riskmap.serialize import network_record, spec
+from riskmap.load.dump import network_record, spec
 from riskmap.stats import DIGITS, STATISTICS, TOTAL_STATISTICS, statistic
 
 FORMAT = 1
@@ -72,7 +72,7 @@ def build_report(summary, *, static_suppliers: Optional[dict] = None,
 
     Parameters
     ----------
-    summary : riskmap.montecarlo.RunSummary
+    summary : riskmap.run.montecarlo.RunSummary
         The Monte Carlo outcome.
     static_suppliers : dict, optional
         ``risk_map(network).to_dict()["suppliers"]``; computed here when not
@@ -81,7 +81,7 @@ def build_report(summary, *, static_suppliers: Optional[dict] = None,
         Ranked counterfactual gains of the alternate sources (empty when not
         computed); ignored when ``counterfactuals`` is given.
     counterfactuals : dict, optional
-        :meth:`riskmap.counterfactuals.Counterfactuals.to_dict`: the
+        :meth:`riskmap.options.counterfactuals.Counterfactuals.to_dict`: the
         ``alternates``, ``all_alternates``, ``candidates``,
         ``stock_what_ifs`` and ``what_ifs`` sections.
     """
@@ -160,7 +160,7 @@ def disruption_record(disruption) -> dict:
 
 
 def network_section(network) -> dict:
-    """The network that was run, every key present (riskmap.serialize.network_record)."""
+    """The network that was run, every key present (riskmap.load.dump.network_record)."""
     return network_record(network)
 
 
@@ -215,19 +215,19 @@ def suppliers_section(summary, static_suppliers: dict) -> dict:
 
 
 def static_analysis(network) -> dict:
-    """The static risk map (:func:`riskmap.analysis.riskmap.risk_map`) as a dictionary.
+    """The static risk map (:func:`riskmap.analysis.risk_map.risk_map`) as a dictionary.
 
     Its ``suppliers`` and ``regions`` blocks (``tts``, ``ttr``, ``pi``,
     ``rei``...) go into the report. The LP solver statistics are left out:
     they describe how the figures were computed, not the network.
     """
-    from riskmap.analysis.riskmap import risk_map
+    from riskmap.analysis.risk_map import risk_map
 
     return risk_map(network).to_dict()
 
 
 def series_section(summary) -> dict:
-    """Percentile bands of on-hand and backlog per product (see :class:`riskmap.montecarlo.SeriesBands`)."""
+    """Percentile bands of on-hand and backlog per product (see :class:`riskmap.run.montecarlo.SeriesBands`)."""
     products = {}
     for pid, series in summary.bands.items():
         products[pid] = {

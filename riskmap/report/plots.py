@@ -37,7 +37,7 @@ from matplotlib import cm, colors, lines, patches
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from riskmap import collector
+from riskmap import gcpause
 from riskmap.report.ranking import ci_of, is_at_risk, mean_of, network_items, rank_products
 
 #: Okabe–Ito palette.
@@ -752,7 +752,7 @@ def _draw_canonical(text: str) -> Charts:
     # 100-product report's 14 charts took 3 to 10 % less CPU with the cyclic
     # collector paused (docs/performance.md, "Report charts"); the figures'
     # reference cycles are freed by the next collection after this
-    with collector.paused():
+    with gcpause.paused():
         return _draw(json.loads(text))
 
 

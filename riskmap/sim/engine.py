@@ -32,7 +32,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL
 
-from riskmap import collector
+from riskmap import gcpause
 from riskmap.dists import Uniform
 from riskmap.model import Item, Scenario
 from riskmap.sim.calendar import measure
@@ -291,7 +291,7 @@ class _Replication:
         # replication's time. The engine frees what it makes by reference counting
         # as it goes (a test checks that no cyclic garbage is made per event); the
         # cycles of a replication's state are freed together once it is discarded.
-        with collector.paused():
+        with gcpause.paused():
             self.env.run(until=self.horizon)
         self.events = self._processed()
         for node in self.nodes.values():

@@ -5,7 +5,7 @@ called on every chunk, with a ``context`` (the scenario and run settings)
 that is the same for the whole run, so a worker receives it once rather than
 with every chunk. Results come back as ``(chunk position, result)`` pairs in
 whatever order the chunks finish; putting them back in order is the caller's
-job (:mod:`riskmap.montecarlo`), which is what makes the outcome independent
+job (:mod:`riskmap.run.montecarlo`), which is what makes the outcome independent
 of the number of workers.
 
 Implementations
@@ -36,7 +36,7 @@ IN_FLIGHT_PER_WORKER = 2
 
 
 class Executor(Protocol):
-    """What :func:`riskmap.montecarlo.run_scenario` needs from an executor."""
+    """What :func:`riskmap.run.montecarlo.run_scenario` needs from an executor."""
 
     #: number of chunks that can run at the same time.
     workers: int
@@ -198,7 +198,7 @@ def make_executor(workers: Optional[int] = None, scheduler: Optional[str] = None
     scheduler : str, optional
         Address of a dask.distributed scheduler.
     events : float, optional
-        The run's estimated events (:func:`riskmap.budget.estimated_events`):
+        The run's estimated events (:func:`riskmap.run.workload.estimated_events`):
         with ``workers`` None, a run below :data:`SMALL_RUN_EVENTS` runs in
         this process. The report is the same either way.
 

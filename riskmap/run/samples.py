@@ -278,11 +278,11 @@ class SeriesBands:
     """Percentile bands of on-hand and backlog per product over time.
 
     Method: the series of a fixed, evenly spread sample of replications are
-    kept (:func:`riskmap.montecarlo.series_sample`), at the times of
-    :func:`riskmap.montecarlo.series_times`, and
+    kept (:func:`riskmap.run.montecarlo.series_sample`), at the times of
+    :func:`riskmap.run.montecarlo.series_times`, and
     the percentiles of each time point are taken over them (numpy's linear
     method). The sample is all replications when there are at most
-    :func:`riskmap.montecarlo.series_replications` of them, so the bands are exact; above that
+    :func:`riskmap.run.montecarlo.series_replications` of them, so the bands are exact; above that
     they are computed on a systematic sample, which is an unbiased sample
     because replications are independent and identically distributed and
     their index carries no information. The sample depends only on the number
@@ -290,8 +290,8 @@ class SeriesBands:
 
     Memory: at most 8 bytes (4 when the values fit in 32 bits, as stock
     levels do) x 2 series x kept replications per product per time point,
-    capped at :data:`riskmap.montecarlo.SERIES_MEMORY` in total (and
-    at least :data:`riskmap.montecarlo.MIN_SERIES_REPLICATIONS` replications).
+    capped at :data:`riskmap.run.montecarlo.SERIES_MEMORY` in total (and
+    at least :data:`riskmap.run.montecarlo.MIN_SERIES_REPLICATIONS` replications).
     """
 
     times: np.ndarray

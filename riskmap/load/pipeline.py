@@ -1,10 +1,10 @@
 """Loading network and scenario files: parse, check, build.
 
->>> from riskmap.files import load_scenario          # doctest: +SKIP
+>>> from riskmap.load import load_scenario          # doctest: +SKIP
 >>> scenario = load_scenario("scenarios/supplier-outage.yaml")   # doctest: +SKIP
 
-The three stages (:mod:`riskmap.loader`, :mod:`riskmap.schema` with
-:mod:`riskmap.references`, :mod:`riskmap.build`) report *every* problem of a
+The three stages (:mod:`riskmap.load.document`, :mod:`riskmap.load.schema` with
+:mod:`riskmap.load.references`, :mod:`riskmap.load.build`) report *every* problem of a
 file in one pass; :func:`check_file` returns them, the ``load_*`` functions
 raise :class:`~riskmap.errors.InputError` when any is an error.
 """
@@ -15,12 +15,14 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from riskmap import build, consistency, references
+from riskmap.load import build
+from riskmap.load import consistency
+from riskmap.load import references
 from riskmap.errors import (ERROR, Collector, ConsistencyError, Diagnostic, InputError, Pos,
                             sorted_diagnostics)
-from riskmap.loader import Document, parse, read_text
+from riskmap.load.document import Document, parse, read_text
 from riskmap.model import Network, Scenario
-from riskmap.schema import FORMAT_VERSION, Checker
+from riskmap.load.schema import FORMAT_VERSION, Checker
 
 Model = Union[Network, Scenario]
 

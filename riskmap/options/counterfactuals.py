@@ -13,7 +13,7 @@ the effect is estimated on those paired differences: a Student t interval on
 not how much the outcomes vary (docs/counterfactuals.md).
 
 Arms share the engine, the executor and the seed of the main run
-(:func:`riskmap.montecarlo.run_scenario`); they record no time series.
+(:func:`riskmap.run.montecarlo.run_scenario`); they record no time series.
 
 Sign convention: every effect is "with the option minus without it", turned
 so that positive is good: ``backorder_units_avoided`` = backordered units
@@ -31,8 +31,8 @@ import numpy as np
 
 from riskmap.dists import Constant
 from riskmap.model import Candidate, Item, Network, Policy, Scenario, WhatIf
-from riskmap.montecarlo import ProgressCallback, RunSummary, Samples, run_scenario
-from riskmap.serialize import policy_record
+from riskmap.run.montecarlo import ProgressCallback, RunSummary, Samples, run_scenario
+from riskmap.load.dump import policy_record
 from riskmap.stats import Estimate, estimate_mean, t_quantile
 
 #: ``(item id, supplier id)``: one lane.
@@ -586,7 +586,7 @@ def rank(options: Sequence[Option]) -> list[Option]:
 
 def supplier_risk(network: Network) -> dict:
     """``risk_map(network).to_dict()["suppliers"]``: TTS, TTR and extra stock per supplier."""
-    from riskmap.analysis.riskmap import risk_map
+    from riskmap.analysis.risk_map import risk_map
 
     return risk_map(network).to_dict().get("suppliers", {})
 
@@ -708,7 +708,7 @@ def evaluate(baseline: RunSummary, *, static_suppliers: Optional[dict] = None,
     Parameters
     ----------
     baseline : RunSummary
-        The main run (:func:`riskmap.montecarlo.run_scenario`).
+        The main run (:func:`riskmap.run.montecarlo.run_scenario`).
     static_suppliers : dict, optional
         ``risk_map(network).to_dict()["suppliers"]``, for the stock what-ifs
         (computed when not given).
@@ -716,7 +716,7 @@ def evaluate(baseline: RunSummary, *, static_suppliers: Optional[dict] = None,
         The arms to run, from :func:`plan_arms` (so a caller can count them
         before the main run); planned here when not given.
     workers, executor, progress, simulator
-        As for :func:`riskmap.montecarlo.run_scenario`; ``progress`` counts
+        As for :func:`riskmap.run.montecarlo.run_scenario`; ``progress`` counts
         the replications of all arms together.
 
     Examples

@@ -506,7 +506,7 @@ def with_quantile_intervals(report: Mapping, samples: Mapping[str, Mapping[str, 
     samples : mapping
         Per-replication values, ``samples[subject][id][metric] -> list``
         with ``subject`` ``"product"`` or ``"supplier"`` (the shape of
-        :attr:`riskmap.montecarlo.Samples.values`; ``None`` entries are
+        :attr:`riskmap.run.montecarlo.Samples.values`; ``None`` entries are
         replications where the value is undefined and are left out).
 
     Returns

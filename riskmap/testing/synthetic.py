@@ -51,7 +51,7 @@ lanes, capacities and bills of materials do not depend on how items are
 stocked. With no disruption, nearly every customer order ships at once
 (docs/performance.md, "Network size and horizon").
 
-:func:`riskmap.serialize.network_file` turns any :class:`~riskmap.model.Network` into the
+:func:`riskmap.load.dump.network_file` turns any :class:`~riskmap.model.Network` into the
 mapping of a network file (SPEC section 1) and :func:`write_network` writes it.
 
 >>> net = synthetic_network(20, 60, 5, seed=1)
@@ -71,7 +71,7 @@ import numpy as np
 from riskmap.dists import Constant, Dist
 from riskmap.model import (PART, PRODUCT, Demand, Item, Network, Policy, Region, Source,
                             Supplier)
-from riskmap.serialize import network_file
+from riskmap.load.dump import network_file
 
 #: Safety factor: the normal-approximation z of the lead-time demand covered
 #: (z = 2 is about the 97.7th percentile).

@@ -34,7 +34,7 @@ import numpy as np
 
 from riskmap.errors import InputError, SimulationError
 from riskmap.model import Scenario
-from riskmap.samples import (
+from riskmap.run.samples import (
     BAND_PERCENTILES, SERIES_NAMES, Column, Digest, Layout, Samples, SeriesBands, digest,
 )
 from riskmap.stats import STATISTICS, Estimate, ratio_estimate
@@ -301,7 +301,7 @@ def run_scenario(scenario: Scenario, *, replications: Optional[int] = None,
         Local processes when no ``executor`` is given (default one per CPU;
         1 runs in this process).
     executor : Executor, optional
-        Where chunks run (:mod:`riskmap.executors`).
+        Where chunks run (:mod:`riskmap.run.executors`).
     progress : callable, optional
         ``progress(done, total)``, called in this process as replications finish.
     alternates : {"auto", "off"}, optional
@@ -333,7 +333,7 @@ def run_scenario(scenario: Scenario, *, replications: Optional[int] = None,
     >>> summary.products["ebike-pro"]["fill_rate"].mean  # doctest: +SKIP
     0.97
     """
-    from riskmap.executors import make_executor
+    from riskmap.run.executors import make_executor
 
     n = scenario.replications if replications is None else int(replications)
     if n < 1:

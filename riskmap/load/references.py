@@ -1,6 +1,6 @@
 """Checks across entities: unique ids, references that exist, no cycles.
 
-These run on the cleaned values of :mod:`riskmap.schema` (every key well typed)
+These run on the cleaned values of :mod:`riskmap.load.schema` (every key well typed)
 and report each problem at the position of the offending value, with the
 nearest valid id for a misspelt one.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from riskmap.errors import Collector, did_you_mean
-from riskmap.loader import Document, Path
-from riskmap.schema import POS_KEY
+from riskmap.load.document import Document, Path
+from riskmap.load.schema import POS_KEY
 
 
 class Refs:

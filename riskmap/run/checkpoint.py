@@ -10,9 +10,9 @@
 :class:`CheckpointExecutor` wraps any executor: chunks whose replications are all in the
 checkpoint are answered from it, the others run on the wrapped executor and are recorded.
 Replications are stored as they come back from the workers, as digests
-(:class:`riskmap.samples.Digest`), in JSON (exact for floats, which are written with
+(:class:`riskmap.run.samples.Digest`), in JSON (exact for floats, which are written with
 ``repr``) and rebuilt only as the dataclasses of :mod:`riskmap.sim.results` and
-:mod:`riskmap.samples`: nothing in a checkpoint can run code. Because every replication keeps its own seed whatever the chunking, a resumed
+:mod:`riskmap.run.samples`: nothing in a checkpoint can run code. Because every replication keeps its own seed whatever the chunking, a resumed
 run merges exactly the results an uninterrupted run would have, and its report is
 byte-identical.
 
@@ -67,8 +67,8 @@ def encode(value: Any) -> Any:
 
 def decode(data: Any) -> Any:
     """Inverse of :func:`encode`; only dataclasses of :mod:`riskmap.sim.results` and
-    :mod:`riskmap.samples` (replication digests) are built."""
-    from riskmap import samples
+    :mod:`riskmap.run.samples` (replication digests) are built."""
+    from riskmap.run import samples
     from riskmap.sim import results
 
     if isinstance(data, list):

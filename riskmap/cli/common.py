@@ -1,8 +1,11 @@
-"""Options shared by the commands that simulate (``run`` and ``check``)."""
+"""What the subcommands share: the simulation options and the expansion of input paths."""
 
 from __future__ import annotations
 
 import argparse
+import os
+
+from riskmap.errors import Diagnostic, InputError, Pos
 
 
 def positive_int(text: str) -> int:
@@ -30,4 +33,30 @@ def add_simulation_options(parser: argparse.ArgumentParser, overrides: str) -> N
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help="dask.distributed scheduler address (needs riskmap[dask])")
     parser.add_argument("--force", action="store_true",
-                        help="run even when the estimated work is enormous (see riskmap.budget)")
+                        help="run even when the estimated work is enormous (see riskmap.run.workload)")
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def expand_inputs(names: list[str]) -> list[str]:
+    """Files as given, and for each folder its ``*.yaml``/``*.yml`` files, in sorted order.
+
+    A missing path raises :class:`InputError` naming it.
+    """
+    out: list[str] = []
+    missing = []
+    for name in names:
+        if os.path.isdir(name):
+            found = []
+            for folder, dirs, files in os.walk(name):
+                dirs.sort()
+                found.extend(os.path.join(folder, f) for f in files
+                             if f.endswith(YAML_SUFFIXES))
+            out.extend(sorted(found))
+        elif os.path.exists(name):
+            out.append(name)
+        else:
+            missing.append(Diagnostic(Pos(name), "file not found"))
+    if missing:
+        raise InputError(missing)
+    return out

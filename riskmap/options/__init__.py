@@ -1,0 +1,1 @@
+"""Counterfactual options: what each alternate, candidate, stock or what-if is worth."""

@@ -1,0 +1,1 @@
+"""Checking a scenario's ``expect:`` plan against a run."""

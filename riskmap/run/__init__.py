@@ -1,0 +1,1 @@
+"""Running replications: Monte Carlo, executors, checkpoints, samples, the work estimate."""

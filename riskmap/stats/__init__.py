@@ -1,0 +1,17 @@
+"""Statistics across replications: estimates with intervals, and the table of reported figures.
+
+* :mod:`riskmap.stats.estimates`: :class:`Estimate`, Student t, Wilson and ratio intervals;
+* :mod:`riskmap.stats.statistics`: the statistics riskmap reports, per subject.
+"""
+
+from riskmap.stats.estimates import (DIGITS, MEAN, PROPORTION, Z95, Estimate, estimate_mean,
+                                     estimate_proportion, percentiles, ratio_estimate, rounded,
+                                     t_interval, t_quantile, wilson_interval)
+from riskmap.stats.statistics import (PART_STATISTICS, PRODUCT_STATISTICS, STATISTICS,
+                                      SUPPLIER_STATISTICS, TOTAL_STATISTICS, Statistic,
+                                      statistic)
+
+__all__ = ["DIGITS", "MEAN", "PROPORTION", "Z95", "Estimate", "estimate_mean",
+           "estimate_proportion", "percentiles", "ratio_estimate", "rounded", "t_interval",
+           "t_quantile", "wilson_interval", "PART_STATISTICS", "PRODUCT_STATISTICS",
+           "STATISTICS", "SUPPLIER_STATISTICS", "TOTAL_STATISTICS", "Statistic", "statistic"]

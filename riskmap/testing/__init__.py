@@ -1,0 +1,1 @@
+"""Networks for tests and benchmarks (not used by the commands)."""
