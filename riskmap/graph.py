@@ -1,4 +1,4 @@
-"""The supply network as a typed directed graph.
+"""The supply network as one typed NetworkX graph, and the structural questions asked of it.
 
 :func:`build_graph` turns a :class:`~riskmap.model.Network` into a
 :class:`networkx.DiGraph` whose node ids are prefixed by their kind, so a
@@ -29,6 +29,12 @@ stored as ``None``, so every attribute is GraphML-safe (str, int, float, bool).
 Nodes and edges are added in sorted order, so the graph and the files written
 from it do not depend on dict order or ``PYTHONHASHSEED``.
 
+:func:`supply_graph` builds that graph once per network and wraps it in a
+:class:`SupplyGraph`, which answers every structural question the rest of
+riskmap asks (orders, closures, who feeds whom), with NetworkX's algorithms on
+views of the one graph: the bill-of-materials view (``used_in`` edges between
+items) and the tier view (``depends_on`` edges between suppliers).
+
 >>> from riskmap.model import Network, Supplier, Item, Source, PART
 >>> net = Network("n", suppliers=(Supplier("s", "S"),),
 ...               items=(Item("p", PART, sources=(Source("s"),)),))
@@ -41,12 +47,14 @@ from it do not depend on dict order or ``PYTHONHASHSEED``.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
 
 import networkx as nx
 
-from riskmap.model import Item, Network, Supplier
+if TYPE_CHECKING:  # the graph is built from the model; the model never needs the graph
+    from riskmap.model import Item, Network, Supplier
 
 REGION = "region"
 SUPPLIER = "supplier"
@@ -81,7 +89,7 @@ def _float(value) -> Optional[float]:
     return None if value is None else float(value)
 
 
-def _supplier_attrs(supplier: Supplier) -> dict[str, Any]:
+def _supplier_attrs(supplier: "Supplier") -> dict[str, Any]:
     return _clean({
         "kind": SUPPLIER,
         "id": supplier.id,
@@ -93,7 +101,7 @@ def _supplier_attrs(supplier: Supplier) -> dict[str, Any]:
     })
 
 
-def _item_attrs(item: Item) -> dict[str, Any]:
+def _item_attrs(item: "Item") -> dict[str, Any]:
     return _clean({
         "kind": item.kind,
         "id": item.id,
@@ -107,7 +115,7 @@ def _item_attrs(item: Item) -> dict[str, Any]:
     })
 
 
-def build_graph(network: Network) -> nx.DiGraph:
+def build_graph(network: "Network") -> nx.DiGraph:
     """The typed graph of ``network`` (see the module docstring for the schema).
 
     Parameters
@@ -140,7 +148,7 @@ def build_graph(network: Network) -> nx.DiGraph:
     return graph
 
 
-def _add_supplier_edges(graph: nx.DiGraph, supplier: Supplier) -> None:
+def _add_supplier_edges(graph: nx.DiGraph, supplier: "Supplier") -> None:
     here = node_id(SUPPLIER, supplier.id)
     if supplier.region is not None:
         graph.add_edge(here, node_id(REGION, supplier.region), kind=LOCATED_IN)
@@ -149,7 +157,7 @@ def _add_supplier_edges(graph: nx.DiGraph, supplier: Supplier) -> None:
                        cover_mean=float(supplier.cover.mean))
 
 
-def _add_item_edges(graph: nx.DiGraph, item: Item, kinds: dict[str, str]) -> None:
+def _add_item_edges(graph: nx.DiGraph, item: "Item", kinds: dict[str, str]) -> None:
     here = node_id(item.kind, item.id)
     for comp, qty in sorted(item.bom):
         graph.add_edge(node_id(kinds.get(comp, "part"), comp), here, kind=USED_IN, quantity=int(qty))
@@ -168,6 +176,159 @@ def _add_item_edges(graph: nx.DiGraph, item: Item, kinds: dict[str, str]) -> Non
             "unit_cost": _float(source.unit_cost),
             "lanes": 1,
         }))
+
+
+# --------------------------------------------------------------------------- questions
+
+
+class SupplyGraph:
+    """The graph of one network (:func:`build_graph`) and the structural questions asked of it.
+
+    Answers are plain ids (no kind prefix), sorted or in a stated order, so
+    they never depend on dict order or ``PYTHONHASHSEED``. Build it with
+    :func:`supply_graph`, which keeps one per network.
+
+    Parameters
+    ----------
+    network : Network
+        The supply network.
+    """
+
+    def __init__(self, network: "Network"):
+        self.graph = build_graph(network)
+        self._item_node = {i.id: node_id(i.kind, i.id) for i in network.items}
+        self._products = frozenset(i.id for i in network.items if i.is_product)
+        self._items = {i.id: i for i in network.items}
+
+    # -- views ------------------------------------------------------------------------
+
+    @cached_property
+    def bom(self) -> nx.DiGraph:
+        """Items linked component -> user (``used_in`` edges); nodes are plain item ids."""
+        view = nx.DiGraph()
+        view.add_nodes_from(sorted(self._item_node))
+        view.add_edges_from((self.graph.nodes[a]["id"], self.graph.nodes[b]["id"])
+                            for a, b, kind in self.graph.edges(data="kind") if kind == USED_IN)
+        return view
+
+    @cached_property
+    def tiers(self) -> nx.DiGraph:
+        """Suppliers linked tier-2 -> dependent (``depends_on`` edges); plain supplier ids."""
+        view = nx.DiGraph()
+        view.add_nodes_from(sorted(self.graph.nodes[n]["id"] for n, kind
+                                   in self.graph.nodes(data="kind") if kind == SUPPLIER))
+        view.add_edges_from((self.graph.nodes[a]["id"], self.graph.nodes[b]["id"])
+                            for a, b, kind in self.graph.edges(data="kind") if kind == DEPENDS_ON)
+        return view
+
+    # -- orders -----------------------------------------------------------------------
+
+    @cached_property
+    def items_in_bom_order(self) -> tuple[str, ...]:
+        """Item ids with every component before the items made from it (ties by id).
+
+        >>> from riskmap.model import Network, Item, PART, PRODUCT
+        >>> net = Network("n", items=(Item("bike", PRODUCT, bom=(("wheel", 2),)),
+        ...                           Item("wheel", PART), Item("axle", PART)))
+        >>> supply_graph(net).items_in_bom_order
+        ('axle', 'wheel', 'bike')
+        """
+        return tuple(nx.lexicographical_topological_sort(self.bom))
+
+    @cached_property
+    def suppliers_in_tier_order(self) -> tuple[str, ...]:
+        """Supplier ids with every tier-2 before the suppliers that depend on it (ties by id)."""
+        return tuple(nx.lexicographical_topological_sort(self.tiers))
+
+    # -- bills of materials -----------------------------------------------------------
+
+    def components(self, item: str) -> frozenset[str]:
+        """Every item ``item`` is made from, at any depth (not ``item`` itself)."""
+        return frozenset(nx.ancestors(self.bom, item)) if item in self.bom else frozenset()
+
+    def made_from(self, items: Iterable[str]) -> frozenset[str]:
+        """``items`` and every item made from any of them, at any depth."""
+        found = set()
+        for item in items:
+            if item in self.bom and item not in found:
+                found.add(item)
+                found |= nx.descendants(self.bom, item)
+        return frozenset(found)
+
+    def products_fed(self, item: str) -> list[str]:
+        """Products that need ``item``, directly or through the bills of materials (itself included), sorted."""
+        return sorted(self.made_from([item]) & self._products)
+
+    def users(self, item: str) -> tuple[tuple[str, int], ...]:
+        """``(item id, quantity)`` of the items whose bill of materials names ``item``, sorted."""
+        if item not in self.bom:
+            return ()
+        return tuple(sorted((user, int(self.graph.edges[self._item_node[item],
+                                                        self._item_node[user]]["quantity"]))
+                            for user in self.bom.successors(item)))
+
+    # -- tiers ------------------------------------------------------------------------
+
+    def upstream(self, supplier: str) -> frozenset[str]:
+        """``supplier`` and every supplier it depends on, tier by tier."""
+        if supplier not in self.tiers:
+            return frozenset()
+        return frozenset(nx.ancestors(self.tiers, supplier)) | {supplier}
+
+    def dependents(self, suppliers: Iterable[str]) -> frozenset[str]:
+        """``suppliers`` and every supplier that depends on one of them, at any tier."""
+        found = set()
+        for supplier in suppliers:
+            found.add(supplier)
+            if supplier in self.tiers:
+                found |= nx.descendants(self.tiers, supplier)
+        return frozenset(found)
+
+    # -- suppliers behind items -------------------------------------------------------
+
+    def suppliers_of(self, item: str) -> frozenset[str]:
+        """Every supplier ``item`` depends on across all tiers.
+
+        Through the bills of materials, every source (alternates included) and
+        the ``depends_on`` closure of each of those suppliers.
+        """
+        direct = set()
+        for member in self.components(item) | {item}:
+            direct.update(s.supplier for s in self._items[member].sources)
+        found = set()
+        for supplier in direct:
+            found |= self.upstream(supplier) or {supplier}
+        return frozenset(found)
+
+    # -- rates ------------------------------------------------------------------------
+
+    @cached_property
+    def demand_rates(self) -> dict[str, float]:
+        """Units per time unit each item must supply to meet all product demand.
+
+        Product demand (mean units per time unit) exploded through the bills of
+        materials, users before their components.
+        """
+        rate = {i: (item.demand.mean_units_rate if item.demand else 0.0)
+                for i, item in self._items.items()}
+        for item_id in reversed(self.items_in_bom_order):
+            for comp, qty in self._items[item_id].bom:
+                rate[comp] = rate.get(comp, 0.0) + qty * rate[item_id]
+        return rate
+
+
+def supply_graph(network: "Network") -> SupplyGraph:
+    """The :class:`SupplyGraph` of ``network``, built on first use and kept with it.
+
+    Networks are immutable, so the graph is built once per network object and
+    stored beside its other derived indexes (the way
+    :func:`functools.cached_property` stores them).
+    """
+    cached = network.__dict__.get("_supply_graph")
+    if cached is None:
+        cached = SupplyGraph(network)
+        network.__dict__["_supply_graph"] = cached
+    return cached
 
 
 def write_graph(graph: nx.DiGraph, path: Union[str, Path]) -> Path:

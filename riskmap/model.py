@@ -209,7 +209,12 @@ class Item:
 
 @dataclass(frozen=True)
 class Network:
-    """A supply network: regions, suppliers, parts and products."""
+    """A supply network: regions, suppliers, parts and products.
+
+    Structural questions (bill-of-materials order, who feeds whom, demand
+    rates exploded through the bills of materials) are answered by its graph,
+    :func:`riskmap.graph.supply_graph`.
+    """
 
     name: str
     time_unit: str = "day"
@@ -249,45 +254,6 @@ class Network:
     @property
     def products(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.kind == PRODUCT)
-
-    @cached_property
-    def consumers(self) -> dict[str, tuple[tuple[str, int], ...]]:
-        """For each item id, the ``(item id, quantity)`` pairs whose BOM uses it, sorted."""
-        out: dict[str, list[tuple[str, int]]] = {i.id: [] for i in self.items}
-        for item in self.items:
-            for comp, qty in item.bom:
-                out.setdefault(comp, []).append((item.id, qty))
-        return {k: tuple(sorted(v)) for k, v in out.items()}
-
-    @cached_property
-    def topological_items(self) -> tuple[str, ...]:
-        """Item ids with every component before the items that use it (ties by id)."""
-        import heapq
-
-        pending = {i.id: len(i.bom) for i in self.items}
-        ready = [i for i, n in pending.items() if n == 0]
-        heapq.heapify(ready)
-        order: list[str] = []
-        while ready:
-            current = heapq.heappop(ready)
-            order.append(current)
-            for user, _ in self.consumers.get(current, ()):
-                pending[user] -= 1
-                if pending[user] == 0:
-                    heapq.heappush(ready, user)
-        return tuple(order)
-
-    @cached_property
-    def demand_rates(self) -> dict[str, float]:
-        """Units per time unit each item must supply to meet all product demand.
-
-        Product demand exploded through the bills of materials (mean rates).
-        """
-        rate = {i.id: (i.demand.mean_units_rate if i.demand else 0.0) for i in self.items}
-        for item_id in reversed(self.topological_items):
-            for comp, qty in self.item(item_id).bom:
-                rate[comp] = rate.get(comp, 0.0) + qty * rate[item_id]
-        return rate
 
 
 @dataclass(frozen=True)

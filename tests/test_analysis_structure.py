@@ -92,7 +92,7 @@ def test_lost_with_follows_the_depends_on_closure():
     structure = Structure(net)
     assert structure.lost_with(["C"]) == {"A", "B", "C"}
     assert structure.lost_with(["B"]) == {"A", "B"}
-    assert structure.closure("A") == {"A", "B", "C"}
+    assert structure.graph.upstream("A") == {"A", "B", "C"}
 
 
 def test_concentration_by_capacity_and_by_count():

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from riskmap.graph import supply_graph
+
 from riskmap.cli.main import main
 
 pytestmark = pytest.mark.golden
@@ -227,7 +229,7 @@ def test_ebike_network_is_in_balance():
     at least its reorder level on hand so the first orders arrive in time.
     """
     network = _load(SCENARIOS / "networks" / "ebike.yaml")
-    rates = network.demand_rates
+    rates = supply_graph(network).demand_rates
     load: dict[str, float] = {}
     for item in network.items:
         assert item.policy is not None, item.id
@@ -253,7 +255,7 @@ def test_ebike_network_is_realistic_in_size():
     assert policy_kinds == {"base_stock", "min_max", "reorder_point"}
     assert any(i.policy and i.policy.review_period for i in network.items)
     # Parts shared by several products, and parts made from other parts.
-    shared = [pid for pid, users in network.consumers.items() if len(users) >= 2]
+    shared = [i.id for i in network.items if len(supply_graph(network).users(i.id)) >= 2]
     assert len(shared) >= 4
     assert any(not i.is_product and i.is_made for i in network.items)
     # Tier 2: suppliers that only deliver to other suppliers.
@@ -265,7 +267,7 @@ def test_poor_forecast_policies_fall_short_of_demand():
     """The scenario's point: at least two reorder levels are below mean lead-time demand."""
     scenario = _load(SCENARIOS / "poor-forecast.yaml")
     network = scenario.network
-    rates = network.demand_rates
+    rates = supply_graph(network).demand_rates
     short = [item.id for item in network.items if item.is_bought and
              _reorder_level(item.policy) < rates[item.id] * _slowest_primary_mean_lead_time(item)]
     assert len(short) >= 2, short

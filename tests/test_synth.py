@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+
+from riskmap.graph import supply_graph
 import yaml
 
 from riskmap.analysis.snapshot import Snapshot
@@ -31,7 +33,7 @@ def test_well_formed(seed):
     net = synthetic_network(40, 150, 8, n_regions=4, seed=seed)
     supplier_ids = {s.id for s in net.suppliers}
     item_ids = {i.id for i in net.items}
-    assert len(net.topological_items) == len(net.items)  # bills of materials are acyclic
+    assert len(supply_graph(net).items_in_bom_order) == len(net.items)  # bills of materials are acyclic
     for item in net.items:
         assert all(s.supplier in supplier_ids for s in item.sources)
         assert all(c in item_ids for c, _ in item.bom)
@@ -69,7 +71,7 @@ def test_written_file_loads_back(tmp_path):
     assert [s.id for s in loaded.suppliers] == [s.id for s in net.suppliers]
     assert {i.id: i.stock for i in loaded.items} == {i.id: i.stock for i in net.items}
     assert {i.id: i.policy for i in loaded.items} == {i.id: i.policy for i in net.items}
-    assert loaded.demand_rates == pytest.approx(net.demand_rates)
+    assert supply_graph(loaded).demand_rates == pytest.approx(supply_graph(net).demand_rates)
 
 
 @pytest.mark.parametrize("seed", [0, 7])
@@ -101,8 +103,8 @@ def _levels_consistent(policy) -> bool:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_every_replenishable_item_has_a_consistent_policy(seed):
     net = synthetic_network(40, 150, 8, n_regions=4, seed=seed)
-    rates = net.demand_rates
-    lead = replenishment_lead_times(net.items, net.topological_items)
+    rates = supply_graph(net).demand_rates
+    lead = replenishment_lead_times(net.items, supply_graph(net).items_in_bom_order)
     for item in net.items:
         assert item.is_bought or item.is_made
         policy = item.policy
@@ -123,7 +125,7 @@ def test_every_replenishable_item_has_a_consistent_policy(seed):
 
 def test_lead_times_follow_lanes_and_components():
     net = synthetic_network(20, 60, 5, seed=3)
-    lead = replenishment_lead_times(net.items, net.topological_items)
+    lead = replenishment_lead_times(net.items, supply_graph(net).items_in_bom_order)
     for item in net.items:
         if item.is_bought:
             assert lead[item.id] >= max(s.lead_time.mean for s in item.primaries)
@@ -134,7 +136,7 @@ def test_lead_times_follow_lanes_and_components():
 
 def test_policies_mix_every_kind_and_review():
     net = synthetic_network(50, 300, 30, seed=1)
-    policies = [i.policy for i in net.items if net.demand_rates[i.id] > 0]
+    policies = [i.policy for i in net.items if supply_graph(net).demand_rates[i.id] > 0]
     assert {p.kind for p in policies} == set(POLICY_KINDS)
     periodic = sum(p.review_period is not None for p in policies)
     assert 0 < periodic < len(policies) / 2

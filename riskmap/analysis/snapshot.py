@@ -33,7 +33,7 @@ assembly of item ``k`` (with a capacity and a bill of materials)
     ``y[k] - capacity_k t <= 0``.
 
 ``cap_a`` is the lane's capacity, else its supplier's, else the item's
-required rate :attr:`Network.demand_rates` ("unknown capacity keeps up with
+required rate (:attr:`riskmap.graph.SupplyGraph.demand_rates`) ("unknown capacity keeps up with
 demand": with zero lead times an unbounded lane would stockpile without end).
 """
 
@@ -45,6 +45,7 @@ import numpy as np
 from scipy import sparse
 
 from riskmap.analysis.solvers import INF, LinearProgram
+from riskmap.graph import supply_graph
 from riskmap.model import Network
 
 #: A TTS at or beyond this many time units is reported as unbounded.
@@ -133,6 +134,7 @@ class Snapshot:
 
     def _build_rows(self) -> None:
         net = self.network
+        graph = supply_graph(net)
         rows: list[int] = []
         cols: list[int] = []
         vals: list[float] = []
@@ -145,7 +147,7 @@ class Snapshot:
 
         for r, item_id in enumerate(self.item_ids):
             item = net.item(item_id)
-            for user, qty in net.consumers.get(item_id, ()):
+            for user, qty in graph.users(item_id):
                 if user in self.y_col:
                     put(r, self.y_col[user], float(qty))
             if item_id in self.demand:
@@ -250,7 +252,7 @@ class Snapshot:
 
 
 def _lanes(network: Network) -> tuple[Lane, ...]:
-    rates = network.demand_rates
+    rates = supply_graph(network).demand_rates
     lanes = []
     for item in sorted(network.items, key=lambda i: i.id):
         for source in sorted(item.sources, key=lambda s: (s.supplier, s.alternate)):

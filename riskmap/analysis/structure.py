@@ -28,6 +28,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from riskmap.graph import supply_graph
 from riskmap.model import Item, Network
 
 NO_REGION = "?"
@@ -59,7 +60,10 @@ class Concentration:
 
 
 class Structure:
-    """Dependency indexes of a network, computed once and queried per supplier.
+    """Availability of a network's items when some suppliers are lost.
+
+    Every walk over the network (tiers, bills of materials) is a question to
+    the network's graph (:func:`riskmap.graph.supply_graph`).
 
     Parameters
     ----------
@@ -69,37 +73,14 @@ class Structure:
 
     def __init__(self, network: Network):
         self.network = network
+        self.graph = supply_graph(network)
         self.supplier_ids: tuple[str, ...] = tuple(sorted(s.id for s in network.suppliers))
-        self._known = frozenset(self.supplier_ids)
-        self.dependents: dict[str, tuple[str, ...]] = _dependents(network)
         self.items_of_supplier: dict[str, tuple[str, ...]] = _items_of_supplier(network)
         self.baseline_available: dict[str, bool] = self._availability(frozenset())
 
     def lost_with(self, down: Iterable[str]) -> frozenset[str]:
         """The suppliers lost when ``down`` are down: ``down`` and everything depending on them."""
-        seen = set(down)
-        queue = deque(sorted(seen))
-        while queue:
-            current = queue.popleft()
-            for dependent in self.dependents.get(current, ()):
-                if dependent not in seen:
-                    seen.add(dependent)
-                    queue.append(dependent)
-        return frozenset(seen)
-
-    def closure(self, supplier: str) -> frozenset[str]:
-        """``supplier`` and its whole ``depends_on`` closure (tier-2, tier-3...)."""
-        seen = {supplier}
-        queue = deque([supplier])
-        while queue:
-            current = queue.popleft()
-            if current not in self._known:
-                continue
-            for upstream in self.network.supplier(current).depends_on:
-                if upstream not in seen:
-                    seen.add(upstream)
-                    queue.append(upstream)
-        return frozenset(seen)
+        return self.graph.dependents(down)
 
     def _bought_ok(self, item: Item, lost: frozenset[str]) -> bool:
         return any(s.supplier not in lost for s in item.sources)
@@ -107,7 +88,7 @@ class Structure:
     def _availability(self, lost: frozenset[str]) -> dict[str, bool]:
         """Availability of every item, components first."""
         available: dict[str, bool] = {}
-        for item_id in self.network.topological_items:
+        for item_id in self.graph.items_in_bom_order:
             item = self.network.item(item_id)
             made = item.is_made and all(available.get(c, False) for c, _ in item.bom)
             available[item_id] = made or self._bought_ok(item, lost)
@@ -130,7 +111,7 @@ class Structure:
                 queue.append(item_id)
         while queue:
             current = queue.popleft()
-            for user, _ in net.consumers.get(current, ()):
+            for user, _ in self.graph.users(current):
                 if user in out or not self.baseline_available[user]:
                     continue
                 if not self._item_ok(net.item(user), lost, out):
@@ -147,38 +128,9 @@ class Structure:
                    for c, _ in item.bom)
 
     def suppliers_of_products(self) -> dict[str, frozenset[str]]:
-        """Per product id, every supplier it depends on across all tiers.
-
-        Through the bills of materials, every source (alternates included) and
-        the ``depends_on`` closure of each of those suppliers.
-        """
-        net = self.network
-        direct: dict[str, frozenset[str]] = {}
-        for item_id in net.topological_items:
-            item = net.item(item_id)
-            found = {s.supplier for s in item.sources}
-            for comp, _ in item.bom:
-                found |= direct.get(comp, frozenset())
-            direct[item_id] = frozenset(found)
-        closures: dict[str, frozenset[str]] = {}
-        result = {}
-        for product in sorted(net.products, key=lambda p: p.id):
-            everything: set[str] = set()
-            for supplier in direct[product.id]:
-                if supplier not in closures:
-                    closures[supplier] = self.closure(supplier)
-                everything |= closures[supplier]
-            result[product.id] = frozenset(everything)
-        return result
-
-
-def _dependents(network: Network) -> dict[str, tuple[str, ...]]:
-    """Tier-2 supplier id -> the suppliers whose ``depends_on`` names it, sorted."""
-    out: dict[str, set[str]] = {}
-    for supplier in network.suppliers:
-        for upstream in supplier.depends_on:
-            out.setdefault(upstream, set()).add(supplier.id)
-    return {k: tuple(sorted(v)) for k, v in sorted(out.items())}
+        """Per product id, every supplier it depends on across all tiers (:meth:`SupplyGraph.suppliers_of`)."""
+        return {product.id: self.graph.suppliers_of(product.id)
+                for product in sorted(self.network.products, key=lambda p: p.id)}
 
 
 def _items_of_supplier(network: Network) -> dict[str, tuple[str, ...]]:
@@ -237,7 +189,8 @@ def product_concentration(network: Network, product: Item,
     so each bought item in the product's bill of materials (at any depth, the
     product itself included when it is bought) counts once.
     """
-    bought = [i for i in _tree(network, product.id) if per_item.get(i) is not None]
+    tree = sorted(supply_graph(network).components(product.id) | {product.id})
+    bought = [i for i in tree if per_item.get(i) is not None]
     if not bought:
         return None
     by_supplier: dict[str, float] = {}
@@ -262,21 +215,6 @@ def _concentration(by_supplier: dict[str, float], by_region: dict[str, float],
         by_supplier=tuple(sorted(by_supplier.items())),
         by_region=tuple(sorted(by_region.items())),
     )
-
-
-def _tree(network: Network, root: str) -> list[str]:
-    """``root`` and every item in its bill of materials at any depth, sorted."""
-    seen = {root}
-    queue = deque([root])
-    while queue:
-        current = queue.popleft()
-        if not network.has_item(current):
-            continue
-        for comp, _ in network.item(current).bom:
-            if comp not in seen:
-                seen.add(comp)
-                queue.append(comp)
-    return sorted(seen)
 
 
 def _lane_capacity(network: Network, source) -> Optional[float]:

@@ -101,13 +101,14 @@ def stoppages(structure: Structure, outage: Outage) -> dict[str, Stoppage]:
 def _cover_distances(structure: Structure, root: str) -> dict[str, float]:
     """Shortest cumulative cover from ``root`` to each supplier depending on it (Dijkstra)."""
     net = structure.network
+    tiers = structure.graph.tiers
     best = {root: 0.0}
     heap = [(0.0, root)]
     while heap:
         dist, current = heapq.heappop(heap)
         if dist > best.get(current, float("inf")):
             continue
-        for dependent in structure.dependents.get(current, ()):
+        for dependent in (sorted(tiers.successors(current)) if current in tiers else ()):
             step = dist + float(net.supplier(dependent).cover.mean)
             if step < best.get(dependent, float("inf")):
                 best[dependent] = step
@@ -184,7 +185,7 @@ class Evaluator:
             # item -> (user, units of the item the rate plan sends to that user per time unit)
             self._planned_use = {
                 item: tuple((k, q * self.plan[snapshot.y_col[k]])
-                            for k, q in snapshot.network.consumers.get(item, ())
+                            for k, q in structure.graph.users(item)
                             if k in snapshot.y_col)
                 for item in snapshot.item_ids}
 
@@ -245,7 +246,7 @@ class Evaluator:
                 supplier = snap.lanes[a].supplier
                 if supplier in snap.supplier_row:
                     shared.update(snap.lanes[b].item for b in snap.lanes_of[supplier])
-        inner = _downstream(net, hit | shared)
+        inner = set(self.structure.graph.made_from(hit | shared))
         components = {c for k in inner for c, _ in net.item(k).bom} - inner
         # Items sharing a capacitated supplier with the scope may shift to their
         # other sources and free that capacity: let their lanes move too.
@@ -403,19 +404,6 @@ class Evaluator:
         snap = self.snapshot
         extra = solution.values[snap.e0:snap.e0 + len(snap.item_ids)]
         return {item: float(v) for item, v in zip(snap.item_ids, extra) if v > TOL * max(1.0, v)}
-
-
-def _downstream(network, items: set[str]) -> set[str]:
-    """``items`` and every item made from them, at any depth."""
-    seen = set(items)
-    queue = sorted(items)
-    while queue:
-        current = queue.pop()
-        for user, _ in network.consumers.get(current, ()):
-            if user not in seen:
-                seen.add(user)
-                queue.append(user)
-    return seen
 
 
 def _alternate_cover_bound(stop: Optional[Stoppage], delay: float, capacity: float) -> float:

@@ -22,19 +22,8 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from riskmap.errors import WARNING, Diagnostic
+from riskmap.graph import supply_graph
 from riskmap.model import Network
-
-
-def tier2_closure(network: Network, supplier_id: str) -> frozenset[str]:
-    """Every supplier ``supplier_id`` depends on, directly or through others."""
-    seen: set[str] = set()
-    stack = list(network.supplier(supplier_id).depends_on)
-    while stack:
-        current = stack.pop()
-        if current not in seen:
-            seen.add(current)
-            stack.extend(network.supplier(current).depends_on)
-    return frozenset(seen)
 
 
 def _warn(item_or_supplier, message: str, check: str) -> Diagnostic:
@@ -63,14 +52,12 @@ def alternate_same_region(network: Network) -> Iterator[Diagnostic]:
 
 
 def alternate_shared_tier2(network: Network) -> Iterator[Diagnostic]:
+    graph = supply_graph(network)
     for item in network.items:
-        primary_tier2: set[str] = set()
-        primary_ids = {s.supplier for s in item.primaries}
-        for s in item.primaries:
-            primary_tier2 |= tier2_closure(network, s.supplier)
+        # What the alternate needs that a primary is or needs: one stop there stops both.
+        primary_side = set().union(*(graph.upstream(s.supplier) for s in item.primaries))
         for alt in item.alternates:
-            # What the alternate needs that a primary is or needs: one stop there stops both.
-            shared = tier2_closure(network, alt.supplier) & (primary_tier2 | primary_ids)
+            shared = (graph.upstream(alt.supplier) - {alt.supplier}) & primary_side
             if shared:
                 yield Diagnostic(alt.pos, f"alternate {alt.supplier!r} for {item.id!r} depends on "
                                           f"{', '.join(sorted(shared))} like a primary source: a "
@@ -79,8 +66,9 @@ def alternate_shared_tier2(network: Network) -> Iterator[Diagnostic]:
 
 
 def no_replenishment(network: Network) -> Iterator[Diagnostic]:
+    graph = supply_graph(network)
     for item in network.items:
-        used = bool(network.consumers.get(item.id)) or item.demand is not None
+        used = bool(graph.users(item.id)) or item.demand is not None
         if not used:
             continue
         if not item.sources and not item.bom:
@@ -95,7 +83,7 @@ def no_replenishment(network: Network) -> Iterator[Diagnostic]:
 
 def unbuildable_bom(network: Network) -> Iterator[Diagnostic]:
     obtainable: dict[str, bool] = {}
-    for item_id in network.topological_items:
+    for item_id in supply_graph(network).items_in_bom_order:
         item = network.item(item_id)
         made = bool(item.bom) and all(obtainable.get(c, False) for c, _ in item.bom)
         obtainable[item_id] = item.stock > 0 or bool(item.sources) or made

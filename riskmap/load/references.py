@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+import networkx as nx
+
 from riskmap.errors import Collector, did_you_mean
 from riskmap.load.document import Document, Path
 from riskmap.load.schema import POS_KEY
@@ -99,41 +101,30 @@ def check_network(doc: Document, net: dict, out: Collector) -> None:
 
 
 def _check_cycles(refs: Refs, nodes: dict[str, dict], key: str, what: str) -> None:
-    """Report each cycle once, at the first edge of the cycle in id order."""
-    edges = {n: sorted(e for e in (nodes[n][key] if isinstance(nodes[n][key], (list, dict)) else [])
-                       if e in nodes and e != n) for n in nodes}
-    state: dict[str, int] = {}  # 1 on the stack, 2 done
-    reported: set[frozenset] = set()
-    for start in sorted(nodes):
-        if state.get(start):
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        trail = [start]
-        state[start] = 1
-        while stack:
-            node, i = stack[-1]
-            if i < len(edges[node]):
-                stack[-1] = (node, i + 1)
-                nxt = edges[node][i]
-                if state.get(nxt) == 1:
-                    cycle = trail[trail.index(nxt):] + [nxt]
-                    key_set = frozenset(cycle)
-                    if key_set not in reported:
-                        reported.add(key_set)
-                        first = min(cycle[:-1])
-                        k = cycle.index(first)
-                        rotated = cycle[k:-1] + cycle[:k] + [first]
-                        path = nodes[first][POS_KEY] + (key,)
-                        refs.error(path, f"{what} cycle: {' -> '.join(rotated)}; remove one of "
-                                         "these links, an item cannot need itself", "cycle")
-                elif not state.get(nxt):
-                    state[nxt] = 1
-                    trail.append(nxt)
-                    stack.append((nxt, 0))
-            else:
-                state[node] = 2
-                trail.pop()
-                stack.pop()
+    """Report each cycle once, at the first node of the cycle in id order.
+
+    Every strongly connected component of more than one node holds at least
+    one cycle (self-references are reported by the caller); the one shown
+    runs from the component's smallest id along the shortest way back to it,
+    so the message is the same whatever the order of the file.
+    """
+    graph = nx.DiGraph()
+    graph.add_nodes_from(sorted(nodes))
+    for node in sorted(nodes):
+        targets = nodes[node][key]
+        for target in sorted(targets if isinstance(targets, (list, dict)) else []):
+            if target in nodes and target != node:
+                graph.add_edge(node, target)
+    components = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    for component in sorted(components):
+        first = component[0]
+        inside = graph.subgraph(component)
+        back = min((nx.shortest_path(inside, step, first) for step in sorted(inside.successors(first))),
+                   key=lambda path: (len(path), path))
+        cycle = [first] + back
+        refs.error(nodes[first][POS_KEY] + (key,), f"{what} cycle: {' -> '.join(cycle)}; remove "
+                                                   "one of these links, an item cannot need itself",
+                   "cycle")
 
 
 def check_scenario(doc: Document, sc: dict, net: Optional[dict], out: Collector) -> None:

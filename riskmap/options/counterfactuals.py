@@ -30,6 +30,7 @@ from typing import Callable, Iterable, Optional, Sequence
 import numpy as np
 
 from riskmap.dists import Constant
+from riskmap.graph import supply_graph
 from riskmap.model import Candidate, Item, Network, Policy, Scenario, WhatIf
 from riskmap.run.montecarlo import ProgressCallback, RunSummary, Samples, run_scenario
 from riskmap.load.dump import policy_record
@@ -399,33 +400,8 @@ def paired_effect(with_option: Samples, without_option: Samples,
         changed_replications=changed)
 
 
-def products_fed(network: Network, item_id: str) -> list[str]:
-    """Products that need ``item_id``, directly or through the bills of materials, sorted."""
-    seen, stack = set(), [item_id]
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        stack.extend(user for user, _ in network.consumers.get(current, ()))
-    return sorted(i for i in seen if network.has_item(i) and network.item(i).is_product)
-
-
 # --------------------------------------------------------------------------
 # Why an alternate is (not) worth much: shared exposure with its primaries
-
-
-def upstream(network: Network, supplier_id: str) -> set[str]:
-    """``supplier_id`` and every supplier it depends on, tier by tier."""
-    known = {s.id for s in network.suppliers}
-    seen, stack = set(), [supplier_id]
-    while stack:
-        current = stack.pop()
-        if current in seen or current not in known:
-            continue
-        seen.add(current)
-        stack.extend(network.supplier(current).depends_on)
-    return seen
 
 
 def shared_exposure(scenario: Scenario, item_id: str, supplier_id: str) -> list[str]:
@@ -450,7 +426,7 @@ def shared_exposure(scenario: Scenario, item_id: str, supplier_id: str) -> list[
             if struck:
                 text += f", struck together by disaster {', '.join(repr(d) for d in struck)}"
             reasons.append(text)
-        shared = sorted((upstream(network, supplier_id) & upstream(network, primary.id))
+        shared = sorted((supply_graph(network).upstream(supplier_id) & supply_graph(network).upstream(primary.id))
                         - {supplier_id})
         if shared:
             reasons.append(f"shares tier-2 {', '.join(repr(s) for s in shared)} with primary "
@@ -614,7 +590,7 @@ def suppliers_that_can_stop(scenario: Scenario) -> set[str]:
             struck.add(d.target.id)
         elif d.kind == "disaster" and d.target.kind == "region":
             struck.update(s.id for s in network.suppliers if s.region == d.target.id)
-    return {s.id for s in network.suppliers if upstream(network, s.id) & struck}
+    return {s.id for s in network.suppliers if supply_graph(network).upstream(s.id) & struck}
 
 
 def never_activated(scenario: Scenario, item_id: str, stoppable: set[str]) -> bool:
@@ -752,7 +728,7 @@ def alternate_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[Option]
         key = f"{item_id}@{supplier_id}"
         if f"without:{key}" not in runs:
             continue
-        fed = products_fed(network, item_id)
+        fed = supply_graph(network).products_fed(item_id)
         effect = paired_effect(runs["baseline"], runs[f"without:{key}"], fed)
         alone = paired_effect(runs[f"alone:{key}"], runs["none"], fed)
         exposure = shared_exposure(scenario, item_id, supplier_id)
@@ -776,7 +752,7 @@ def candidate_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[Option]
         reference = runs["registered"]
         extended = with_candidate(scenario, candidate)
         parts = sorted(item_id for item_id, _ in candidate.sources)
-        fed = sorted({p for item_id in parts for p in products_fed(scenario.network, item_id)})
+        fed = sorted({p for item_id in parts for p in supply_graph(scenario.network).products_fed(item_id)})
         effect = paired_effect(runs[f"candidate:{candidate.id}"], reference, fed)
         exposure = sorted({reason for item_id, source in candidate.sources if source.alternate
                            for reason in shared_exposure(extended, item_id, candidate.id)})
@@ -804,7 +780,7 @@ def stock_rows(scenario: Scenario, static_suppliers: dict,
     rows = []
     for sid, extra in stock_options(scenario, static_suppliers):
         units = whole_units(extra["items"])
-        fed = sorted({p for item_id in units for p in products_fed(scenario.network, item_id)})
+        fed = sorted({p for item_id in units for p in supply_graph(scenario.network).products_fed(item_id)})
         effect = paired_effect(runs[f"stock:{sid}"], runs["baseline"], fed)
         held = sum(units.values())
         record = {
@@ -830,7 +806,7 @@ def what_if_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[Option]:
                             if s.supplier == target.id})
         else:
             items = [target.id]
-        fed = sorted({p for item_id in items for p in products_fed(network, item_id)})
+        fed = sorted({p for item_id in items for p in supply_graph(network).products_fed(item_id)})
         effect = paired_effect(runs[f"what_if:{what_if.id}"], runs["baseline"], fed)
         extra = extra_units(network, what_if)
         change = {key: value for key, value in (

@@ -19,6 +19,7 @@ The estimate (an order of magnitude, not a promise):
 from __future__ import annotations
 
 from riskmap.errors import Diagnostic, InputError, Pos
+from riskmap.graph import supply_graph
 from riskmap.model import Item, Scenario
 
 #: Runs estimated above this many events are refused without ``--force``.
@@ -44,7 +45,7 @@ def events_per_time_unit(scenario: Scenario) -> float:
     network = scenario.network
     orders = sum(p.demand.mean_rate for p in network.products if p.demand is not None)
     replenishments = sum(
-        2.0 * network.demand_rates.get(item.id, 0.0) / typical_order(item)
+        2.0 * supply_graph(network).demand_rates.get(item.id, 0.0) / typical_order(item)
         for item in network.items if item.policy is not None
     )
     return orders + replenishments

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from riskmap.graph import supply_graph
 from riskmap.model import Disruption, Network, Scenario
 from riskmap.sim.calendar import Interval, merge
 from riskmap.sim.streams import Streams
@@ -184,7 +185,7 @@ def propagate_tier2(
     suppliers are resolved before the suppliers that depend on them.
     """
     down: dict[str, tuple[Interval, ...]] = {}
-    for sid in dependency_order(network):
+    for sid in supply_graph(network).suppliers_in_tier_order:
         supplier = network.supplier(sid)
         intervals = list(own_down.get(sid, ()))
         cover = streams.draws(f"cover:{sid}", supplier.cover)
@@ -197,22 +198,3 @@ def propagate_tier2(
                         occurrences.append(Occurrence(f"tier2:{dep}", "tier2", sid, stop, b))
         down[sid] = merge(intervals)
     return down
-
-
-def dependency_order(network: Network) -> list[str]:
-    """Supplier ids with every tier-2 before the suppliers that depend on it (ties by id).
-
-    A dependency cycle (rejected by validation) is broken by id order.
-    """
-    known = {s.id for s in network.suppliers}
-    deps = {s.id: {d for d in s.depends_on if d in known and d != s.id} for s in network.suppliers}
-    order: list[str] = []
-    done: set[str] = set()
-    remaining = sorted(known)
-    while remaining:
-        ready = [s for s in remaining if deps[s] <= done] or remaining[:1]
-        for s in ready:
-            order.append(s)
-            done.add(s)
-        remaining = [s for s in remaining if s not in done]
-    return order

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from typing import Optional, Sequence
 
+from riskmap.graph import supply_graph
 from riskmap.model import Item, Network, Source
 from riskmap.sim.calendar import Interval, RateCalendar, Step, contains, intersect, merge
 from riskmap.sim.disruptions import DisruptionPlan
@@ -190,7 +191,7 @@ def build_sourcing(
     """The lanes of a bought item, with their calendars, lead times and activation windows."""
     if not item.sources:
         return None
-    demand_rate = network.demand_rates.get(item.id, 0.0)
+    demand_rate = supply_graph(network).demand_rates.get(item.id, 0.0)
     lanes = []
     for source in sorted(item.sources, key=lambda s: s.supplier):
         key = (item.id, source.supplier)
@@ -269,7 +270,7 @@ def _zero_during(rate: Step, down: Sequence[Interval]) -> Step:
 def _nominal_supplier_rates(network: Network) -> dict[str, float]:
     """Mean units per time unit each supplier delivers on its primary lanes."""
     rates: dict[str, float] = {}
-    demand = network.demand_rates
+    demand = supply_graph(network).demand_rates
     for item in network.items:
         for source in item.sources:
             if not source.alternate:

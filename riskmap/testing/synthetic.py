@@ -18,7 +18,7 @@ capacity instead of lane capacities.
 
 Every item is stocked the way a planner would, from its demand rate ``r``
 (product demand exploded through the bills of materials,
-:attr:`~riskmap.model.Network.demand_rates`, units per day) and its
+:attr:`~riskmap.graph.SupplyGraph.demand_rates`, units per day) and its
 replenishment lead time ``L`` (:func:`replenishment_lead_times`):
 
 * ``L`` of a bought item is the longest mean lead time of its primary lanes;
@@ -69,6 +69,7 @@ from typing import Optional, Union
 import numpy as np
 
 from riskmap.dists import Constant, Dist
+from riskmap.graph import supply_graph
 from riskmap.model import (PART, PRODUCT, Demand, Item, Network, Policy, Region, Source,
                             Supplier)
 from riskmap.load.dump import network_file
@@ -132,10 +133,11 @@ def synthetic_network(n_suppliers: int, n_parts: int, n_products: int, n_regions
     draft = Network(name or "draft", regions=regions,
                     suppliers=tuple(Supplier(s, s) for s in supplier_ids),
                     items=tuple(parts + products))
-    rates = draft.demand_rates
+    graph = supply_graph(draft)
+    rates = graph.demand_rates
     with_supplier_cap = set(np.array(direct)[rng.random(len(direct)) < 0.33].tolist())
     items = tuple(_finish_item(rng, item, rates, with_supplier_cap) for item in draft.items)
-    items = _stock(_policy_rng(seed), items, draft.topological_items, rates, safety_z)
+    items = _stock(_policy_rng(seed), items, graph.items_in_bom_order, rates, safety_z)
     load = _supplier_load(items, rates)
     suppliers = tuple(_supplier(rng, sid, regions, tier2, sid in with_supplier_cap, load)
                       for sid in supplier_ids)
@@ -255,7 +257,7 @@ def replenishment_lead_times(items: tuple[Item, ...], order: tuple[str, ...]) ->
         The items.
     order : tuple of str
         Item ids with every component before its users
-        (:attr:`~riskmap.model.Network.topological_items`).
+        (:attr:`~riskmap.graph.SupplyGraph.items_in_bom_order`).
 
     Returns
     -------
