@@ -54,13 +54,14 @@ def main(argv=None) -> int:
     from riskmap.run.executors import SerialExecutor
     from riskmap.load import load_scenario
     from riskmap.run.montecarlo import run_scenario
-    from riskmap.report.json import build_report
+    from riskmap.analysis import risk_map
+    from riskmap.report.build import build_report
     from tests.test_report_support import enrich, synthetic_report
 
     scenario = load_scenario(args.scenario)
     start = time.perf_counter()
     summary = run_scenario(scenario, replications=args.replications, executor=SerialExecutor())
-    report = enrich(build_report(summary), scenario)
+    report = enrich(build_report(summary, risk_map(scenario.network)).to_dict(), scenario)
     simulate = time.perf_counter() - start
     renders = time_renders(report, args.repeat)
     print(f"scenario            {os.path.basename(args.scenario)} "

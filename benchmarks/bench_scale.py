@@ -118,7 +118,8 @@ def dask_overhead(args) -> None:
     import stocking_points
     from riskmap.run.executors import DaskExecutor, ProcessExecutor
     from riskmap.run.montecarlo import run_scenario
-    from riskmap.report.json import dumps, build_report
+    from riskmap.report.build import build_report
+    from riskmap.report.json import dumps
 
     scenario = stocking_points.scenario(args.points, args.horizon, args.replications)
     print(f"dask: {args.points} stocking points, {args.horizon:g} days, {args.replications} "
@@ -131,7 +132,7 @@ def dask_overhead(args) -> None:
             summary = run_scenario(scenario, executor=executor)
             seconds = time.perf_counter() - start
             best = seconds if best is None else min(best, seconds)
-            text = dumps(build_report(summary, static_suppliers={}))
+            text = dumps(build_report(summary))
         return best, text
 
     start = time.perf_counter()

@@ -114,14 +114,16 @@ from riskmap.cli.run import write_renderings
 from riskmap.run.executors import SerialExecutor
 from riskmap.load import load_scenario
 from riskmap.run.montecarlo import run_scenario
-from riskmap.report.json import build_report, write_report
+from riskmap.analysis import risk_map
+from riskmap.report.build import build_report
+from riskmap.report.json import write_report
 import riskmap.report.html, riskmap.report.markdown  # noqa: E401 - their import time counts
 mark("imports")
 scenario = load_scenario("scenario.yaml")
 mark("load YAML")
 summary = run_scenario(scenario, replications=1, executor=SerialExecutor())
 mark("simulate")
-report = build_report(summary)
+report = build_report(summary, risk_map(scenario.network))
 write_report(report, Path("phases"))
 mark("report.json (with static risk map)")
 write_renderings(report, Path("phases"))

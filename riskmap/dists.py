@@ -310,6 +310,37 @@ def make(name: str, params: dict[str, Any]) -> Dist:
     return cls(*(float(params[p]) for p in cls.params))
 
 
+def from_spec(spec: Any) -> Dist:
+    """The distribution of a file form (:meth:`Dist.to_spec`): a number, or ``{dist: NAME, ...}``.
+
+    For values riskmap wrote itself (report.json); files are checked by the
+    loader first. Raises ``ValueError`` for anything else.
+
+    >>> from_spec(3), from_spec({"dist": "uniform", "min": 1, "max": 2})
+    (Constant(value=3), Uniform(min=1.0, max=2.0))
+    """
+    if isinstance(spec, (int, float)) and not isinstance(spec, bool):
+        return Constant(spec)
+    if not isinstance(spec, dict) or spec.get("dist") not in DISTRIBUTIONS:
+        raise ValueError(f"not a distribution: {spec!r}")
+    name = spec["dist"]
+    params = {k: v for k, v in spec.items() if k != "dist"}
+    needed = set(DISTRIBUTIONS[name].params) - ({"weights"} if name == "empirical" else set())
+    numbers = all(_is_parameter(v) or (name == "empirical" and isinstance(v, list)
+                                       and all(_is_parameter(x) for x in v))
+                  for v in params.values())
+    if (set(params) - set(DISTRIBUTIONS[name].params) or needed - set(params) or not numbers
+            or parameter_problems(name, params)):
+        raise ValueError(f"not a valid {name} distribution: {spec!r}")
+    return make(name, params)
+
+
+def _is_parameter(value: Any) -> bool:
+    """A finite number >= 0, as every parameter in a file is."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and value >= 0)
+
+
 def parameter_problems(name: str, params: dict[str, Any]) -> list[tuple[str, str]]:
     """Impossible parameters as ``(param, message)`` pairs; empty when all is well.
 

@@ -9,6 +9,7 @@ disrupted, so its alternate is never needed.
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -20,7 +21,9 @@ from riskmap.model import (
     PART, PRODUCT, Candidate, Demand, Disruption, Item, Network, Policy, Region, Scenario,
     Source, Supplier, Target, WhatIf)
 from riskmap.run.montecarlo import run_scenario
-from riskmap.report.json import build_report, dumps
+from riskmap.analysis.risk_map import ExtraStock, exposure
+from riskmap.report.build import build_report
+from riskmap.report.json import dumps
 
 pytestmark = pytest.mark.hand
 
@@ -71,7 +74,7 @@ def pump_scenario(**changes) -> Scenario:
 
 def evaluate(scenario: Scenario):
     baseline = run_scenario(scenario, workers=1)
-    tables = cf.evaluate(baseline, static_suppliers={}, executor=SerialExecutor())
+    tables = cf.evaluate(baseline, executor=SerialExecutor())
     return baseline, tables
 
 
@@ -81,23 +84,23 @@ def quake():
 
 
 def row(tables, supplier: str):
-    [found] = [o for o in tables.alternates if o.record["supplier"] == supplier]
+    [found] = [o for o in tables.alternates if o.supplier == supplier]
     return found
 
 
 def test_distant_alternate_ranks_first_with_a_significant_value(quake):
     _, tables = quake
     first = tables.alternates[0]
-    assert (first.record["supplier"], first.record["part"]) == ("valve-mx", "valve")
+    assert (first.supplier, first.part) == ("valve-mx", "valve")
     avoided = first.effect.backorder_units_avoided
     assert avoided.mean > 3 and avoided.ci95[0] > 0
     assert first.effect.significant
-    assert first.record["alone"]["backorder_units_avoided"]["mean"] > 20
+    assert first.alone.backorder_units_avoided.mean > 20
     assert first.effect.fill_rate_gain.mean > 0
     assert first.effect.fill_rate_gain_by_product["pump"].mean > 0
     # lost revenue is priced: 100 per unit lost
     assert first.effect.lost_revenue_avoided is not None
-    assert first.record["shared_exposure"] == []
+    assert first.shared_exposure == ()
 
 
 def test_same_region_alternate_is_worth_nothing_and_says_why(quake):
@@ -105,14 +108,14 @@ def test_same_region_alternate_is_worth_nothing_and_says_why(quake):
     near = row(tables, "valve-tw2")
     # struck together with its primary for the same 30 days, it never ships:
     # as the only alternate it changes nothing at all
-    assert near.record["alone"]["backorder_units_avoided"]["mean"] == 0.0
-    assert near.record["alone"]["changed_replications"] == 0
-    assert near.record["alone"]["significant"] is False
-    assert row(tables, "valve-mx").record["alone"]["significant"] is True
-    assert tables.alternates[-1].record["supplier"] == "valve-tw2"
-    assert near.record["shared_exposure"] == [
-        "same region as primary 'valve-tw' (tw), struck together by disaster 'tw-quake'"]
-    assert "same region as primary 'valve-tw'" in near.record["why"]
+    assert near.alone.backorder_units_avoided.mean == 0.0
+    assert near.alone.changed_replications == 0
+    assert near.alone.significant is False
+    assert row(tables, "valve-mx").alone.significant is True
+    assert tables.alternates[-1].supplier == "valve-tw2"
+    assert near.shared_exposure == (
+        "same region as primary 'valve-tw' (tw), struck together by disaster 'tw-quake'",)
+    assert "same region as primary 'valve-tw'" in near.why
 
 
 def test_same_region_alternate_beside_a_distant_one_is_worth_nothing(quake):
@@ -120,7 +123,7 @@ def test_same_region_alternate_beside_a_distant_one_is_worth_nothing(quake):
     near = row(tables, "valve-tw2")
     assert near.effect.backorder_units_avoided.mean == 0.0
     assert tables.all_alternates.backorder_units_avoided.mean == pytest.approx(
-        row(tables, "valve-mx").record["alone"]["backorder_units_avoided"]["mean"])
+        row(tables, "valve-mx").alone.backorder_units_avoided.mean)
 
 
 def test_an_alternate_never_used_changes_nothing_at_all(quake):
@@ -131,7 +134,7 @@ def test_an_alternate_never_used_changes_nothing_at_all(quake):
     assert effect.backorder_units_avoided.mean == 0.0
     assert effect.backorder_units_avoided.ci95 == (0.0, 0.0)
     assert effect.fill_rate_gain.mean == 0.0
-    assert "never needed" in seal.record["why"]
+    assert "never needed" in seal.why
 
 
 def test_removing_an_unused_alternate_gives_identical_replications():
@@ -176,7 +179,7 @@ def test_all_alternates_together_against_none(quake):
 def test_an_alternate_that_cannot_take_over_is_not_run():
     scenario = pump_scenario()
     assert cf.suppliers_that_can_stop(scenario) == {"valve-tw", "valve-tw2"}
-    plan = cf.plan_arms(scenario, "auto", {})
+    plan = cf.plan_arms(scenario, "auto")
     assert plan.aliases == {"without:seal@seal-mx2": "baseline", "alone:seal@seal-mx2": "none"}
     # the premise, checked by running: test_removing_an_unused_alternate_gives_identical_replications
 
@@ -193,7 +196,7 @@ def test_one_alternate_needs_one_arm():
     scenario = pump_scenario(network=Network(network.name, regions=network.regions,
                                              suppliers=network.suppliers, items=items),
                              replications=4)
-    plan = cf.plan_arms(scenario, "auto", {})
+    plan = cf.plan_arms(scenario, "auto")
     assert [arm.key for arm in plan.arms] == ["none"]
     assert plan.aliases == {"without:valve@valve-mx": "none", "alone:valve@valve-mx": "baseline"}
 
@@ -232,23 +235,23 @@ def options():
 
 def test_candidates_are_evaluated_like_alternates(options):
     _, tables = options
-    assert tables.alternates == [] and tables.all_alternates is None
+    assert tables.alternates == () and tables.all_alternates is None
     best, idle = tables.candidates
-    assert best.record["supplier"] == "valve-de" and best.effect.significant
+    assert best.supplier == "valve-de" and best.effect.significant
     assert best.effect.backorder_units_avoided.mean > 20
-    assert idle.record["supplier"] == "aaa-tw"
+    assert idle.supplier == "aaa-tw"
     assert idle.effect.changed_replications == 0
     assert idle.effect.backorder_units_avoided.ci95 == (0.0, 0.0)
 
 
 def test_what_if_reports_its_value_per_extra_unit(options):
     _, tables = options
-    [buffer] = tables.what_if
-    assert buffer.record["id"] == "pump-buffer"
-    assert buffer.record["extra_units"] == 32
+    [buffer] = tables.what_ifs
+    assert buffer.id == "pump-buffer"
+    assert buffer.extra_units == 32
     avoided = buffer.effect.backorder_units_avoided.mean
     assert avoided > 0
-    assert buffer.record["backorder_units_avoided_per_extra_unit"] == pytest.approx(avoided / 32)
+    assert buffer.per_extra_unit == pytest.approx(avoided / 32)
 
 
 #: fields every row of every table carries (SPEC names first).
@@ -259,11 +262,11 @@ ROW_FIELDS = {"supplier", "part", "backorder_units_avoided", "fill_rate_gain",
 
 def test_report_json_tables_share_their_fields(options, quake):
     for baseline, tables in (quake, options):
-        report = json.loads(dumps(build_report(baseline, counterfactuals=tables.to_dict())))
+        report = build_report(baseline, options=tables).to_dict()
         for section in ("alternates", "candidates", "what_ifs", "stock_what_ifs"):
             for entry in report[section]:
                 assert ROW_FIELDS <= set(entry), (section, sorted(ROW_FIELDS - set(entry)))
-    report = json.loads(dumps(build_report(options[0], counterfactuals=options[1].to_dict())))
+    report = build_report(options[0], options=options[1]).to_dict()
     assert [c["supplier"] for c in report["candidates"]] == ["valve-de", "aaa-tw"]
     assert report["what_ifs"][0]["change"] == {"policy": {"type": "base_stock", "level": 40},
                                                "stock": 40}
@@ -272,14 +275,17 @@ def test_report_json_tables_share_their_fields(options, quake):
 def test_stock_what_ifs_follow_the_static_map():
     scenario = pump_scenario(replications=8)
     baseline = run_scenario(scenario, workers=1)
-    static = {"valve-tw": {"tts": 3.0, "ttr": 30.0,
-                           "extra_stock": {"total": 53.5, "items": {"valve": 53.5}}},
-              "valve-mx": {"tts": None, "ttr": 10.0, "extra_stock": None}}
-    tables = cf.evaluate(baseline, static_suppliers=static, executor=SerialExecutor())
+    # a static map with one supplier short of its TTR by 54 valves, one that survives
+    static = SimpleNamespace(suppliers=(
+        exposure("valve-mx", None, 10.0, 0.0, 0.0, extra_stock=None, products=("pump",),
+                 single_point_of_failure_for=()),
+        exposure("valve-tw", 3.0, 30.0, 5.0, 1.0, extra_stock=ExtraStock(54, (("valve", 54),)),
+                 products=("pump",), single_point_of_failure_for=())))
+    tables = cf.evaluate(baseline, static, executor=SerialExecutor())
     [stock] = tables.stock
-    assert stock.record["supplier"] == "valve-tw"
-    assert stock.record["extra_stock"]["items"] == {"valve": 54}  # whole units, rounded up
-    assert stock.record["extra_units"] == 54
+    assert stock.supplier == "valve-tw" and (stock.tts, stock.ttr) == (3.0, 30.0)
+    assert dict(stock.items) == {"valve": 54}
+    assert stock.extra_units == 54
     assert stock.effect.backorder_units_avoided.mean > 0
 
 
@@ -321,7 +327,7 @@ def test_reports_show_the_tables_the_why_and_significance(options, quake):
     from riskmap.report import html, markdown
 
     for baseline, tables in (quake, options):
-        report = build_report(baseline, counterfactuals=tables.to_dict())
+        report = build_report(baseline, options=tables).to_dict()
         text = markdown.render(report)
         page = html.render(report)
         for entry in report["alternates"] + report["candidates"] + report["what_ifs"]:
@@ -344,18 +350,18 @@ def test_bundled_example_reads_as_its_docs_say():
     baseline = run_scenario(scenario, replications=20, workers=1)
     tables = cf.evaluate(baseline, executor=SerialExecutor())
     helps, same_region, unused = tables.alternates
-    assert (helps.record["supplier"], helps.effect.significant) == ("valve-mx", True)
-    assert same_region.record["supplier"] == "motor-tw2" and not same_region.effect.significant
-    assert "same region as primary 'motor-tw'" in same_region.record["why"]
-    assert unused.record["supplier"] == "seal-pl" and unused.effect.changed_replications == 0
-    assert [c.record["supplier"] for c in tables.candidates] == ["motor-vn"]
-    assert [w.record["id"] for w in tables.what_if] == ["motor-buffer"]
+    assert (helps.supplier, helps.effect.significant) == ("valve-mx", True)
+    assert same_region.supplier == "motor-tw2" and not same_region.effect.significant
+    assert "same region as primary 'motor-tw'" in same_region.why
+    assert unused.supplier == "seal-pl" and unused.effect.changed_replications == 0
+    assert [c.supplier for c in tables.candidates] == ["motor-vn"]
+    assert [w.id for w in tables.what_ifs] == ["motor-buffer"]
 
 
 def test_without_any_stoppage_no_arm_runs_and_every_value_is_zero():
     scenario = pump_scenario(disruptions=(), replications=4)
     baseline = run_scenario(scenario, workers=1)
-    tables = cf.evaluate(baseline, static_suppliers={}, executor=SerialExecutor())
+    tables = cf.evaluate(baseline, executor=SerialExecutor())
     assert tables.arms == 0
     assert len(tables.alternates) == 3
     for option in tables.alternates:
@@ -383,7 +389,7 @@ def test_tables_are_the_same_for_any_worker_count():
 
     scenario = pump_scenario(replications=6)
     baseline = run_scenario(scenario, workers=1)
-    serial = cf.evaluate(baseline, static_suppliers={}, executor=SerialExecutor())
-    parallel = cf.evaluate(baseline, static_suppliers={}, executor=ProcessExecutor(2))
+    serial = cf.evaluate(baseline, executor=SerialExecutor())
+    parallel = cf.evaluate(baseline, executor=ProcessExecutor(2))
     assert json.dumps(serial.to_dict(), sort_keys=True) == \
         json.dumps(parallel.to_dict(), sort_keys=True)

@@ -1,4 +1,4 @@
-"""Evaluation of ``expect:`` plans on hand-made reports, and percentile intervals."""
+"""Evaluation of ``expect:`` plans on hand-made reports."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskmap.plans.expectations import (INCONCLUSIVE, MET, NOT_MET, UNAVAILABLE, Figure, compare,
-                                  evaluate, evaluate_all, quantile_interval,
-                                  quantile_min_replications, replications_to_settle,
-                                  with_quantile_intervals)
+                                        evaluate, evaluate_all, replications_to_settle)
 from riskmap.model import Expectation
 
 
@@ -259,67 +257,6 @@ def test_replications_for_a_missing_order_statistic_bound():
 def test_compare_bounds_are_inclusive():
     assert compare(Figure.exactly(1.0), "min", 1.0) == MET
     assert compare(Figure.exactly(1.0), "max", 1.0) == MET
-
-
-# --------------------------------------------------------------------------
-# Percentile intervals
-
-
-def test_quantile_interval_small_samples():
-    # the textbook case: n = 100, median: ranks 40 and 61
-    assert quantile_interval(list(range(1, 101)), 0.5) == (40.0, 61.0)
-    # 5 values: P(all above the median) = 1/32 > 2.5%: no bound either side
-    assert quantile_interval([1, 2, 3, 4, 5], 0.5) == (-math.inf, math.inf)
-    assert quantile_interval([], 0.9) == (-math.inf, math.inf)
-    # None (undefined replications) are left out
-    assert quantile_interval([None] + list(range(1, 101)), 0.5) == (40.0, 61.0)
-
-
-def test_quantile_min_replications_is_where_the_bound_appears():
-    for q in (0.5, 0.9, 0.95):
-        n = quantile_min_replications(q)
-        values = np.arange(1.0, n + 1.0)
-        assert math.isfinite(quantile_interval(values, q)[1])
-        assert math.isinf(quantile_interval(values[:-1], q)[1])
-
-
-@pytest.mark.theory
-def test_quantile_interval_covers_at_least_95_percent():
-    """Seeded coverage check: 2000 samples of 60 exponentials, true p90 = ln 10."""
-    rng = np.random.default_rng(20240601)
-    true_p90 = math.log(10.0)
-    trials = 2000
-    covered = 0
-    for _ in range(trials):
-        low, high = quantile_interval(rng.exponential(1.0, 60), 0.9)
-        covered += low <= true_p90 <= high
-    # nominal >= 0.95; three binomial standard errors below it would be 0.935
-    assert covered / trials >= 0.95 - 3 * math.sqrt(0.95 * 0.05 / trials)
-
-
-@pytest.mark.property
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=200),
-       st.sampled_from([0.5, 0.9, 0.95]))
-def test_quantile_interval_brackets_the_sample_percentile(values, q):
-    low, high = quantile_interval(values, q)
-    point = float(np.percentile(values, 100 * q))
-    assert low <= point <= high
-    assert low == -math.inf or low in values
-    assert high == math.inf or high in values
-
-
-def test_with_quantile_intervals_adds_intervals_without_touching_the_report():
-    report = make_report()
-    samples = {"product": {"bike": {"backorder_units": list(range(1, 101)),
-                                    "backorder_probability": [True] * 100}}}
-    extended = with_quantile_intervals(report, samples)
-    units = extended["products"]["bike"]["backorder_units"]
-    assert units["p50_ci95"] == [40.0, 61.0]
-    assert "p90_ci95" in units and "p95_ci95" in units
-    assert "p50_ci95" not in extended["products"]["bike"]["backorder_probability"]
-    assert report["products"]["bike"]["backorder_units"]["p90_ci95"] == [25.0, 40.0]
-    assert "p50_ci95" not in report["products"]["bike"]["backorder_units"]
 
 
 # --------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from riskmap.model import PART, PRODUCT, Demand, Item, Network, Scenario, Suppli
 from riskmap.run.montecarlo import (
     ReplicationError, chunk_size, make_chunks, run_scenario, series_replications, series_sample,
     series_times)
-from riskmap.report.json import build_report, dumps
+from riskmap.report.build import build_report
+from riskmap.report.json import dumps
 from riskmap.sim.results import PartOutcome, ProductOutcome, ReplicationResult, SupplierOutcome
 
 pytestmark = pytest.mark.hand
@@ -90,7 +91,7 @@ def interrupting_simulate(scenario, seed, index=0, *, series=True, alternates=No
 
 
 def report_text(summary) -> str:
-    return dumps(build_report(summary, static_suppliers={}))
+    return dumps(build_report(summary))
 
 
 def run(scenario, **kwargs):

@@ -81,12 +81,13 @@ def run_report(path: str, replications: int, seed: int) -> dict:
     from riskmap.run.executors import SerialExecutor
     from riskmap.load import load_scenario
     from riskmap.run.montecarlo import run_scenario
-    from riskmap.report.json import build_report
+    from riskmap.analysis import risk_map
+    from riskmap.report.build import build_report
 
     scenario = load_scenario(path)
     summary = run_scenario(scenario, replications=replications, seed=seed,
                            executor=SerialExecutor())
-    return enrich(build_report(summary), scenario)
+    return enrich(build_report(summary, risk_map(scenario.network)).to_dict(), scenario)
 
 
 @functools.lru_cache(maxsize=1)

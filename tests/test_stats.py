@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from riskmap import stats
 from riskmap.sim.results import ProductOutcome
 from riskmap.stats import (
-    PROPORTION, STATISTICS, estimate_mean, estimate_proportion, percentiles, ratio_estimate,
-    rounded, statistic, t_interval, wilson_interval)
+    PROPORTION, STATISTICS, Estimate, estimate_mean, estimate_proportion, percentiles,
+    ratio_estimate, rounded, statistic, t_interval, wilson_interval)
+from riskmap.stats.quantiles import quantile_interval, quantile_min_replications
 
 pytestmark = pytest.mark.hand
 
@@ -56,8 +57,13 @@ def test_estimate_mean_and_to_dict():
     assert est.mean == 15.0 and est.n == 4 and est.unit == "units"
     assert est.p50 == 15.0 and est.p90 == pytest.approx(27.0) and est.p95 == pytest.approx(28.5)
     out = est.to_dict()
-    assert set(out) == {"mean", "ci95", "n", "unit", "p50", "p90", "p95"}
+    assert set(out) == {"mean", "ci95", "n", "unit", "p50", "p90", "p95",
+                        "p50_ci95", "p90_ci95", "p95_ci95"}
     assert out["ci95"][0] < 15.0 < out["ci95"][1]
+    # P(Bin(4, 0.95) <= 2) = 0.014 <= 0.025: the third value bounds p95 below; nothing
+    # bounds it above before 72 values
+    assert out["p95_ci95"] == [20.0, None]
+    assert Estimate.from_dict(out) == est.rounded()
 
 
 def test_proportion_has_no_percentiles():
@@ -190,3 +196,58 @@ def test_customer_statistics_on_outcomes():
     assert statistic("product", "wait").unit_for("week") == "weeks"
     for name in stats.TOTAL_STATISTICS:
         statistic("product", name)  # every total is a product statistic
+
+
+# --------------------------------------------------------------------------
+# Percentile intervals
+
+
+def test_quantile_interval_small_samples():
+    # the textbook case: n = 100, median: ranks 40 and 61
+    assert quantile_interval(list(range(1, 101)), 0.5) == (40.0, 61.0)
+    # 5 values: P(all above the median) = 1/32 > 2.5%: no bound either side
+    assert quantile_interval([1, 2, 3, 4, 5], 0.5) == (-math.inf, math.inf)
+    assert quantile_interval([], 0.9) == (-math.inf, math.inf)
+    # None (undefined replications) are left out
+    assert quantile_interval([None] + list(range(1, 101)), 0.5) == (40.0, 61.0)
+
+
+def test_quantile_min_replications_is_where_the_bound_appears():
+    for q in (0.5, 0.9, 0.95):
+        n = quantile_min_replications(q)
+        values = np.arange(1.0, n + 1.0)
+        assert math.isfinite(quantile_interval(values, q)[1])
+        assert math.isinf(quantile_interval(values[:-1], q)[1])
+
+
+@pytest.mark.theory
+def test_quantile_interval_covers_at_least_95_percent():
+    """Seeded coverage check: 2000 samples of 60 exponentials, true p90 = ln 10."""
+    rng = np.random.default_rng(20240601)
+    true_p90 = math.log(10.0)
+    trials = 2000
+    covered = 0
+    for _ in range(trials):
+        low, high = quantile_interval(rng.exponential(1.0, 60), 0.9)
+        covered += low <= true_p90 <= high
+    # nominal >= 0.95; three binomial standard errors below it would be 0.935
+    assert covered / trials >= 0.95 - 3 * math.sqrt(0.95 * 0.05 / trials)
+
+
+@pytest.mark.property
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=200),
+       st.sampled_from([0.5, 0.9, 0.95]))
+def test_quantile_interval_brackets_the_sample_percentile(values, q):
+    low, high = quantile_interval(values, q)
+    point = float(np.percentile(values, 100 * q))
+    assert low <= point <= high
+    assert low == -math.inf or low in values
+    assert high == math.inf or high in values
+
+
+def test_estimates_carry_their_percentile_intervals():
+    units = estimate_mean(np.arange(1.0, 101.0), "units")
+    assert units.p50_ci95 == (40.0, 61.0)
+    assert units.p90_ci95 is not None and units.p95_ci95 is not None
+    assert estimate_proportion(np.array([True] * 100)).p50_ci95 is None

@@ -49,13 +49,21 @@ class ExtraStock:
     def to_dict(self) -> dict:
         return {"total": self.total, "items": dict(self.items)}
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "ExtraStock":
+        items = data.get("items") or {}
+        return cls(int(data.get("total") or 0), tuple(sorted((str(k), int(v)) for k, v in items.items())))
+
 
 @dataclass(frozen=True)
 class Exposure:
-    """TTS, TTR, PI and REI of one supplier or one region (``kind``).
+    """TTS, TTR, PI and REI of one supplier or one region (``kind``), as reported.
 
     ``tts`` ``None`` means unbounded (demand met for ever); ``ttr``, ``pi`` and
-    ``rei`` are ``None`` when no time to recover is known.
+    ``rei`` are ``None`` when no time to recover is known. The figures are
+    rounded to :data:`JSON_DIGITS` significant digits (what the solvers agree
+    on); ``tts_minus_ttr`` and ``at_risk`` are computed once, before rounding,
+    by :func:`exposure` (the one definition of both).
     """
 
     id: str
@@ -63,6 +71,8 @@ class Exposure:
     ttr: Optional[float]
     pi: Optional[float]
     rei: Optional[float]
+    tts_minus_ttr: Optional[float]
+    at_risk: bool
     extra_stock: Optional[ExtraStock]
     products: tuple[str, ...]
     single_point_of_failure_for: tuple[str, ...]
@@ -71,25 +81,17 @@ class Exposure:
     kind: str = "supplier"
 
     @property
-    def tts_minus_ttr(self) -> Optional[float]:
-        """``tts - ttr``; ``None`` when either is unknown or TTS is unbounded."""
-        if self.tts is None or self.ttr is None:
-            return None
-        return self.tts - self.ttr
-
-    @property
-    def at_risk(self) -> bool:
-        """True when demand goes unmet before the supplier (or region) recovers."""
-        return self.ttr is not None and self.tts is not None and self.tts < self.ttr * (1 - TOL)
+    def tts_unbounded(self) -> bool:
+        return self.tts is None
 
     def to_dict(self) -> dict:
         out = {
-            "tts": _num(self.tts),
-            "tts_unbounded": self.tts is None,
-            "ttr": _num(self.ttr),
-            "pi": _num(self.pi),
-            "rei": _num(self.rei),
-            "tts_minus_ttr": _num(self.tts_minus_ttr),
+            "tts": self.tts,
+            "tts_unbounded": self.tts_unbounded,
+            "ttr": self.ttr,
+            "pi": self.pi,
+            "rei": self.rei,
+            "tts_minus_ttr": self.tts_minus_ttr,
             "at_risk": self.at_risk,
             "extra_stock": self.extra_stock.to_dict() if self.extra_stock else None,
             "products": list(self.products),
@@ -100,6 +102,34 @@ class Exposure:
         else:
             out["region"] = self.region
         return out
+
+    @classmethod
+    def from_dict(cls, id: str, data: dict, kind: str = "supplier") -> "Exposure":
+        """The exposure of a report (:meth:`to_dict`)."""
+        extra = data.get("extra_stock")
+        return cls(
+            id=id, tts=data.get("tts"), ttr=data.get("ttr"), pi=data.get("pi"),
+            rei=data.get("rei"), tts_minus_ttr=data.get("tts_minus_ttr"),
+            at_risk=bool(data.get("at_risk")),
+            extra_stock=ExtraStock.from_dict(extra) if isinstance(extra, dict) else None,
+            products=tuple(data.get("products") or ()),
+            single_point_of_failure_for=tuple(data.get("single_point_of_failure_for") or ()),
+            region=data.get("region"), suppliers=tuple(data.get("suppliers") or ()), kind=kind)
+
+
+def exposure(id: str, tts: Optional[float], ttr: Optional[float], pi: Optional[float],
+             rei: Optional[float], **rest) -> Exposure:
+    """An :class:`Exposure` from the full-precision figures of the programs.
+
+    ``tts_minus_ttr`` is ``tts - ttr`` (``None`` when either is unknown or TTS
+    is unbounded); ``at_risk`` is ``tts < ttr`` beyond the solvers' relative
+    tolerance :data:`~riskmap.analysis.survival.TOL`. Both are computed here,
+    before the figures are rounded, and nowhere else.
+    """
+    gap = None if tts is None or ttr is None else tts - ttr
+    at_risk = ttr is not None and tts is not None and tts < ttr * (1 - TOL)
+    return Exposure(id=id, tts=_num(tts), ttr=_num(ttr), pi=_num(pi), rei=_num(rei),
+                    tts_minus_ttr=_num(gap), at_risk=at_risk, **rest)
 
 
 @dataclass(frozen=True)
@@ -191,7 +221,7 @@ class RiskMap:
             "network": self.network,
             "time_unit": self.time_unit,
             "pi_unit": self.pi_unit,
-            "baseline_tts": _num(self.baseline_tts),
+            "baseline_tts": self.baseline_tts,
             "suppliers": {s.id: s.to_dict() for s in self.suppliers},
             "regions": {r.id: r.to_dict() for r in self.regions},
             "products": {p.id: p.to_dict() for p in self.products},
@@ -262,7 +292,7 @@ def risk_map(network: Network, solver: str = "auto", exact: Optional[bool] = Non
         network=network.name,
         time_unit=network.time_unit,
         pi_unit=snapshot.pi_unit,
-        baseline_tts=baseline,
+        baseline_tts=_num(baseline),
         suppliers=supplier_rows,
         regions=region_rows,
         products=products,
@@ -358,7 +388,7 @@ def _with_rei(rows: list[dict]) -> tuple[Exposure, ...]:
     out = []
     for r in rows:
         rei = None if r["pi"] is None else (r["pi"] / top if top > 0 else 0.0)
-        out.append(Exposure(rei=rei, **r))
+        out.append(exposure(rei=rei, **r))
     return tuple(out)
 
 

@@ -39,8 +39,7 @@ from typing import Optional, Sequence, TextIO
 from riskmap.cli.common import add_simulation_options
 from riskmap.cli.run import check_work, safe_name
 from riskmap.plans.expectations import (INCONCLUSIVE, MET, NOT_MET, UNAVAILABLE, Outcome, advice,
-                                  bounds_text, evaluate_all, figure_text, metric_text,
-                                  with_quantile_intervals)
+                                  bounds_text, evaluate_all, figure_text, metric_text)
 from riskmap.model import Expectation, Scenario
 
 EXIT_OK = 0
@@ -105,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
 
     paths = expand_inputs(args.scenarios)
     plans = load_plans(paths, explicit=set(args.scenarios), quiet=args.quiet)
-    events = sum(check_work(scenario, args, counterfactuals=False) for _, scenario in plans)
+    events = sum(check_work(scenario, args) for _, scenario in plans)
     executor = make_executor(args.workers, args.scheduler, events)
     checks = []
     for path, scenario in plans:
@@ -174,9 +173,10 @@ def check_scenario(path: str, scenario: Scenario, executor, *,
     A failed replication is recorded in ``error`` (the other scenarios still
     run); bad input raises :class:`~riskmap.errors.InputError`.
     """
+    from riskmap.analysis import risk_map
+    from riskmap.report.build import build_report
     from riskmap.run.montecarlo import ReplicationError, run_scenario
     from riskmap.run.progress import Progress
-    from riskmap.report.json import build_report
 
     started = time.perf_counter()
     n = scenario.replications if replications is None else replications
@@ -190,7 +190,7 @@ def check_scenario(path: str, scenario: Scenario, executor, *,
                              error=str(exc))
     finally:
         progress.close()
-    report = with_quantile_intervals(build_report(summary), summary.samples.values)
+    report = build_report(summary, risk_map(scenario.network)).to_dict()
     outcomes = evaluate_all(report, scenario.expect)
     return ScenarioCheck(path, scenario, outcomes, time.perf_counter() - started, n, root_seed)
 

@@ -12,14 +12,8 @@ report (``FILE:LINE:COL: error: MESSAGE`` on stderr).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-
-from riskmap.errors import Diagnostic, InputError, Pos
-
-#: report.json format versions this renderer understands.
-SUPPORTED_FORMATS = (1,)
 
 
 def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser:
@@ -35,44 +29,12 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
     return parser
 
 
-def load_report(path: str) -> dict:
-    """Read and check a ``report.json``; raise :class:`InputError` with the position of any problem."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Diagnostic(Pos(path), "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Diagnostic(Pos(path), f"cannot read the file: {exc}")]) from None
-    try:
-        report = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError([Diagnostic(Pos(path, exc.lineno, exc.colno),
-                                     f"not valid JSON: {exc.msg}")]) from None
-    check_report(report, path)
-    return report
-
-
-def check_report(report, path: str) -> None:
-    """The minimum a renderer needs: an object with a known ``format``, ``scenario`` and ``products``."""
-    where = Pos(path, 1, 1)
-    if not isinstance(report, dict):
-        raise InputError([Diagnostic(where, "expected a JSON object (a riskmap report.json)")])
-    problems = []
-    if report.get("format") not in SUPPORTED_FORMATS:
-        problems.append(f"format: expected one of {list(SUPPORTED_FORMATS)}, "
-                        f"got {report.get('format')!r}; is this a riskmap report.json?")
-    for key in ("scenario", "products"):
-        if not isinstance(report.get(key), dict):
-            problems.append(f"{key}: missing or not an object")
-    if problems:
-        raise InputError([Diagnostic(where, message) for message in problems])
-
-
 def run(args: argparse.Namespace) -> int:
     """Render both reports from the JSON file."""
     from riskmap.report import html, markdown
+    from riskmap.report.json import read_report
 
-    report = load_report(args.report)
+    report = read_report(args.report).to_dict()
     out_dir = Path(args.out) if args.out else Path(args.report).resolve().parent
     written = [markdown.write(report, out_dir), html.write(report, out_dir)]
     if not args.quiet:

@@ -63,20 +63,25 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
 
 def run(args: argparse.Namespace) -> int:
     """Run the scenario, write the reports, print the summary."""
+    from riskmap.analysis import risk_map
+    from riskmap.load import load_scenario
+    from riskmap.options.counterfactuals import Plan, plan_arms
+    from riskmap.report.build import build_report
+    from riskmap.report.json import write_report
     from riskmap.run.checkpoint import CheckpointExecutor
     from riskmap.run.executors import make_executor
-    from riskmap.load import load_scenario
     from riskmap.run.montecarlo import ReplicationError
-    from riskmap.report.json import build_report, write_report
 
     scenario = load_scenario(args.scenario)
-    events = check_work(scenario, args, counterfactuals=args.counterfactuals)
+    static = risk_map(scenario.network)  # once per run: the report and the stock arms use it
+    plan = plan_arms(scenario, scenario.alternates, static) if args.counterfactuals else Plan()
+    events = check_work(scenario, args, arms=1 + len(plan.arms))
     out_dir = Path(args.out) if args.out else default_out_dir(scenario.name)
     checkpoint = start_checkpoint(scenario, args, out_dir)
     executor = CheckpointExecutor(make_executor(args.workers, args.scheduler, events),
                                   checkpoint)
     try:
-        summary, counterfactuals = simulate_all(scenario, args, executor)
+        summary, options = simulate_all(scenario, args, executor, static, plan)
     except ReplicationError as exc:
         print(f"riskmap: error: {exc}", file=sys.stderr)
         return EXIT_SIMULATION_FAILED
@@ -84,11 +89,11 @@ def run(args: argparse.Namespace) -> int:
         close = getattr(executor, "close", None)  # a cluster connection
         if close is not None:
             close()
-    report = build_report(summary, counterfactuals=counterfactuals)
+    report = build_report(summary, static, options)
     written = [write_report(report, out_dir)]
     written.extend(write_renderings(report, out_dir))
     checkpoint.remove()  # the reports are complete: nothing left to resume
-    sys.stdout.write(summary_table(report))
+    sys.stdout.write(summary_table(report.to_dict()))
     if not args.quiet:
         for path in written:
             print(f"riskmap: wrote {path}", file=sys.stderr)
@@ -108,34 +113,29 @@ def start_checkpoint(scenario, args: argparse.Namespace, out_dir: Path):
     return checkpoint
 
 
-def check_work(scenario, args: argparse.Namespace, counterfactuals: bool) -> float:
+def check_work(scenario, args: argparse.Namespace, arms: int = 1) -> float:
     """Refuse an enormous run before it starts, unless ``--force`` (riskmap.run.workload).
 
-    Returns the run's estimated events.
+    ``arms`` counts the scenario and its counterfactual runs. Returns the
+    run's estimated events.
     """
     from riskmap.run.workload import check_budget
-    from riskmap.options.counterfactuals import plan_arms, supplier_risk
 
-    arms = 1
-    if counterfactuals:
-        arms += len(plan_arms(scenario, scenario.alternates, supplier_risk(scenario.network)).arms)
     return check_budget(scenario, args.replications or scenario.replications, arms,
                         force=args.force)
 
 
-def simulate_all(scenario, args: argparse.Namespace, executor):
-    """The main run, then its counterfactual arms; one progress line counts both.
+def simulate_all(scenario, args: argparse.Namespace, executor, static, plan):
+    """The main run, then the counterfactual arms of ``plan``; one progress line counts both.
 
     Returns the :class:`~riskmap.run.montecarlo.RunSummary` and the
-    :meth:`riskmap.options.counterfactuals.Counterfactuals.to_dict` tables (``None``
-    with ``--no-counterfactuals``).
+    :class:`~riskmap.options.tables.OptionTables` (``None`` with
+    ``--no-counterfactuals``).
     """
-    from riskmap.options.counterfactuals import Plan, evaluate, plan_arms, supplier_risk
+    from riskmap.options.counterfactuals import evaluate
     from riskmap.run.montecarlo import run_scenario
     from riskmap.run.progress import Progress
 
-    static = supplier_risk(scenario.network)
-    plan = plan_arms(scenario, scenario.alternates, static) if args.counterfactuals else Plan()
     n = args.replications or scenario.replications
     total = n * (1 + len(plan.arms))
     arms = len(plan.arms)
@@ -147,20 +147,21 @@ def simulate_all(scenario, args: argparse.Namespace, executor):
                                executor=executor, progress=lambda done, _: progress(done, total))
         if not args.counterfactuals:
             return summary, None
-        tables = evaluate(summary, static_suppliers=static, plan=plan, executor=executor,
+        tables = evaluate(summary, static, plan=plan, executor=executor,
                           progress=lambda done, _: progress(n + done, total))
     finally:
         progress.close()  # ends the progress line before any later message
-    return summary, tables.to_dict()
+    return summary, tables
 
 
-def write_renderings(report: dict, out_dir: Path) -> list[Path]:
-    """Write report.md / report.html with whichever renderers are installed."""
+def write_renderings(report, out_dir: Path) -> list[Path]:
+    """Write report.md / report.html of a :class:`~riskmap.report.content.Report`."""
     paths = []
+    content = report.to_dict()
     for module_name in RENDERERS:
         if importlib.util.find_spec(module_name) is None:
             continue
-        paths.append(importlib.import_module(module_name).write(report, out_dir))
+        paths.append(importlib.import_module(module_name).write(content, out_dir))
     return paths
 
 

@@ -19,11 +19,12 @@ What it refuses, each with a positioned message:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 import yaml
 
@@ -124,6 +125,21 @@ def read_text(path: str) -> str:
     except OSError as exc:
         raise InputError([_diag(path, f"cannot read file: {exc.strerror or exc}")]) from None
     return decode(path, data)
+
+
+def file_digest(path: Optional[str]) -> Optional[str]:
+    """The sha256 of an input file's bytes (hex), ``None`` for no file (an in-memory model).
+
+    The one fingerprint of an input: report.json names its inputs by it and a
+    checkpoint is used only for the inputs it was made from.
+    """
+    if not path or not os.path.isfile(path):
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def decode(file: str, data: bytes) -> str:

@@ -3,7 +3,8 @@
 Two forms of one network:
 
 * :func:`network_record`: every key, ``None`` where a value is unset (what ``report.json``
-  holds under ``network``, so a reader finds the same keys for every item);
+  holds under ``network``, so a reader finds the same keys for every item), and its
+  inverse :func:`network_from_record`, which reads it back;
 * :func:`network_file`: a valid network file, unset and default values left out (what the
   synthetic-network generator writes).
 """
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from riskmap.dists import Constant, Dist
-from riskmap.model import Demand, Item, Network, Policy, Source, Supplier
+from riskmap.dists import Constant, Dist, from_spec
+from riskmap.model import (PART, PRODUCT, Demand, Item, Network, Policy, Region, Source,
+                           Substitute, Supplier)
 
 POLICY_PARAMETERS = ("level", "min", "max", "point", "quantity", "review_period")
 
@@ -33,6 +35,13 @@ def policy_record(policy: Optional[Policy]) -> Optional[dict]:
         if value is not None:
             record[key] = value
     return record
+
+
+def policy_from_record(record: Optional[dict]) -> Optional[Policy]:
+    """The policy of :func:`policy_record`'s mapping (``None`` for none)."""
+    if not record:
+        return None
+    return Policy(kind=str(record["type"]), **{key: record.get(key) for key in POLICY_PARAMETERS})
 
 
 def supplier_record(supplier: Supplier) -> dict:
@@ -71,6 +80,7 @@ def item_record(item: Item) -> dict:
     if item.is_product:
         record.update(
             demand=demand_record(item.demand), price=item.price, margin=item.margin,
+            backorder_cost=item.backorder_cost, lost_sale_cost=item.lost_sale_cost,
             substitutes=[{"product": s.product, "acceptance": s.acceptance}
                          for s in item.substitutes])
     return record
@@ -86,6 +96,85 @@ def network_record(network: Network) -> dict:
         "parts": [item_record(i) for i in network.parts],
         "products": [item_record(i) for i in network.products],
     }
+
+
+# --------------------------------------------------------------------------- reading back
+
+
+def network_from_record(record: dict) -> Network:
+    """The network of a :func:`network_record` mapping (report.json's ``network``).
+
+    Keys that are missing take their defaults, so a report written by an
+    older riskmap still reads. Raises ``KeyError``, ``TypeError`` or
+    ``ValueError`` for a mapping that is not a network record.
+    """
+    if not isinstance(record, dict):
+        raise TypeError("expected a mapping")
+    items = tuple(_item_from(PART, r) for r in _list(record, "parts")) + \
+        tuple(_item_from(PRODUCT, r) for r in _list(record, "products"))
+    return Network(
+        name=str(record.get("name") or ""), time_unit=str(record.get("time_unit") or "day"),
+        regions=tuple(Region(str(r["id"]), _name(r))
+                      for r in _list(record, "regions")),
+        suppliers=tuple(_supplier_from(r) for r in _list(record, "suppliers")),
+        items=items)
+
+
+def _list(record: dict, key: str) -> list:
+    value = record.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise TypeError(f"{key}: expected a list of mappings")
+    return value
+
+
+def _name(record: dict) -> str:
+    """The record's name as written (an empty one stays empty); its id when it has none."""
+    name = record.get("name")
+    return str(record["id"] if name is None else name)
+
+
+def _dist(value: Any) -> Optional[Dist]:
+    return None if value is None else from_spec(value)
+
+
+def _supplier_from(r: dict) -> Supplier:
+    return Supplier(id=str(r["id"]), name=_name(r), region=r.get("region"),
+                    capacity=r.get("capacity"), ttr=_dist(r.get("ttr")),
+                    depends_on=tuple(str(d) for d in r.get("depends_on") or ()),
+                    cover=_dist(r.get("cover")) or Constant(0))
+
+
+def _source_from(r: dict) -> Source:
+    return Source(supplier=str(r["supplier"]), lead_time=_dist(r.get("lead_time")) or Constant(0),
+                  capacity=r.get("capacity"), alternate=bool(r.get("alternate")),
+                  activation_delay=_dist(r.get("activation_delay")) or Constant(0),
+                  share=float(r.get("share", 1.0)), unit_cost=r.get("unit_cost"))
+
+
+def _demand_from(r: Optional[dict]) -> Optional[Demand]:
+    if r is None:
+        return None
+    return Demand(rate=r.get("rate"), interval=_dist(r.get("interval")),
+                  size=_dist(r.get("size")) or Constant(1), patience=_dist(r.get("patience")))
+
+
+def _item_from(kind: str, r: dict) -> Item:
+    bom = r.get("bom") or {}
+    if not isinstance(bom, dict):
+        raise TypeError(f"{r.get('id')}: bom: expected a mapping")
+    extra: dict[str, Any] = {}
+    if kind == PRODUCT:
+        extra = dict(demand=_demand_from(r.get("demand")), price=r.get("price"),
+                     margin=r.get("margin"), backorder_cost=r.get("backorder_cost"),
+                     lost_sale_cost=r.get("lost_sale_cost"),
+                     substitutes=tuple(Substitute(str(s["product"]), float(s["acceptance"]))
+                                       for s in r.get("substitutes") or ()))
+    return Item(id=str(r["id"]), kind=kind, name=_name(r),
+                stock=int(r.get("stock") or 0), policy=policy_from_record(r.get("policy")),
+                sources=tuple(_source_from(s) for s in _list(r, "sources")),
+                bom=tuple(sorted((str(c), int(q)) for c, q in bom.items())),
+                capacity=r.get("capacity"),
+                assembly_time=_dist(r.get("assembly_time")) or Constant(0), **extra)
 
 
 # --------------------------------------------------------------------------- file form

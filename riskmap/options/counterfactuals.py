@@ -33,8 +33,10 @@ from riskmap.dists import Constant
 from riskmap.graph import supply_graph
 from riskmap.model import Candidate, Item, Network, Policy, Scenario, WhatIf
 from riskmap.run.montecarlo import ProgressCallback, RunSummary, Samples, run_scenario
-from riskmap.load.dump import policy_record
-from riskmap.stats import Estimate, estimate_mean, t_quantile
+from riskmap.analysis.risk_map import Exposure, RiskMap
+from riskmap.options.tables import (AlternateRow, CandidateRow, Effect, OptionTables, StockRow,
+                                    WhatIfRow, rank)
+from riskmap.stats import Estimate, estimate_mean, rounded, t_quantile
 
 #: ``(item id, supplier id)``: one lane.
 Lane = tuple[str, str]
@@ -318,54 +320,6 @@ def excludes_zero(estimate: Optional[Estimate]) -> bool:
     return low > 0 or high < 0
 
 
-@dataclass(frozen=True)
-class Effect:
-    """The paired effect of one option: the run with it against the run without it.
-
-    Attributes
-    ----------
-    backorder_units_avoided : Estimate
-        Backordered units of all products, without minus with (units).
-    fill_rate_gain : Estimate
-        Pooled fill rate of all products, with minus without (ratio).
-    fill_rate_gain_by_product : dict
-        ``{product id: Estimate}`` of the same for each product concerned.
-    lost_revenue_avoided : Estimate or None
-        Lost revenue of all products, without minus with (money); ``None``
-        when no product has a price.
-    unpaired_ci95 : tuple
-        The interval ``backorder_units_avoided`` would have if the two runs
-        had independent seeds (:func:`unpaired_interval`).
-    """
-
-    backorder_units_avoided: Estimate
-    fill_rate_gain: Estimate
-    fill_rate_gain_by_product: dict[str, Estimate]
-    lost_revenue_avoided: Optional[Estimate]
-    unpaired_ci95: tuple[Optional[float], Optional[float]]
-    changed_replications: int = 0
-
-    @property
-    def significant(self) -> bool:
-        """Distinguishable from zero: the backorder or fill-rate interval excludes 0."""
-        return excludes_zero(self.backorder_units_avoided) or excludes_zero(self.fill_rate_gain)
-
-    def to_dict(self) -> dict:
-        from riskmap.stats import rounded
-
-        return {
-            "backorder_units_avoided": self.backorder_units_avoided.to_dict(),
-            "fill_rate_gain": self.fill_rate_gain.to_dict(),
-            "fill_rate_gain_by_product": {pid: est.to_dict() for pid, est
-                                          in sorted(self.fill_rate_gain_by_product.items())},
-            "lost_revenue_avoided": (None if self.lost_revenue_avoided is None
-                                     else self.lost_revenue_avoided.to_dict()),
-            "significant": self.significant,
-            "unpaired_ci95": [rounded(self.unpaired_ci95[0]), rounded(self.unpaired_ci95[1])],
-            "changed_replications": self.changed_replications,
-        }
-
-
 def paired_effect(with_option: Samples, without_option: Samples,
                   products: Optional[Iterable[str]] = None) -> Effect:
     """The effect of an option from two runs sharing their seeds.
@@ -391,13 +345,16 @@ def paired_effect(with_option: Samples, without_option: Samples,
         revenue = paired_estimate(bad.lost_revenue - good.lost_revenue, "money")
     changed = int(np.count_nonzero(
         (avoided != 0) | (np.nan_to_num(good.fill_rate) != np.nan_to_num(bad.fill_rate))))
+    units = paired_estimate(avoided, "units")
+    gain = paired_estimate(good.fill_rate - bad.fill_rate, "ratio")
     return Effect(
-        backorder_units_avoided=paired_estimate(avoided, "units"),
-        fill_rate_gain=paired_estimate(good.fill_rate - bad.fill_rate, "ratio"),
-        fill_rate_gain_by_product=by_product,
-        lost_revenue_avoided=revenue,
-        unpaired_ci95=unpaired_interval(good.backorders, bad.backorders),
-        changed_replications=changed)
+        backorder_units_avoided=units.rounded(),
+        fill_rate_gain=gain.rounded(),
+        fill_rate_gain_by_product={pid: est.rounded() for pid, est in by_product.items()},
+        lost_revenue_avoided=None if revenue is None else revenue.rounded(),
+        unpaired_ci95=tuple(rounded(v) for v in unpaired_interval(good.backorders, bad.backorders)),
+        changed_replications=changed,
+        significant=excludes_zero(units) or excludes_zero(gain))
 
 
 # --------------------------------------------------------------------------
@@ -499,82 +456,16 @@ class Plan:
         return key
 
 
-@dataclass(frozen=True)
-class Option:
-    """One row of a table: what was compared, the arms it compares and its effect."""
+def stock_options(risk_map: Optional[RiskMap]) -> list[Exposure]:
+    """The static map's suppliers whose TTS is below their TTR and whose gap extra stock closes, by id.
 
-    record: dict
-    effect: Effect
-
-    def to_dict(self) -> dict:
-        out = dict(self.record)
-        out.update(self.effect.to_dict())
-        return out
-
-
-@dataclass(frozen=True)
-class Counterfactuals:
-    """Every table of the evaluation, each ranked best first.
-
-    Attributes
-    ----------
-    alternates : list of Option
-        Per alternate lane: its marginal value (the scenario as written
-        against the scenario without it), with ``alone`` (its value when it
-        is the only alternate, against no alternate at all) and the shared
-        exposure that explains a low value.
-    all_alternates : Effect or None
-        The scenario as written against no alternate at all.
-    candidates, stock, what_if : list of Option
-        Candidate suppliers, extra stock of the static map, ``what_if:``
-        variations, each against the scenario as written.
-    arms : int
-        Counterfactual runs made.
+    None without a map.
     """
-
-    alternates: list[Option]
-    all_alternates: Optional[Effect]
-    candidates: list[Option]
-    stock: list[Option]
-    what_if: list[Option]
-    arms: int
-
-    def to_dict(self) -> dict:
-        """The report.json sections: ``alternates``, ``candidates``, ``stock_what_ifs``, ..."""
-        return {
-            "alternates": [o.to_dict() for o in self.alternates],
-            "all_alternates": None if self.all_alternates is None else self.all_alternates.to_dict(),
-            "candidates": [o.to_dict() for o in self.candidates],
-            "stock_what_ifs": [o.to_dict() for o in self.stock],
-            "what_ifs": [o.to_dict() for o in self.what_if],
-        }
-
-
-def rank(options: Sequence[Option]) -> list[Option]:
-    """Best first: most backordered units avoided, then largest fill-rate gain, then the row's ids."""
-    def key(option: Option):
-        e = option.effect
-        ids = tuple(str(option.record.get(k) or "") for k in ("supplier", "part", "id"))
-        return (-(e.backorder_units_avoided.mean or 0.0), -(e.fill_rate_gain.mean or 0.0), ids)
-
-    return sorted(options, key=key)
-
-
-def supplier_risk(network: Network) -> dict:
-    """``risk_map(network).to_dict()["suppliers"]``: TTS, TTR and extra stock per supplier."""
-    from riskmap.analysis.risk_map import risk_map
-
-    return risk_map(network).to_dict().get("suppliers", {})
-
-
-def stock_options(scenario: Scenario, static_suppliers: dict) -> list[tuple[str, dict]]:
-    """``(supplier id, extra_stock)`` for each supplier whose TTS is below its TTR, sorted."""
-    out = []
-    for sid in sorted(static_suppliers):
-        extra = (static_suppliers[sid] or {}).get("extra_stock")
-        if extra and extra.get("total") and whole_units(extra.get("items") or {}):
-            out.append((sid, extra))
-    return out
+    if risk_map is None:
+        return []
+    return [s for s in risk_map.suppliers
+            if s.extra_stock is not None and s.extra_stock.total
+            and whole_units(dict(s.extra_stock.items))]
 
 
 def suppliers_that_can_stop(scenario: Scenario) -> set[str]:
@@ -606,7 +497,7 @@ def never_activated(scenario: Scenario, item_id: str, stoppable: set[str]) -> bo
     return bool(primaries) and any(s.supplier not in stoppable for s in primaries)
 
 
-def plan_arms(scenario: Scenario, mode: str, static_suppliers: dict) -> Plan:
+def plan_arms(scenario: Scenario, mode: str, risk_map: Optional[RiskMap] = None) -> Plan:
     """Every arm an evaluation runs (alternates only when ``mode`` is ``auto``).
 
     The arms of an alternate that can never take over (:func:`never_activated`)
@@ -637,8 +528,9 @@ def plan_arms(scenario: Scenario, mode: str, static_suppliers: dict) -> Plan:
         for candidate in scenario.candidates:
             plan.add(f"candidate:{candidate.id}",
                      with_candidate(scenario, candidate, scenario.candidates))
-    for sid, extra in stock_options(scenario, static_suppliers):
-        plan.add(f"stock:{sid}", with_extra_stock(scenario, whole_units(extra["items"])))
+    for supplier in stock_options(risk_map):
+        plan.add(f"stock:{supplier.id}",
+                 with_extra_stock(scenario, whole_units(dict(supplier.extra_stock.items))))
     for what_if in scenario.what_if:
         plan.add(f"what_if:{what_if.id}", with_what_if(scenario, what_if))
     return plan
@@ -675,19 +567,19 @@ def resolve_aliases(runs: dict[str, Samples], aliases: dict[str, str]) -> None:
         runs[key] = runs[same]
 
 
-def evaluate(baseline: RunSummary, *, static_suppliers: Optional[dict] = None,
-             plan: Optional[Plan] = None, workers: Optional[int] = None, executor=None,
+def evaluate(baseline: RunSummary, risk_map: Optional[RiskMap] = None, *, plan: Optional[Plan] = None,
+             workers: Optional[int] = None, executor=None,
              progress: Optional[ProgressCallback] = None,
-             simulator: Optional[Callable] = None) -> Counterfactuals:
+             simulator: Optional[Callable] = None) -> OptionTables:
     """Every counterfactual table of a run (docs/counterfactuals.md).
 
     Parameters
     ----------
     baseline : RunSummary
         The main run (:func:`riskmap.run.montecarlo.run_scenario`).
-    static_suppliers : dict, optional
-        ``risk_map(network).to_dict()["suppliers"]``, for the stock what-ifs
-        (computed when not given).
+    risk_map : RiskMap, optional
+        The static map of the scenario's network, for the stock what-ifs
+        (none are run without it).
     plan : Plan, optional
         The arms to run, from :func:`plan_arms` (so a caller can count them
         before the main run); planned here when not given.
@@ -698,29 +590,33 @@ def evaluate(baseline: RunSummary, *, static_suppliers: Optional[dict] = None,
     Examples
     --------
     >>> summary = run_scenario(scenario, replications=50, workers=1)  # doctest: +SKIP
-    >>> evaluate(summary, workers=1).alternates[0].record["supplier"]  # doctest: +SKIP
+    >>> evaluate(summary, risk_map(scenario.network), workers=1).alternates[0].supplier  # doctest: +SKIP
     'cell-pl'
     """
     scenario = baseline.scenario
-    if static_suppliers is None:
-        static_suppliers = supplier_risk(scenario.network)
     if plan is None:
-        plan = plan_arms(scenario, baseline.alternates, static_suppliers)
+        plan = plan_arms(scenario, baseline.alternates, risk_map)
     runs = run_arms(baseline, plan, workers=workers, executor=executor, progress=progress,
                     simulator=simulator)
     runs["baseline"] = baseline.samples
     resolve_aliases(runs, plan.aliases)
-    return Counterfactuals(
-        alternates=rank(alternate_rows(scenario, runs)),
+    return OptionTables(
+        alternates=tuple(rank(alternate_rows(scenario, runs))),
         all_alternates=(paired_effect(runs["baseline"], runs["none"]) if "none" in runs
                         else None),
-        candidates=rank(candidate_rows(scenario, runs)),
-        stock=rank(stock_rows(scenario, static_suppliers, runs)),
-        what_if=rank(what_if_rows(scenario, runs)),
+        candidates=tuple(rank(candidate_rows(scenario, runs))),
+        stock=tuple(rank(stock_rows(scenario, risk_map, runs))),
+        what_ifs=tuple(rank(what_if_rows(scenario, runs))),
         arms=len(plan.arms))
 
 
-def alternate_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[Option]:
+def _fed(network: Network, items) -> tuple[str, ...]:
+    """Products fed by any of ``items``, sorted."""
+    graph = supply_graph(network)
+    return tuple(sorted({p for item_id in items for p in graph.products_fed(item_id)}))
+
+
+def alternate_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[AlternateRow]:
     """One row per alternate lane that was run."""
     network = scenario.network
     rows = []
@@ -728,74 +624,56 @@ def alternate_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[Option]
         key = f"{item_id}@{supplier_id}"
         if f"without:{key}" not in runs:
             continue
-        fed = supply_graph(network).products_fed(item_id)
+        fed = _fed(network, [item_id])
         effect = paired_effect(runs["baseline"], runs[f"without:{key}"], fed)
-        alone = paired_effect(runs[f"alone:{key}"], runs["none"], fed)
         exposure = shared_exposure(scenario, item_id, supplier_id)
-        record = {
-            "supplier": supplier_id, "part": item_id,
-            "region": network.supplier(supplier_id).region,
-            "products": fed,
-            "primaries": sorted(s.supplier for s in network.item(item_id).primaries),
-            "shared_exposure": exposure,
-            "alone": alone.to_dict(),
-            "why": explain(effect, exposure, f"alternate {supplier_id!r} for {item_id!r}"),
-        }
-        rows.append(Option(record, effect))
+        rows.append(AlternateRow(
+            supplier=supplier_id, part=item_id, region=network.supplier(supplier_id).region,
+            products=fed,
+            primaries=tuple(sorted(s.supplier for s in network.item(item_id).primaries)),
+            shared_exposure=tuple(exposure),
+            alone=paired_effect(runs[f"alone:{key}"], runs["none"], fed),
+            why=explain(effect, exposure, f"alternate {supplier_id!r} for {item_id!r}"),
+            effect=effect))
     return rows
 
 
-def candidate_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[Option]:
+def candidate_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[CandidateRow]:
     """One row per candidate supplier."""
     rows = []
     for candidate in scenario.candidates:
-        reference = runs["registered"]
         extended = with_candidate(scenario, candidate)
-        parts = sorted(item_id for item_id, _ in candidate.sources)
-        fed = sorted({p for item_id in parts for p in supply_graph(scenario.network).products_fed(item_id)})
-        effect = paired_effect(runs[f"candidate:{candidate.id}"], reference, fed)
+        parts = tuple(sorted(item_id for item_id, _ in candidate.sources))
+        fed = _fed(scenario.network, parts)
+        effect = paired_effect(runs[f"candidate:{candidate.id}"], runs["registered"], fed)
         exposure = sorted({reason for item_id, source in candidate.sources if source.alternate
                            for reason in shared_exposure(extended, item_id, candidate.id)})
-        record = {
-            "supplier": candidate.id, "part": parts[0] if len(parts) == 1 else None,
-            "parts": parts, "region": candidate.supplier.region, "products": fed,
-            "shared_exposure": exposure,
-            "why": explain(effect, exposure, f"candidate {candidate.id!r}"),
-        }
-        rows.append(Option(record, effect))
+        rows.append(CandidateRow(
+            supplier=candidate.id, parts=parts, region=candidate.supplier.region, products=fed,
+            shared_exposure=tuple(exposure),
+            why=explain(effect, exposure, f"candidate {candidate.id!r}"), effect=effect))
     return rows
 
 
-def per_extra_unit(effect: Effect, units: int) -> Optional[float]:
-    """Backordered units avoided per extra unit held (``None`` without extra units)."""
-    mean = effect.backorder_units_avoided.mean
-    if not units or mean is None:
-        return None
-    return mean / units
-
-
-def stock_rows(scenario: Scenario, static_suppliers: dict,
-               runs: dict[str, Samples]) -> list[Option]:
+def stock_rows(scenario: Scenario, risk_map: Optional[RiskMap],
+               runs: dict[str, Samples]) -> list[StockRow]:
     """One row per supplier whose TTS is below its TTR: the static map's extra stock, simulated."""
     rows = []
-    for sid, extra in stock_options(scenario, static_suppliers):
-        units = whole_units(extra["items"])
-        fed = sorted({p for item_id in units for p in supply_graph(scenario.network).products_fed(item_id)})
-        effect = paired_effect(runs[f"stock:{sid}"], runs["baseline"], fed)
+    for supplier in stock_options(risk_map):
+        units = whole_units(dict(supplier.extra_stock.items))
+        fed = _fed(scenario.network, units)
+        effect = paired_effect(runs[f"stock:{supplier.id}"], runs["baseline"], fed)
         held = sum(units.values())
-        record = {
-            "id": f"stock-for-{sid}", "supplier": sid, "products": fed,
-            "tts": static_suppliers[sid].get("tts"), "ttr": static_suppliers[sid].get("ttr"),
-            "extra_stock": {"total": extra.get("total"), "items": units},
-            "extra_units": held,
-            "backorder_units_avoided_per_extra_unit": per_extra_unit(effect, held),
-            "why": explain(effect, (), f"holding {held} more units against {sid!r}"),
-        }
-        rows.append(Option(record, effect))
+        rows.append(StockRow(
+            supplier=supplier.id, products=fed,
+            tts=supplier.tts, ttr=supplier.ttr, extra_stock_total=supplier.extra_stock.total,
+            items=tuple(units.items()),
+            why=explain(effect, (), f"holding {held} more units against {supplier.id!r}"),
+            effect=effect))
     return rows
 
 
-def what_if_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[Option]:
+def what_if_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[WhatIfRow]:
     """One row per ``what_if:`` variation."""
     network = scenario.network
     rows = []
@@ -806,23 +684,13 @@ def what_if_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[Option]:
                             if s.supplier == target.id})
         else:
             items = [target.id]
-        fed = sorted({p for item_id in items for p in supply_graph(network).products_fed(item_id)})
+        fed = _fed(network, items)
         effect = paired_effect(runs[f"what_if:{what_if.id}"], runs["baseline"], fed)
-        extra = extra_units(network, what_if)
-        change = {key: value for key, value in (
-            ("stock", what_if.stock), ("capacity", what_if.capacity),
-            ("policy", None if what_if.policy is None else policy_record(what_if.policy)))
-            if value is not None}
-        record = {
-            "id": what_if.id, "target": {target.kind: target.id}, "change": change,
-            "supplier": target.id if target.kind == "supplier" else None,
-            "part": target.id if target.kind != "supplier" else None,
-            "products": fed, "extra_units": extra,
-            "backorder_units_avoided_per_extra_unit": (per_extra_unit(effect, extra)
-                                                       if extra and extra > 0 else None),
-            "why": explain(effect, (), f"what-if {what_if.id!r}"),
-        }
-        rows.append(Option(record, effect))
+        rows.append(WhatIfRow(
+            id=what_if.id, target_kind=target.kind, target_id=target.id, stock=what_if.stock,
+            capacity=what_if.capacity, policy=what_if.policy, products=fed,
+            extra_units=extra_units(network, what_if),
+            why=explain(effect, (), f"what-if {what_if.id!r}"), effect=effect))
     return rows
 
 

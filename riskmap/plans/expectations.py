@@ -30,10 +30,10 @@ Figures
 -------
 * ``stat: mean`` (the default) reads ``mean`` and ``ci95`` of the metric.
 * ``stat: p50 | p90 | p95`` reads the percentile across replications and,
-  when present, its distribution-free interval ``p90_ci95`` (added by
-  :func:`with_quantile_intervals`, from the order statistics of the
-  per-replication values: :func:`quantile_interval`). A percentile without
-  an interval in the report is treated as exact, and the outcome says so.
+  when present, its distribution-free interval ``p90_ci95``
+  (:func:`riskmap.stats.quantiles.quantile_interval`, from the order
+  statistics of the per-replication values). A percentile without an
+  interval in the report is treated as exact, and the outcome says so.
 * Static figures (``tts``, ``ttr``, ``tts_minus_ttr``, ``pi``, ``rei`` of a
   supplier; ``single_points_of_failure``) come from the risk map, not from
   sampling: they are exact, whatever ``stat`` says, so they are met or not
@@ -56,21 +56,13 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Sequence
 
-import numpy as np
-from scipy import stats as _scipy_stats
-
 from riskmap.model import Expectation
+from riskmap.stats.quantiles import QUANTILES, quantile_min_replications
 
 MET = "met"
 NOT_MET = "not met"
 INCONCLUSIVE = "inconclusive"
 UNAVAILABLE = "unavailable"
-
-#: quantile levels of the percentile stats.
-QUANTILES = {"p50": 0.50, "p90": 0.90, "p95": 0.95}
-
-#: confidence level of every interval.
-LEVEL = 0.95
 
 #: supplier figures computed by the static risk map (exact, no interval).
 STATIC_SUPPLIER_METRICS = ("tts", "ttr", "tts_minus_ttr", "pi", "rei")
@@ -160,8 +152,7 @@ def evaluate(report: Mapping, expectation: Expectation) -> Outcome:
     Parameters
     ----------
     report : mapping
-        A ``report.json`` dictionary, optionally with percentile intervals
-        (:func:`with_quantile_intervals`).
+        A ``report.json`` dictionary (percentile intervals included).
     expectation : Expectation
         One line of the scenario's ``expect:``.
 
@@ -446,99 +437,6 @@ def replications_to_settle(figure: Figure, threshold: float, replications: int,
 
 
 # --------------------------------------------------------------------------
-# Percentile intervals from order statistics
-
-
-def quantile_interval(values: Sequence[float], q: float,
-                      level: float = LEVEL) -> tuple[float, float]:
-    """Distribution-free confidence interval for the ``q`` quantile of ``values``.
-
-    The number of values below the true quantile ``x_q`` is Binomial(n, q),
-    whatever the distribution, so the order statistics ``X(l) <= x_q <=
-    X(u)`` hold with probability at least ``level`` for the ranks chosen
-    here, with at most ``(1 - level) / 2`` in each tail (Conover, *Practical
-    Nonparametric Statistics*, 3rd ed., section 3.2; David & Nagaraja,
-    *Order Statistics*, 3rd ed., section 7.1). With few values a bound may not
-    exist: it is then infinite (``-inf`` or ``inf``).
-
-    >>> quantile_interval(range(1, 101), 0.5)
-    (40.0, 61.0)
-    >>> quantile_interval(range(1, 31), 0.95)[1]
-    inf
-    """
-    data = np.sort(np.asarray([v for v in values if v is not None], dtype=float))
-    n = len(data)
-    if n == 0:
-        return (-math.inf, math.inf)
-    tail = (1.0 - level) / 2.0
-    ranks = np.arange(0, n + 1)
-    cdf = _scipy_stats.binom.cdf(ranks, n, q)
-    # lower rank l: P(X(l) > x_q) = P(Bin <= l - 1) <= tail, the largest such l
-    lows = np.nonzero(cdf[:n] <= tail)[0]
-    low = float(data[lows[-1]]) if len(lows) else -math.inf  # rank l = index + 1
-    # upper rank u: P(X(u) < x_q) <= P(Bin >= u) = 1 - cdf(u - 1) <= tail, the smallest u
-    highs = np.nonzero(cdf[:n] >= 1.0 - tail)[0]
-    high = float(data[highs[0]]) if len(highs) else math.inf
-    return (low, high)
-
-
-def quantile_min_replications(q: float, upper: bool = True, level: float = LEVEL) -> int:
-    """Fewest values for which :func:`quantile_interval` has an upper (or lower) bound.
-
-    The upper bound ``X(n)`` covers with probability ``1 - q**n``, so it exists
-    once ``q**n <= (1 - level) / 2``; the lower one once ``(1 - q)**n`` is.
-
-    >>> quantile_min_replications(0.95), quantile_min_replications(0.9)
-    (72, 36)
-    """
-    tail = (1.0 - level) / 2.0
-    base = q if upper else 1.0 - q
-    return math.ceil(math.log(tail) / math.log(base))
-
-
-def with_quantile_intervals(report: Mapping, samples: Mapping[str, Mapping[str, Mapping]]) -> dict:
-    """A copy of ``report`` with ``p50_ci95``, ``p90_ci95``, ``p95_ci95`` added to its estimates.
-
-    Parameters
-    ----------
-    report : mapping
-        A ``report.json`` dictionary (left unchanged).
-    samples : mapping
-        Per-replication values, ``samples[subject][id][metric] -> list``
-        with ``subject`` ``"product"`` or ``"supplier"`` (the shape of
-        :attr:`riskmap.run.montecarlo.Samples.values`; ``None`` entries are
-        replications where the value is undefined and are left out).
-
-    Returns
-    -------
-    dict
-        Intervals only for estimates that carry the percentile.
-    """
-    out = {key: value for key, value in report.items()}
-    for subject, section in (("product", "products"), ("supplier", "suppliers")):
-        per_id = samples.get(subject) or {}
-        entries = {}
-        for item_id, entry in sorted((report.get(section) or {}).items()):
-            entries[item_id] = _entry_with_intervals(entry, per_id.get(item_id) or {})
-        out[section] = entries
-    return out
-
-
-def _entry_with_intervals(entry: Mapping, values: Mapping[str, Sequence]) -> dict:
-    new = dict(entry)
-    for metric in sorted(values):
-        estimate = entry.get(metric)
-        if not isinstance(estimate, Mapping):
-            continue
-        extended = dict(estimate)
-        for stat, q in QUANTILES.items():
-            if stat in estimate:
-                extended[f"{stat}_ci95"] = list(quantile_interval(values[metric], q))
-        new[metric] = extended
-    return new
-
-
-# --------------------------------------------------------------------------
 # Words
 
 
@@ -607,6 +505,5 @@ __all__ = [
     "MET", "NOT_MET", "INCONCLUSIVE", "UNAVAILABLE", "Figure", "Outcome",
     "evaluate", "evaluate_all", "expectation_label", "is_static", "metric_text", "bounds_text",
     "read_figure", "compare",
-    "judge", "replications_to_settle", "quantile_interval", "quantile_min_replications",
-    "with_quantile_intervals", "format_number", "figure_text", "describe", "advice",
+    "judge", "replications_to_settle", "format_number", "figure_text", "describe", "advice",
 ]

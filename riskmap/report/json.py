@@ -1,4 +1,8 @@
-"""``report.json``: the machine-readable record of a run (SPEC section 3).
+"""``report.json``: the machine-readable record of a run, written and read back.
+
+:func:`write_report` writes a :class:`~riskmap.report.content.Report` and
+:func:`read_report` reads one back (``riskmap report``), with a positioned
+message for a file that is not a report this riskmap reads.
 
 The same scenario files and seed give a byte-identical file: keys are sorted,
 floats rounded to :data:`riskmap.stats.DIGITS` decimals, and the file holds no
@@ -35,9 +39,10 @@ Layout (keys beyond SPEC section 3 are marked +)::
     statistics+: {<name>: {subject, unit, description}}
 
 Each statistic is ``{mean, ci95: [low, high], n, unit}`` plus ``p50``, ``p90``,
-``p95`` where it varies by replication (see :mod:`riskmap.stats`).
+``p95`` and their intervals ``p50_ci95``, ``p90_ci95``, ``p95_ci95`` where it
+varies by replication (see :mod:`riskmap.stats`).
 ``alternates`` ranks the alternate lanes, best first, from paired runs
-without each of them (:mod:`riskmap.options.counterfactuals`, docs/counterfactuals.md);
+without each of them (:mod:`riskmap.options`, docs/counterfactuals.md);
 ``backorder_units_avoided`` and ``fill_rate_gain`` are statistics of the
 per-replication differences. It is empty when the network has no alternate
 lane, when alternates are off, or when the caller did not compute it.
@@ -48,247 +53,24 @@ figure for the whole network.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Optional
 
-import numpy as np
+from riskmap.errors import Diagnostic, InputError, Pos
+from riskmap.report.content import Report, ReportFormatError
 
-from riskmap import __version__
-from riskmap.load.dump import network_record, spec
-from riskmap.stats import DIGITS, STATISTICS, TOTAL_STATISTICS, statistic
-
-FORMAT = 1
 FILENAME = "report.json"
 
 
-def build_report(summary, *, static_suppliers: Optional[dict] = None,
-                 alternates: Optional[list] = None, counterfactuals: Optional[dict] = None) -> dict:
-    """The ``report.json`` content of a run.
-
-    Parameters
-    ----------
-    summary : riskmap.run.montecarlo.RunSummary
-        The Monte Carlo outcome.
-    static_suppliers : dict, optional
-        ``risk_map(network).to_dict()["suppliers"]``; computed here when not
-        given (see :func:`static_analysis`).
-    alternates : list, optional
-        Ranked counterfactual gains of the alternate sources (empty when not
-        computed); ignored when ``counterfactuals`` is given.
-    counterfactuals : dict, optional
-        :meth:`riskmap.options.counterfactuals.Counterfactuals.to_dict`: the
-        ``alternates``, ``all_alternates``, ``candidates``,
-        ``stock_what_ifs`` and ``what_ifs`` sections.
-    """
-    scenario = summary.scenario
-    static = static_analysis(scenario.network)
-    if static_suppliers is None:
-        static_suppliers = static.get("suppliers", {})
-    report = {
-        "format": FORMAT,
-        "scenario": scenario_section(summary),
-        "network": network_section(scenario.network),
-        "products": products_section(summary),
-        "totals": totals_section(summary),
-        "parts": {pid: _estimates(stats) for pid, stats in summary.parts.items()},
-        "suppliers": suppliers_section(summary, static_suppliers),
-        "regions": static.get("regions", {}),
-        "alternates": list(alternates or []),
-        "statistics": statistics_section(scenario.network.time_unit),
-    }
-    if counterfactuals is not None:
-        report.update(counterfactual_sections(counterfactuals))
-    report = _json_safe(report)
-    # the bands are already plain finite floats, and by far the largest part:
-    # they skip the generic pass
-    report["series"] = series_section(summary)
-    return report
-
-
-def counterfactual_sections(tables: dict) -> dict:
-    """The paired-comparison tables of docs/counterfactuals.md (present when computed)."""
-    return {
-        "alternates": list(tables.get("alternates", [])),
-        "all_alternates": tables.get("all_alternates"),
-        "candidates": list(tables.get("candidates", [])),
-        "stock_what_ifs": list(tables.get("stock_what_ifs", [])),
-        "what_ifs": list(tables.get("what_ifs", [])),
-    }
-
-
-def scenario_section(summary) -> dict:
-    """What was run: name, seed, replications, horizon, files and version."""
-    scenario = summary.scenario
-    return {
-        "name": scenario.name,
-        "network": scenario.network.name,
-        "seed": summary.seed,
-        "replications": summary.replications,
-        "horizon": scenario.horizon,
-        "warmup": scenario.warmup,
-        "time_unit": scenario.network.time_unit,
-        "alternates": summary.alternates,
-        "riskmap_version": __version__,
-        "files": {
-            "scenario": file_record(scenario.file),
-            "network": (None if scenario.network.file == scenario.file
-                        else file_record(scenario.network.file)),
-        },
-        "disruptions": [disruption_record(d) for d in scenario.disruptions],
-    }
-
-
-def disruption_record(disruption) -> dict:
-    """A disruption as written in a scenario file (distributions in their file form)."""
-    return {
-        "id": disruption.id,
-        "kind": disruption.kind,
-        "target": {disruption.target.kind: disruption.target.id},
-        "at": spec(disruption.at),
-        "duration": spec(disruption.duration),
-        "probability": disruption.probability,
-        "rate": disruption.rate,
-        "lead_time_factor": disruption.lead_time_factor,
-        "capacity_factor": disruption.capacity_factor,
-        "factor": disruption.factor,
-    }
-
-
-def network_section(network) -> dict:
-    """The network that was run, every key present (riskmap.load.dump.network_record)."""
-    return network_record(network)
-
-
-def file_record(path: str) -> Optional[dict]:
-    """``{name, sha256}`` of an input file (base name only), ``None`` for an in-memory model."""
-    if not path or not os.path.isfile(path):
-        return None
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return {"name": os.path.basename(path), "sha256": digest}
-
-
-def products_section(summary) -> dict:
-    """Per product: every product statistic plus the pooled fill rate."""
-    out = {}
-    for pid, stats in summary.products.items():
-        entry = _estimates(stats)
-        pooled = summary.fill_rate_pooled.get(pid)
-        if pooled is not None:
-            entry["fill_rate_pooled"] = pooled.to_dict()
-        out[pid] = entry
-    return out
-
-
-def totals_section(summary) -> dict:
-    """Per replication, the sum over products of each of :data:`riskmap.stats.TOTAL_STATISTICS`.
-
-    Estimated like a product statistic of the same name (same unit, same
-    interval), on the replication sums.
-    """
-    per_product = summary.samples.values.get("product", {})
-    time_unit = summary.scenario.network.time_unit
-    out = {}
-    for name in TOTAL_STATISTICS:
-        columns = [per_product[pid][name] for pid in sorted(per_product)
-                   if name in per_product[pid]]
-        if not columns:
-            continue
-        sums = [sum(v for v in row if v is not None) for row in zip(*columns)]
-        out[name] = statistic("product", name).estimate(sums, time_unit).to_dict()
-    return out
-
-
-def suppliers_section(summary, static_suppliers: dict) -> dict:
-    """Per supplier of the network: the static risk map figures and the simulated ones."""
-    ids = sorted({s.id for s in summary.scenario.network.suppliers} | set(summary.suppliers))
-    out = {}
-    for sid in ids:
-        entry = dict(static_suppliers.get(sid, {}))
-        entry.update(_estimates(summary.suppliers.get(sid, {})))
-        out[sid] = entry
-    return out
-
-
-def static_analysis(network) -> dict:
-    """The static risk map (:func:`riskmap.analysis.risk_map.risk_map`) as a dictionary.
-
-    Its ``suppliers`` and ``regions`` blocks (``tts``, ``ttr``, ``pi``,
-    ``rei``...) go into the report. The LP solver statistics are left out:
-    they describe how the figures were computed, not the network.
-    """
-    from riskmap.analysis.risk_map import risk_map
-
-    return risk_map(network).to_dict()
-
-
-def series_section(summary) -> dict:
-    """Percentile bands of on-hand and backlog per product (see :class:`riskmap.run.montecarlo.SeriesBands`)."""
-    products = {}
-    for pid, series in summary.bands.items():
-        products[pid] = {
-            name: {key: _rounded_list(values) for key, values in band.items()}
-            for name, band in series.items()
-        }
-    return {
-        "times": [int(t) for t in summary.times],
-        "replications": summary.series_replications,
-        "products": products,
-    }
-
-
-def statistics_section(time_unit: str) -> dict:
-    """Unit and meaning of every statistic, for readers of the file."""
-    out = {}
-    for subject, stats in STATISTICS.items():
-        for stat in stats:
-            out[f"{subject}.{stat.name}"] = {
-                "subject": subject, "unit": stat.unit_for(time_unit),
-                "description": stat.description,
-            }
-    return out
-
-
-def _rounded_list(values) -> list[float]:
-    """Band values rounded to ``DIGITS`` decimals.
-
-    numpy's ``round`` (scale, round half to even, unscale) is used here
-    rather than Python's correctly rounded ``round`` because bands hold
-    thousands of values; both are plain IEEE 754 arithmetic, so the result
-    is the same on every platform. Adding 0.0 turns -0.0 into 0.0.
-    """
-    return (np.round(np.asarray(values, dtype=float), DIGITS) + 0.0).tolist()
-
-
-def _estimates(stats: dict) -> dict:
-    return {name: estimate.to_dict() for name, estimate in stats.items()}
-
-
-def _json_safe(value: Any) -> Any:
-    """Plain JSON types only: numpy scalars become Python numbers, non-finite floats ``None``."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if hasattr(value, "item") and not isinstance(value, (int, float)):
-        value = value.item()  # numpy scalar
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    return value
-
-
-def dumps(report: dict) -> str:
+def dumps(report: Report) -> str:
     """The canonical text: sorted keys, two-space indent, no NaN, a final newline."""
-    return json.dumps(report, sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    return json.dumps(report.to_dict(), sort_keys=True, indent=2, allow_nan=False,
+                      ensure_ascii=False) + "\n"
 
 
-def write_report(report: dict, directory: str | os.PathLike) -> Path:
+def write_report(report: Report, directory: str | os.PathLike) -> Path:
     """Write ``report.json`` into ``directory`` atomically; return its path.
 
     The text goes to a temporary file in the same directory, which then
@@ -298,6 +80,27 @@ def write_report(report: dict, directory: str | os.PathLike) -> Path:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     return write_atomic(directory / FILENAME, dumps(report))
+
+
+def read_report(path: str) -> Report:
+    """Read a ``report.json``; raise :class:`InputError` with the position of any problem."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Diagnostic(Pos(path), "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Diagnostic(Pos(path), f"cannot read the file: {exc}")]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError([Diagnostic(Pos(path, exc.lineno, exc.colno),
+                                     f"not valid JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise InputError([Diagnostic(Pos(path, 1, 1), "values are nested too deeply")]) from None
+    try:
+        return Report.from_dict(data)
+    except ReportFormatError as exc:
+        raise InputError([Diagnostic(Pos(path, 1, 1), str(exc))]) from None
 
 
 def write_atomic(path: Path, text: str) -> Path:

@@ -34,6 +34,7 @@ from typing import Any, Iterator, Optional
 import numpy as np
 
 from riskmap import __version__
+from riskmap.load.document import file_digest
 
 FOLDER = ".riskmap-checkpoint"
 MANIFEST = "manifest.json"
@@ -91,12 +92,6 @@ def decode(data: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- the folder
-
-def file_digest(path: Optional[str]) -> Optional[str]:
-    if not path or not os.path.isfile(path):
-        return None
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
 
 def run_manifest(scenario, seed: int, replications: int) -> dict:
     """What a checkpoint must match to be used: version, input files, seed, replications."""

@@ -19,6 +19,8 @@ Conventions
 * ``p50``, ``p90``, ``p95`` are percentiles of the per-replication values
   (linear interpolation between order statistics, numpy's default method).
   They are omitted for proportions, whose per-replication value is 0 or 1.
+  ``p50_ci95``, ``p90_ci95``, ``p95_ci95`` are their distribution-free 95 %
+  intervals (:mod:`riskmap.stats.quantiles`).
 * A statistic whose per-replication value is undefined in some replications
   (``fill_rate`` when nothing was ordered, ``time_to_first_backorder`` when no
   unit waited) is estimated on the replications where it is defined; ``n``
@@ -44,6 +46,8 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 # scipy.special alone: scipy.stats costs about a second of import time
 from scipy.special import stdtrit
+
+from riskmap.stats.quantiles import QUANTILES, quantile_interval
 
 #: decimals kept in reported figures.
 DIGITS = 6
@@ -73,6 +77,12 @@ class Estimate:
         Unit of ``mean`` and of the percentiles.
     p50, p90, p95 : float or None
         Percentiles across replications (``None`` for proportions).
+    has_percentiles : bool
+        Whether the percentiles apply (not for proportions and ratios of totals).
+    p50_ci95, p90_ci95, p95_ci95 : tuple or None
+        Distribution-free 95 % intervals of the percentiles
+        (:func:`riskmap.stats.quantiles.quantile_interval`); a bound that needs
+        more replications to exist is ``None``.
     """
 
     mean: Optional[float]
@@ -83,18 +93,66 @@ class Estimate:
     p90: Optional[float] = None
     p95: Optional[float] = None
     has_percentiles: bool = True
+    p50_ci95: Optional[tuple[Optional[float], Optional[float]]] = None
+    p90_ci95: Optional[tuple[Optional[float], Optional[float]]] = None
+    p95_ci95: Optional[tuple[Optional[float], Optional[float]]] = None
+
+    def rounded(self) -> "Estimate":
+        """The estimate as reported: floats rounded to :data:`DIGITS` decimals, non-finite ones ``None``."""
+        def pair(bounds):
+            return None if bounds is None else (reported(bounds[0]), reported(bounds[1]))
+
+        return Estimate(reported(self.mean), pair(self.ci95), self.n, self.unit,
+                        reported(self.p50), reported(self.p90), reported(self.p95),
+                        self.has_percentiles, pair(self.p50_ci95), pair(self.p90_ci95),
+                        pair(self.p95_ci95))
 
     def to_dict(self) -> dict:
-        """The report form, every float rounded to :data:`DIGITS` decimals."""
-        out = {
-            "mean": rounded(self.mean),
-            "ci95": [rounded(self.ci95[0]), rounded(self.ci95[1])],
-            "n": self.n,
-            "unit": self.unit,
-        }
-        if self.has_percentiles:
-            out.update(p50=rounded(self.p50), p90=rounded(self.p90), p95=rounded(self.p95))
+        """The report form (:meth:`rounded`); read back by :meth:`from_dict`."""
+        r = self.rounded()
+        out = {"mean": r.mean, "ci95": list(r.ci95), "n": r.n, "unit": r.unit}
+        if r.has_percentiles:
+            out.update(p50=r.p50, p90=r.p90, p95=r.p95)
+            for key in QUANTILE_INTERVALS:
+                bounds = getattr(r, key)
+                if bounds is not None:
+                    out[key] = list(bounds)
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Estimate":
+        """The estimate of a report (:meth:`to_dict`); raises ``ValueError`` for a malformed one."""
+        if not isinstance(data, dict) or "mean" not in data:
+            raise ValueError("expected an estimate {mean, ci95, n, unit, ...}")
+
+        def pair(key):
+            bounds = data.get(key)
+            if bounds is None:
+                return None
+            if not isinstance(bounds, (list, tuple)) or len(bounds) != 2:
+                raise ValueError(f"{key}: expected [low, high]")
+            return (_number(bounds[0], key), _number(bounds[1], key))
+
+        n = data.get("n", 0)
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise ValueError("n: expected a whole number")
+        has = "p50" in data
+        return cls(_number(data["mean"], "mean"), pair("ci95") or (None, None), n,
+                   str(data.get("unit") or ""), _number(data.get("p50"), "p50"),
+                   _number(data.get("p90"), "p90"), _number(data.get("p95"), "p95"), has,
+                   pair("p50_ci95"), pair("p90_ci95"), pair("p95_ci95"))
+
+
+#: the percentile intervals an estimate with percentiles carries, in report order.
+QUANTILE_INTERVALS = ("p50_ci95", "p90_ci95", "p95_ci95")
+
+
+def _number(value, key: str) -> Optional[float]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{key}: expected a number or null, got {value!r}")
+    return float(value) if isinstance(value, float) else value
 
 
 def rounded(value: Optional[float]) -> Optional[float]:
@@ -103,6 +161,12 @@ def rounded(value: Optional[float]) -> Optional[float]:
         return None
     value = round(float(value), DIGITS)
     return value + 0.0  # turns -0.0 into 0.0 so the output never shows "-0.0"
+
+
+def reported(value: Optional[float]) -> Optional[float]:
+    """``value`` as report.json holds it: :func:`rounded`, and ``None`` when not finite (JSON has no infinity)."""
+    value = rounded(value)
+    return value if value is None or math.isfinite(value) else None
 
 
 def t_quantile(p: float, df: int) -> float:
@@ -159,13 +223,15 @@ def percentiles(values: np.ndarray, qs: Sequence[float] = (50, 90, 95)) -> list[
 
 
 def estimate_mean(values: np.ndarray, unit: str) -> Estimate:
-    """Mean, Student t interval and percentiles of per-replication ``values``."""
+    """Mean, Student t interval, percentiles and their intervals of per-replication ``values``."""
     values = np.asarray(values, dtype=float)
     n = len(values)
     if n == 0:
-        return Estimate(None, (None, None), 0, unit)
+        unknown = (None, None)
+        return Estimate(None, unknown, 0, unit, None, None, None, True, unknown, unknown, unknown)
     p50, p90, p95 = percentiles(values)
-    return Estimate(float(np.mean(values)), t_interval(values), n, unit, p50, p90, p95)
+    return Estimate(float(np.mean(values)), t_interval(values), n, unit, p50, p90, p95, True,
+                    *(quantile_interval(values, QUANTILES[key]) for key in ("p50", "p90", "p95")))
 
 
 def estimate_proportion(values: np.ndarray, unit: str = "probability") -> Estimate:

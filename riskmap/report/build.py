@@ -1,0 +1,133 @@
+"""Building the :class:`~riskmap.report.content.Report` of a run.
+
+The report gathers the Monte Carlo summary (:class:`riskmap.run.montecarlo.RunSummary`),
+the static risk map computed once for the run (:func:`riskmap.analysis.risk_map`)
+and, when they were run, the counterfactual tables
+(:func:`riskmap.options.counterfactuals.evaluate`). Every figure is rounded
+here, once, as report.json holds it, so a report read back from its file is
+the report that was written.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+import numpy as np
+
+from riskmap import __version__
+from riskmap.analysis.risk_map import RiskMap
+from riskmap.load.document import file_digest
+from riskmap.options.tables import OptionTables
+from riskmap.report.content import (Bands, FileRecord, Report, RunInfo, StatisticInfo,
+                                    SupplierFigures)
+from riskmap.stats import DIGITS, STATISTICS, TOTAL_STATISTICS, Estimate, statistic
+
+
+def build_report(summary, risk_map: Optional[RiskMap] = None,
+                 options: Optional[OptionTables] = None) -> Report:
+    """The report of a run.
+
+    Parameters
+    ----------
+    summary : riskmap.run.montecarlo.RunSummary
+        The Monte Carlo outcome.
+    risk_map : RiskMap, optional
+        The static risk map of the scenario's network (its suppliers' and
+        regions' TTS, TTR, PI, REI...); without it those figures are absent.
+    options : OptionTables, optional
+        The counterfactual tables; without them report.json's ``alternates``
+        is empty and the other tables are absent.
+    """
+    scenario = summary.scenario
+    exposures = {s.id: s for s in risk_map.suppliers} if risk_map is not None else {}
+    suppliers = sorted({s.id for s in scenario.network.suppliers} | set(summary.suppliers))
+    return Report(
+        scenario=run_info(summary),
+        network=scenario.network,
+        products={pid: _with_pooled(_rounded(stats), summary.fill_rate_pooled.get(pid))
+                  for pid, stats in summary.products.items()},
+        totals=totals(summary),
+        parts={pid: _rounded(stats) for pid, stats in summary.parts.items()},
+        suppliers={sid: SupplierFigures(exposures.get(sid),
+                                        _rounded(summary.suppliers.get(sid, {})))
+                   for sid in suppliers},
+        regions={r.id: r for r in risk_map.regions} if risk_map is not None else {},
+        options=options,
+        series=bands(summary),
+        statistics=statistics_info(scenario.network.time_unit))
+
+
+def run_info(summary) -> RunInfo:
+    """What was run: name, seed, replications, horizon, files and version."""
+    scenario = summary.scenario
+    return RunInfo(
+        name=scenario.name, network=scenario.network.name, seed=summary.seed,
+        replications=summary.replications, horizon=scenario.horizon, warmup=scenario.warmup,
+        time_unit=scenario.network.time_unit, alternates=summary.alternates,
+        riskmap_version=__version__, scenario_file=file_record(scenario.file),
+        network_file=(None if scenario.network.file == scenario.file
+                      else file_record(scenario.network.file)),
+        disruptions=scenario.disruptions)
+
+
+def file_record(path: Optional[str]) -> Optional[FileRecord]:
+    """The base name and sha256 of an input file, ``None`` for an in-memory model."""
+    digest = file_digest(path)
+    return None if digest is None else FileRecord(os.path.basename(path), digest)
+
+
+def _rounded(stats: dict[str, Estimate]) -> dict[str, Estimate]:
+    return {name: estimate.rounded() for name, estimate in stats.items()}
+
+
+def _with_pooled(stats: dict[str, Estimate], pooled: Optional[Estimate]) -> dict[str, Estimate]:
+    if pooled is not None:
+        stats["fill_rate_pooled"] = pooled.rounded()
+    return stats
+
+
+def totals(summary) -> dict[str, Estimate]:
+    """Per replication, the sum over products of each of :data:`riskmap.stats.TOTAL_STATISTICS`.
+
+    Estimated like a product statistic of the same name (same unit, same
+    interval), on the replication sums.
+    """
+    per_product = summary.samples.values.get("product", {})
+    time_unit = summary.scenario.network.time_unit
+    out = {}
+    for name in TOTAL_STATISTICS:
+        columns = [per_product[pid][name] for pid in sorted(per_product)
+                   if name in per_product[pid]]
+        if not columns:
+            continue
+        sums = [sum(v for v in row if v is not None) for row in zip(*columns)]
+        out[name] = statistic("product", name).estimate(sums, time_unit).rounded()
+    return out
+
+
+def bands(summary) -> Bands:
+    """Percentile bands of on-hand and backlog per product (:class:`riskmap.run.samples.SeriesBands`)."""
+    products = {}
+    for pid, series in summary.bands.items():
+        products[pid] = {name: {key: _rounded_list(values) for key, values in band.items()}
+                         for name, band in series.items()}
+    return Bands(tuple(int(t) for t in summary.times), summary.series_replications, products)
+
+
+def statistics_info(time_unit: str) -> dict[str, StatisticInfo]:
+    """Unit and meaning of every statistic, for readers of the file."""
+    return {f"{subject}.{stat.name}": StatisticInfo(subject, stat.unit_for(time_unit),
+                                                     stat.description)
+            for subject, stats in STATISTICS.items() for stat in stats}
+
+
+def _rounded_list(values) -> list[float]:
+    """Band values rounded to ``DIGITS`` decimals.
+
+    numpy's ``round`` (scale, round half to even, unscale) is used here
+    rather than Python's correctly rounded ``round`` because bands hold
+    thousands of values; both are plain IEEE 754 arithmetic, so the result
+    is the same on every platform. Adding 0.0 turns -0.0 into 0.0.
+    """
+    return (np.round(np.asarray(values, dtype=float), DIGITS) + 0.0).tolist()

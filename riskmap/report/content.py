@@ -1,0 +1,385 @@
+"""What a report holds: typed records of one run, written as report.json and read back from it.
+
+A :class:`Report` gathers, as the reports show them (every figure rounded as
+report.json holds it), what the layers before it produced:
+
+* :class:`RunInfo`: what was run (scenario, seed, replications, input files,
+  the disruptions as written);
+* the :class:`~riskmap.model.Network` that was run;
+* per product, part and supplier the :class:`~riskmap.stats.Estimate` of every
+  statistic of :mod:`riskmap.stats.statistics`, and the totals over products;
+* per supplier and region the static risk map's
+  :class:`~riskmap.analysis.risk_map.Exposure`;
+* the counterfactual :class:`~riskmap.options.tables.OptionTables`, when
+  they were run;
+* the percentile :class:`Bands` of on-hand stock and backlog over time.
+
+:func:`riskmap.report.build.build_report` builds it from a run;
+:meth:`Report.to_dict` is the content of report.json (its layout is in
+docs/running.md) and :meth:`Report.from_dict` the one reader of that file,
+used by ``riskmap report``: ``Report.from_dict(r.to_dict()) == r``. The views,
+charts and plan checks read these records, never report.json's dictionaries.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from riskmap.analysis.risk_map import Exposure
+from riskmap.dists import from_spec
+from riskmap.load.dump import network_from_record, network_record, spec
+from riskmap.model import Disruption, Network, Target
+from riskmap.options.tables import OptionTables
+from riskmap.stats import Estimate
+
+#: the format version of report.json.
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """An input file: its base name and the sha256 of its bytes."""
+
+    name: str
+    sha256: str
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What was run. Fields a report written by an older riskmap lacks are ``None``."""
+
+    name: Optional[str] = None
+    network: Optional[str] = None
+    seed: Optional[int] = None
+    replications: Optional[int] = None
+    horizon: Optional[float] = None
+    warmup: Optional[float] = None
+    time_unit: Optional[str] = None
+    alternates: Optional[str] = None
+    riskmap_version: Optional[str] = None
+    scenario_file: Optional[FileRecord] = None
+    network_file: Optional[FileRecord] = None
+    disruptions: tuple[Disruption, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name, "network": self.network, "seed": self.seed,
+            "replications": self.replications, "horizon": self.horizon,
+            "warmup": self.warmup, "time_unit": self.time_unit, "alternates": self.alternates,
+            "riskmap_version": self.riskmap_version,
+            "files": {"scenario": _file(self.scenario_file), "network": _file(self.network_file)},
+            "disruptions": [disruption_record(d) for d in self.disruptions],
+        }
+
+
+def disruption_record(disruption: Disruption) -> dict:
+    """A disruption as written in a scenario file (distributions in their file form)."""
+    return {
+        "id": disruption.id,
+        "kind": disruption.kind,
+        "target": {disruption.target.kind: disruption.target.id},
+        "at": spec(disruption.at),
+        "duration": spec(disruption.duration),
+        "probability": disruption.probability,
+        "rate": disruption.rate,
+        "lead_time_factor": disruption.lead_time_factor,
+        "capacity_factor": disruption.capacity_factor,
+        "factor": disruption.factor,
+    }
+
+
+def _disruption_from(record: dict) -> Disruption:
+    (kind, target), = record["target"].items()
+    return Disruption(
+        id=str(record["id"]), kind=str(record["kind"]), target=Target(str(kind), str(target)),
+        at=None if record.get("at") is None else from_spec(record["at"]),
+        duration=None if record.get("duration") is None else from_spec(record["duration"]),
+        probability=float(record.get("probability", 1.0)), rate=record.get("rate"),
+        lead_time_factor=float(record.get("lead_time_factor") or 1.0),
+        capacity_factor=float(record.get("capacity_factor", 1.0)),
+        factor=float(record.get("factor") or 1.0))
+
+
+def _file(record: Optional[FileRecord]) -> Optional[dict]:
+    return None if record is None else record.to_dict()
+
+
+@dataclass(frozen=True)
+class SupplierFigures:
+    """One supplier: the static risk map's exposure (``None`` without a map) and simulated estimates."""
+
+    exposure: Optional[Exposure]
+    estimates: dict[str, Estimate] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        out = self.exposure.to_dict() if self.exposure is not None else {}
+        out.update(_estimates(self.estimates))
+        return out
+
+
+@dataclass(frozen=True)
+class StatisticInfo:
+    """Unit and meaning of one statistic, as report.json describes it to its readers."""
+
+    subject: str
+    unit: str
+    description: str
+
+    def to_dict(self) -> dict:
+        return {"subject": self.subject, "unit": self.unit, "description": self.description}
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Percentile bands (p5, p25, p50, p75, p95) of each product's on-hand stock and backlog.
+
+    ``products[id][series][percentile]`` is a list with one value per time of
+    ``times``; ``replications`` is how many replications they are computed on.
+    """
+
+    times: tuple[int, ...] = ()
+    replications: Optional[int] = None
+    products: dict[str, dict[str, dict[str, list[float]]]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"times": list(self.times), "replications": self.replications,
+                "products": self.products}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The report of one run (see the module docstring)."""
+
+    scenario: RunInfo
+    network: Network
+    products: dict[str, dict[str, Estimate]]
+    totals: dict[str, Estimate] = field(default_factory=dict)
+    parts: dict[str, dict[str, Estimate]] = field(default_factory=dict)
+    suppliers: dict[str, SupplierFigures] = field(default_factory=dict)
+    regions: dict[str, Exposure] = field(default_factory=dict)
+    options: Optional[OptionTables] = None
+    series: Bands = field(default_factory=Bands)
+    statistics: dict[str, StatisticInfo] = field(default_factory=dict)
+    format: int = FORMAT
+
+    @property
+    def time_unit(self) -> str:
+        """The scenario's time unit (``"time unit"`` when the report does not say)."""
+        return self.scenario.time_unit or "time unit"
+
+    def to_dict(self) -> dict:
+        """The content of report.json (keys are sorted when it is written)."""
+        out = {
+            "format": self.format,
+            "scenario": self.scenario.to_dict(),
+            "network": network_record(self.network),
+            "products": {pid: _estimates(stats) for pid, stats in self.products.items()},
+            "totals": _estimates(self.totals),
+            "parts": {pid: _estimates(stats) for pid, stats in self.parts.items()},
+            "suppliers": {sid: figures.to_dict() for sid, figures in self.suppliers.items()},
+            "regions": {rid: exposure.to_dict() for rid, exposure in self.regions.items()},
+            "alternates": [],
+            "statistics": {key: info.to_dict() for key, info in self.statistics.items()},
+        }
+        if self.options is not None:
+            out.update(self.options.to_dict())
+        out = json_safe(out)
+        # the bands are plain finite floats already, and by far the largest part:
+        # they skip the generic pass
+        out["series"] = self.series.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Report":
+        """Read a report.json's content; raises :class:`ReportFormatError` naming what is wrong.
+
+        Blocks an older riskmap did not write are empty; the option tables
+        are ``None`` when the file has only the (empty) ``alternates`` list.
+        """
+        return _Reader(data).report()
+
+
+class ReportFormatError(ValueError):
+    """The content is not a report.json this riskmap reads: ``where`` is the key path."""
+
+    def __init__(self, where: str, problem: str):
+        self.where = where
+        self.problem = problem
+        super().__init__(f"{where}: {problem}" if where else problem)
+
+
+#: versions of report.json this riskmap reads.
+SUPPORTED_FORMATS = (FORMAT,)
+
+
+class _Reader:
+    """Reads each block of a report.json, naming the key path of what it cannot read."""
+
+    def __init__(self, data: Any):
+        if not isinstance(data, dict):
+            raise ReportFormatError("", "expected a JSON object (a riskmap report.json)")
+        self.data = data
+
+    def report(self) -> Report:
+        data = self.data
+        problems = []
+        if data.get("format") not in SUPPORTED_FORMATS or isinstance(data.get("format"), bool):
+            problems.append(f"format: expected one of {list(SUPPORTED_FORMATS)}, got "
+                            f"{data.get('format')!r}; is this a riskmap report.json?")
+        for key in ("scenario", "products"):
+            if not isinstance(data.get(key), dict):
+                problems.append(f"{key}: missing or not an object")
+        if problems:
+            raise ReportFormatError("", "; ".join(problems))
+        info = self.block("scenario", _run_info)
+        network = self.block("network", network_from_record, default={})
+        if not network.name:
+            network = Network(info.network or info.name or "", network.time_unit,
+                              network.regions, network.suppliers, network.items)
+        return Report(
+            scenario=info, network=network,
+            products=self.block("products", _estimate_tables),
+            totals=self.block("totals", _estimate_table, default={}),
+            parts=self.block("parts", _estimate_tables, default={}),
+            suppliers=self.block("suppliers", _supplier_table, default={}),
+            regions=self.block("regions", _region_table, default={}),
+            options=self.options(),
+            series=self.block("series", _bands, default={}),
+            statistics=self.block("statistics", _statistics, default={}),
+            format=data["format"])
+
+    def block(self, key: str, read, default: Any = None):
+        value = self.data.get(key, default)
+        if value is None:
+            value = default
+        try:
+            return read(value)
+        except ReportFormatError as exc:
+            raise ReportFormatError(f"{key}.{exc.where}" if exc.where else key,
+                                    exc.problem) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ReportFormatError(key, _problem(exc)) from None
+
+    def options(self) -> Optional[OptionTables]:
+        sections = ("all_alternates", "candidates", "stock_what_ifs", "what_ifs")
+        if not any(key in self.data for key in sections) and not self.data.get("alternates"):
+            return None
+        return self.block("alternates", lambda _: OptionTables.from_dict(self.data))
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing key {exc.args[0]!r}"
+    return str(exc) or type(exc).__name__
+
+
+def _mapping(value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise ReportFormatError("", "expected an object")
+    return value
+
+
+def _each(value: Any, read) -> dict:
+    """``{key: read(entry)}``, naming the key of an entry that cannot be read."""
+    out = {}
+    for key, entry in _mapping(value).items():
+        try:
+            out[str(key)] = read(str(key), entry)
+        except ReportFormatError as exc:
+            raise ReportFormatError(f"{key}.{exc.where}" if exc.where else str(key),
+                                    exc.problem) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ReportFormatError(str(key), _problem(exc)) from None
+    return out
+
+
+def _estimate_table(value: Any) -> dict[str, Estimate]:
+    """Estimates of one subject; entries that are not estimates (older keys) are skipped."""
+    return {key: Estimate.from_dict(entry) for key, entry in _mapping(value).items()
+            if isinstance(entry, dict) and "mean" in entry}
+
+
+def _estimate_tables(value: Any) -> dict[str, dict[str, Estimate]]:
+    return _each(value, lambda _, entry: _estimate_table(entry))
+
+
+def _supplier_table(value: Any) -> dict[str, SupplierFigures]:
+    def read(sid: str, entry: dict) -> SupplierFigures:
+        entry = _mapping(entry)
+        static = any(key in entry for key in ("tts", "tts_unbounded", "ttr", "pi", "rei"))
+        return SupplierFigures(Exposure.from_dict(sid, entry) if static else None,
+                               _estimate_table(entry))
+    return _each(value, read)
+
+
+def _region_table(value: Any) -> dict[str, Exposure]:
+    return _each(value, lambda rid, entry: Exposure.from_dict(rid, _mapping(entry), "region"))
+
+
+def _file_from(value: Any) -> Optional[FileRecord]:
+    if not isinstance(value, dict):
+        return None
+    return FileRecord(str(value.get("name")), str(value.get("sha256")))
+
+
+def _run_info(value: Any) -> RunInfo:
+    s = _mapping(value)
+    files = s.get("files") if isinstance(s.get("files"), dict) else {}
+    disruptions = []
+    for k, record in enumerate(s.get("disruptions") or []):
+        try:
+            disruptions.append(_disruption_from(_mapping(record)))
+        except (KeyError, TypeError, ValueError, AttributeError, ReportFormatError) as exc:
+            raise ReportFormatError(f"disruptions[{k}]", _problem(exc)) from None
+    return RunInfo(
+        name=_text(s.get("name")), network=_text(s.get("network")), seed=s.get("seed"),
+        replications=s.get("replications"), horizon=s.get("horizon"), warmup=s.get("warmup"),
+        time_unit=_text(s.get("time_unit")), alternates=_text(s.get("alternates")),
+        riskmap_version=_text(s.get("riskmap_version")),
+        scenario_file=_file_from(files.get("scenario")),
+        network_file=_file_from(files.get("network")), disruptions=tuple(disruptions))
+
+
+def _text(value: Any) -> Optional[str]:
+    return None if value is None else str(value)
+
+
+def _bands(value: Any) -> Bands:
+    s = _mapping(value)
+    products = s.get("products") or {}
+    for pid, series in _mapping(products).items():
+        for name, band in _mapping(series).items():
+            for key, values in _mapping(band).items():
+                if not isinstance(values, list):
+                    raise ReportFormatError(f"products.{pid}.{name}.{key}", "expected a list")
+    return Bands(tuple(int(t) for t in s.get("times") or ()), s.get("replications"), products)
+
+
+def _statistics(value: Any) -> dict[str, StatisticInfo]:
+    return _each(value, lambda _, e: StatisticInfo(str(e.get("subject", "")),
+                                                   str(e.get("unit", "")),
+                                                   str(e.get("description", ""))))
+
+
+def _estimates(stats: dict[str, Estimate]) -> dict:
+    return {name: estimate.to_dict() for name, estimate in stats.items()}
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON types only: numpy scalars become Python numbers, non-finite floats ``None``."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if hasattr(value, "item") and not isinstance(value, (int, float)):
+        value = value.item()  # numpy scalar
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return value
