@@ -13,9 +13,10 @@ import argparse
 import json
 import math
 import sys
-from typing import Optional, Sequence
+from typing import Sequence
 
-INFINITY = "∞"
+from riskmap.report.text import INFINITY, compact
+
 
 
 def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
@@ -57,16 +58,6 @@ def run(args: argparse.Namespace) -> int:
 
 # -- the terminal table ------------------------------------------------------
 
-def _fmt(value: Optional[float], unbounded: bool = False) -> str:
-    if value is None:
-        return INFINITY if unbounded else "-"
-    if isinstance(value, float) and not math.isfinite(value):
-        return INFINITY
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
-
-
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> list[str]:
     """Columns two spaces apart; ``align`` has ``l`` or ``r`` per column (default: first left)."""
     widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows)]
@@ -101,11 +92,11 @@ def _exposure_rows(entries: dict, top: int, first: str) -> list[list[str]]:
         rows.append([
             ident,
             (row.get("region") or "-") if first == "region" else str(len(row.get("suppliers", []))),
-            _fmt(row["tts"], row["tts_unbounded"]),
-            _fmt(row["ttr"]),
-            _fmt(row["pi"]),
-            _fmt(row["rei"]),
-            _fmt(row["tts_minus_ttr"], row["tts_unbounded"] and row["ttr"] is not None),
+            compact(row["tts"], row["tts_unbounded"]),
+            compact(row["ttr"]),
+            compact(row["pi"]),
+            compact(row["rei"]),
+            compact(row["tts_minus_ttr"], row["tts_unbounded"] and row["ttr"] is not None),
             str(extra["total"]) if extra else "-",
         ])
     return rows
@@ -124,7 +115,7 @@ def render(data: dict, top: int = 0) -> str:
     pi_unit = "margin" if data["pi_unit"] == "margin" else "units"
     out = [f"Risk map: {data['network']}  (times in {unit}s; PI in {pi_unit} lost; "
            f"{INFINITY} = demand met for ever)",
-           f"Baseline TTS (nothing down): {_fmt(data['baseline_tts'], True)}", ""]
+           f"Baseline TTS (nothing down): {compact(data['baseline_tts'], True)}", ""]
     out.append("Products")
     product_rows = []
     for ident, row in sorted(data["products"].items()):
@@ -132,7 +123,7 @@ def render(data: dict, top: int = 0) -> str:
         spof = row["single_points_of_failure"]
         product_rows.append([
             ident, str(len(row["suppliers"])), _list(spof["suppliers"]), _list(spof["regions"]),
-            _fmt(conc.get("supplier_hhi")), _fmt(conc.get("region_hhi")), conc.get("basis", "-"),
+            compact(conc.get("supplier_hhi")), compact(conc.get("region_hhi")), conc.get("basis", "-"),
         ])
     out += table(["product", "suppliers", "SPOF suppliers", "SPOF regions", "HHI sup.",
                   "HHI reg.", "basis"], _cut(product_rows, top), align="lrllrrl")

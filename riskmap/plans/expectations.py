@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Sequence
 
 from riskmap.model import Expectation
+from riskmap.report.text import measured
 from riskmap.stats.quantiles import QUANTILES, quantile_min_replications
 
 MET = "met"
@@ -440,19 +441,6 @@ def replications_to_settle(figure: Figure, threshold: float, replications: int,
 # Words
 
 
-def format_number(value: float) -> str:
-    """A figure for people: ``0.963``, ``49.5``, ``unbounded``.
-
-    >>> format_number(0.9630612), format_number(220.01427), format_number(float("inf"))
-    ('0.963', '220.0', 'unbounded')
-    """
-    if math.isinf(value):
-        return "unbounded" if value > 0 else "-unbounded"
-    if abs(value) < 10:
-        return f"{value:.3f}"
-    return f"{value:.1f}"
-
-
 def figure_text(figure: Figure) -> str:
     """``0.963 [95% CI 0.952, 0.974]``, or ``19.5 days (exact)``.
 
@@ -463,12 +451,12 @@ def figure_text(figure: Figure) -> str:
     if math.isinf(figure.value):
         unit = ""  # "unbounded days" reads wrong
     exact_count = figure.exact and math.isfinite(figure.value) and figure.value.is_integer()
-    text = f"{int(figure.value) if exact_count else format_number(figure.value)}{unit}"
+    text = f"{int(figure.value) if exact_count else measured(figure.value)}{unit}"
     notes = [figure.note] if figure.note else []
     if figure.exact:
         notes.insert(0, "exact")
     else:
-        text += f" [95% CI {format_number(figure.low)}, {format_number(figure.high)}]"
+        text += f" [95% CI {measured(figure.low)}, {measured(figure.high)}]"
     if notes:
         text += f" ({'; '.join(notes)})"
     return text
@@ -505,5 +493,5 @@ __all__ = [
     "MET", "NOT_MET", "INCONCLUSIVE", "UNAVAILABLE", "Figure", "Outcome",
     "evaluate", "evaluate_all", "expectation_label", "is_static", "metric_text", "bounds_text",
     "read_figure", "compare",
-    "judge", "replications_to_settle", "format_number", "figure_text", "describe", "advice",
+    "judge", "replications_to_settle", "figure_text", "describe", "advice",
 ]

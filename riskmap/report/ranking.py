@@ -42,11 +42,14 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from riskmap.report.text import MISSING
+from riskmap.report.text import money as format_money  # noqa: F401 - used by the renderers
+from riskmap.report.text import number as format_number
+from riskmap.report.text import percent as format_percent
+
 #: statistics that every product carries (SPEC section 3), in table order.
 CORE_STATISTICS = ("backorder_probability", "backorder_units", "fill_rate",
                    "backlog_days", "lost_units")
-#: dash shown for a figure the report does not hold.
-MISSING = "–"
 
 
 # --------------------------------------------------------------------------
@@ -239,40 +242,7 @@ def _plural(value: float, word: str) -> str:
 
 
 # --------------------------------------------------------------------------
-# Number formatting (one place, so every format shows the same digits)
-
-
-def format_number(value: Optional[float], digits: int = 1) -> str:
-    """A number for people: whole numbers without decimals, others with ``digits``.
-
-    >>> format_number(12.0), format_number(3.14159), format_number(1234567.8), format_number(None)
-    ('12', '3.1', '1,234,568', '–')
-    """
-    if value is None:
-        return MISSING
-    if abs(value) >= 10_000:
-        return f"{value:,.0f}"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.{digits}f}"
-
-
-def format_percent(value: Optional[float], digits: int = 0) -> str:
-    """A share in percent.
-
-    >>> format_percent(0.8), format_percent(0.9603, 1), format_percent(None)
-    ('80%', '96.0%', '–')
-    """
-    if value is None:
-        return MISSING
-    return f"{100 * value:.{digits}f}%"
-
-
-def format_money(value: Optional[float]) -> str:
-    """An amount of money, whole units with thousands separators (the currency is the network's)."""
-    if value is None:
-        return MISSING
-    return f"{value:,.0f}"
+# Estimates as text (numbers themselves are formatted by riskmap.report.text)
 
 
 def format_estimate(statistic: Any, percent: bool = False, digits: int = 0) -> str:
