@@ -92,3 +92,25 @@ def test_results_do_not_depend_on_the_hash_seed():
                               capture_output=True, text=True, check=True, cwd=root)
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] and outputs[0]
+
+
+@pytest.mark.parametrize("name", sorted(f for f in os.listdir(
+    os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scenarios"))
+    if f.endswith(".yaml")))
+def test_the_public_and_the_queue_schedule_give_the_same_run(name):
+    """The SimPy seam: the faster path through SimPy's queue changes nothing but speed."""
+    from riskmap.load import load_scenario
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    bundled = load_scenario(os.path.join(root, "scenarios", name))
+    for seed in np.random.SeedSequence(5).spawn(2):
+        logs = {}
+        results = {}
+        for schedule in ("queue", "public"):
+            logs[schedule] = []
+            results[schedule] = simulate(bundled, seed, log=logs[schedule], orders=True,
+                                         schedule=schedule)
+        assert logs["queue"] == logs["public"] and len(logs["queue"]) > 0
+        assert results["queue"].events == results["public"].events > 0
+        assert results["queue"].products == results["public"].products
+        assert results["queue"].orders == results["public"].orders

@@ -184,20 +184,21 @@ def test_a_run_leaves_no_cyclic_garbage_per_event():
     assert long < 1.5 * short, (short, long)
 
 
-def test_the_collector_is_restored_after_a_run(monkeypatch):
+@pytest.mark.parametrize("schedule", ["queue", "public"])
+def test_the_collector_is_restored_after_a_run(monkeypatch, schedule):
     import gc
 
-    from riskmap.sim import engine
+    import simpy
 
     scenario = Scenario("gc", Network("n", suppliers=(Supplier("s", "S"),), items=(
         Item("p", "product", stock=5, policy=Policy("base_stock", level=5),
              sources=(Source("s"),), demand=Demand(rate=1.0)),)), horizon=50)
-    during = []
-    real_run = engine.simpy.Environment.run
-    monkeypatch.setattr(engine.simpy.Environment, "run",
-                        lambda env, until=None: during.append(gc.isenabled()) or real_run(env, until))
-    simulate(scenario, np.random.SeedSequence(1))
-    assert gc.isenabled() and during == [False]
+    during = set()
+    real_step = simpy.Environment.step
+    monkeypatch.setattr(simpy.Environment, "step",
+                        lambda env: during.add(gc.isenabled()) or real_step(env))
+    simulate(scenario, np.random.SeedSequence(1), schedule=schedule)
+    assert gc.isenabled() and during == {False}
     gc.disable()
     try:
         simulate(scenario, np.random.SeedSequence(1))

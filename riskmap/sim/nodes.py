@@ -1,0 +1,144 @@
+"""The items of a replication: each item's stock, how it is replenished, who orders it.
+
+:func:`build_nodes` makes one :class:`Node` per item of the network and wires
+it: its bill of materials (the component nodes), its lanes
+(:mod:`riskmap.sim.supply`), its policy and, for a product with demand, its
+:class:`CustomerStream`. Nodes are the engine's working state; they live for
+one replication.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+from riskmap.dists import Uniform
+from riskmap.model import Item
+from riskmap.sim.demand import Arrivals
+from riskmap.sim.inventory import Stock
+from riskmap.sim.orders import OrderBook
+from riskmap.sim.streams import Draws
+from riskmap.sim.supply import Sourcing, build_sourcing
+
+
+class Node:
+    """An item in the replication: its stock and how it is replenished."""
+
+    __slots__ = ("item", "stock", "policy", "continuous", "sourcing", "bom", "capacity",
+                 "line_free", "assembly", "planned_batches", "line_plan", "customers", "due",
+                 "trigger")
+
+    def __init__(self, item: Item, stock: Stock):
+        self.item = item
+        self.stock = stock
+        self.policy = item.policy
+        self.continuous = False
+        self.sourcing: Optional[Sourcing] = None
+        self.bom: list[tuple["Node", int]] = []
+        self.capacity = item.capacity
+        self.line_free = 0.0
+        self.assembly: Optional[Draws] = None
+        # Batches placed but waiting for components, and the planned end of the last
+        # one on the line (riskmap.sim.promises.planned_finish).
+        self.planned_batches = 0
+        self.line_plan = 0.0
+        # The product's customers and their heap of promised dates (an empty tuple
+        # for items nobody orders): a receipt checks overdue promises only when
+        # there are promises.
+        self.customers: Optional["CustomerStream"] = None
+        self.due = ()
+        self.trigger: Optional[float] = None
+
+
+class CustomerStream:
+    """One product's order stream: arrivals, sizes, patience, substitutes, promises."""
+
+    __slots__ = ("node", "stock", "policy", "trigger", "arrivals", "sizes", "patience",
+                 "lost_sales", "substitutes", "acceptance", "book")
+
+    def __init__(self, node: Node, arrivals: Arrivals, sizes: Draws, patience: Optional[Draws],
+                 lost_sales: bool, substitutes=(), acceptance: Optional[Draws] = None):
+        self.node = node
+        self.stock = node.stock
+        # The policy to apply after each order (continuous review), else None.
+        self.policy = node.policy if node.continuous else None
+        self.trigger = node.trigger
+        self.arrivals = arrivals
+        self.sizes = sizes
+        self.patience = patience
+        self.lost_sales = lost_sales
+        # (substitute node, acceptance probability), in the order listed.
+        self.substitutes = substitutes
+        self.acceptance = acceptance
+        self.book: OrderBook = node.stock.book
+        node.customers = self
+        node.due = self.book.due
+
+
+def trigger(policy) -> float:
+    """The highest inventory position at which ``policy`` orders anything."""
+    if policy.kind == "base_stock":
+        return policy.level - 1
+    if policy.kind == "min_max":
+        return policy.min
+    if policy.kind == "reorder_point":
+        return policy.point
+    return math.inf  # an unknown kind: always ask the policy
+
+
+def build_nodes(network, plan, clocks, streams, warmup: float, samples: int, series,
+                log, keep_orders: bool, use_alternates: bool) -> dict[str, Node]:
+    """One wired :class:`Node` per item, by id (sorted).
+
+    ``samples`` is the length of the recorded series; they are kept for every
+    item (``series`` True) or for products only (``"products"``).
+    """
+    nodes: dict[str, Node] = {}
+    for item_id in sorted(i.id for i in network.items):
+        item = network.item(item_id)
+        book = OrderBook(item_id, keep_orders) if item.is_product else None
+        recorded = samples if series is True or item.is_product else 0
+        stock = Stock(item_id, item.stock, warmup, recorded, log, book, [])
+        nodes[item_id] = Node(item, stock)
+    for node in nodes.values():
+        _wire(node, nodes, network, plan, clocks, streams, use_alternates)
+    return nodes
+
+
+def _wire(node: Node, nodes, network, plan, clocks, streams, use_alternates: bool) -> None:
+    item = node.item
+    if item.bom:
+        node.bom = [(nodes[c], q) for c, q in sorted(item.bom)]
+        node.assembly = streams.draws(f"assembly:{item.id}", item.assembly_time)
+    if item.sources:
+        node.sourcing = build_sourcing(item, network, plan, clocks, streams, use_alternates)
+    replenishable = bool(node.bom) or node.sourcing is not None
+    if not replenishable:
+        node.policy = None
+    node.continuous = node.policy is not None and node.policy.review_period is None
+    # The policy orders only when the position is at or below this: a review
+    # above it needs no call to the policy.
+    node.trigger = trigger(node.policy) if node.policy is not None else None
+
+
+def customer_stream(node: Node, nodes: dict[str, Node], plan, streams,
+                    horizon: float) -> CustomerStream:
+    """The order stream of a product with demand, its draws on their own named streams."""
+    demand = node.item.demand
+    item_id = node.item.id
+    arrivals = Arrivals(demand, plan.surge.get(item_id, ()), streams, f"demand:{item_id}",
+                        horizon)
+    sizes = streams.draws(f"size:{item_id}", demand.size, units=True)
+    patience = None
+    lost_sales = False
+    if demand.patience is not None:
+        if demand.patience.is_constant and demand.patience.mean <= 0:
+            lost_sales = True
+        else:
+            patience = streams.draws(f"patience:{item_id}", demand.patience)
+    substitutes = tuple((nodes[s.product], float(s.acceptance))
+                        for s in node.item.substitutes
+                        if s.product in nodes and s.product != item_id)
+    acceptance = (streams.draws(f"substitute:{item_id}", Uniform(0.0, 1.0))
+                  if substitutes else None)
+    return CustomerStream(node, arrivals, sizes, patience, lost_sales, substitutes, acceptance)

@@ -1,0 +1,151 @@
+"""The engine's one seam to SimPy: callbacks run at given times on a fresh environment.
+
+Every event of a replication is a callback scheduled at an absolute time: a
+customer order arriving, a receipt, a periodic review, a patience running
+out. No event is a process and nothing polls. Two schedules do this with the
+same result, event for event:
+
+* :class:`Schedule` uses SimPy's public API only: each event is a
+  :class:`simpy.events.Timeout` of the delay with the callback appended, and
+  the run is driven by :meth:`simpy.Environment.peek` and
+  :meth:`simpy.Environment.step` up to the horizon, counting the events it
+  processes.
+* :class:`QueueSchedule` pushes a slotted record onto the environment's event
+  queue where :meth:`simpy.Environment.schedule` would push the Timeout (the
+  same time, priority and sequence number, so events run in the same order)
+  and skips the Timeout's bookkeeping (an instance dictionary, a delay and a
+  reference to the environment per event). It reads SimPy's
+  ``Environment._now``, ``_queue`` and ``_eid``, which is why simpy is pinned
+  below version 5. It is the engine's default because it is measurably
+  faster (docs/performance.md, "SimPy's public API"); the tests run both and
+  require the same results and event logs.
+
+A callback receives the event and reads what it was scheduled with from
+``event.value``.
+"""
+
+from __future__ import annotations
+
+from heapq import heappush
+from typing import Any, Callable
+
+import simpy
+from simpy.events import NORMAL, Timeout
+
+Callback = Callable[[Any], None]
+
+
+class Schedule:
+    """Callbacks at absolute times before a horizon, through SimPy's public API.
+
+    Parameters
+    ----------
+    horizon : float
+        Events at or after this time are never scheduled, and the run stops there.
+    """
+
+    name = "public"
+
+    def __init__(self, horizon: float):
+        self.env = simpy.Environment()
+        self.horizon = horizon
+        self.events = 0
+
+    @property
+    def now(self) -> float:
+        """The simulated time of the event being processed."""
+        return self.env.now
+
+    def clock(self) -> Callable[[], float]:
+        """A function returning :attr:`now`, for the callbacks that run most often."""
+        env = self.env
+        return lambda: env.now
+
+    def at(self, time: float, callback: Callback, value: Any = None) -> None:
+        """Run ``callback(event)`` at ``time`` (not at all if it is past the horizon)."""
+        if time < self.horizon:
+            now = self.env.now
+            # ``now + (time - now)`` is the time SimPy gives a Timeout of that delay.
+            Timeout(self.env, time - now, value).callbacks.append(callback)
+
+    def repeating(self, callback: Callback) -> Callable[[float], None]:
+        """``at(time, callback)`` bound once, for a stream of events of one kind (arrivals)."""
+        def schedule(time: float) -> None:
+            if time < self.horizon:
+                now = self.env.now
+                Timeout(self.env, time - now).callbacks.append(callback)
+        return schedule
+
+    def run(self) -> int:
+        """Process every event before the horizon; return how many were processed."""
+        env, horizon = self.env, self.horizon
+        count = 0
+        while env.peek() < horizon:
+            env.step()
+            count += 1
+        self.events = count
+        return count
+
+
+class _Event:
+    """The least :meth:`simpy.Environment.step` needs of an event: callbacks and an ``_ok`` flag."""
+
+    __slots__ = ("callbacks", "value", "_ok")
+
+    def __init__(self, callback: Callback, value: Any):
+        self.callbacks = [callback]
+        self.value = value
+        self._ok = True
+
+
+class QueueSchedule(Schedule):
+    """The same schedule, pushing slotted records onto SimPy's queue (see the module docstring)."""
+
+    name = "queue"
+
+    def __init__(self, horizon: float):
+        super().__init__(horizon)
+        self._queue = self.env._queue
+        self._eid = self.env._eid
+
+    @property
+    def now(self) -> float:
+        return self.env._now
+
+    def clock(self) -> Callable[[], float]:
+        env = self.env
+        return lambda: env._now
+
+    def at(self, time: float, callback: Callback, value: Any = None) -> None:
+        if time < self.horizon:
+            now = self.env._now
+            heappush(self._queue, (now + (time - now), NORMAL, next(self._eid),
+                                   _Event(callback, value)))
+
+    def repeating(self, callback: Callback) -> Callable[[float], None]:
+        # One record serves the whole stream: a stream has one event pending at a
+        # time, and step() has let go of the record before its callback schedules
+        # the next one.
+        env, queue, eid, horizon = self.env, self._queue, self._eid, self.horizon
+        event = _Event(callback, None)
+        callbacks = event.callbacks
+
+        def schedule(time: float) -> None:
+            if time < horizon:
+                now = env._now
+                event.callbacks = callbacks
+                heappush(queue, (now + (time - now), NORMAL, next(eid), event))
+        return schedule
+
+    def run(self) -> int:
+        self.env.run(until=self.horizon)
+        # Every event is numbered from the environment's sequence, the stop event
+        # that run(until=...) adds and processes at the horizon included: the
+        # events processed are those numbered and not left queued, but that one.
+        self.events = next(self._eid) - len(self._queue) - 1
+        return self.events
+
+
+#: the schedules by name; the engine uses :data:`DEFAULT`.
+SCHEDULES: dict[str, type[Schedule]] = {"public": Schedule, "queue": QueueSchedule}
+DEFAULT = "queue"
