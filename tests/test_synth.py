@@ -65,9 +65,10 @@ def test_yaml_dict_follows_the_network_file_layout(tmp_path):
 
 
 def test_written_file_loads_back(tmp_path):
-    files = pytest.importorskip("riskmap.load")
+    from riskmap.load import load_network
+
     net = synthetic_network(10, 30, 3, seed=2)
-    loaded = files.load_network(str(write_network(net, tmp_path / "net.yaml")))
+    loaded = load_network(str(write_network(net, tmp_path / "net.yaml")))
     assert [s.id for s in loaded.suppliers] == [s.id for s in net.suppliers]
     assert {i.id: i.stock for i in loaded.items} == {i.id: i.stock for i in net.items}
     assert {i.id: i.policy for i in loaded.items} == {i.id: i.policy for i in net.items}
