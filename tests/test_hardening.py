@@ -23,9 +23,8 @@ from tests.conftest import SCENARIOS
 from tests.conftest import LAMP_SCENARIO
 from tests.test_cli_run import installed_command, signal_a_run
 
-pytestmark = pytest.mark.cli
 
-
+@pytest.mark.cli
 def test_sigterm_exits_143_without_a_report(scenario_file, tmp_path):
     code, err, seconds, out_dir = signal_a_run(scenario_file, tmp_path, signal.SIGTERM)
     assert code == 143, err
@@ -35,6 +34,7 @@ def test_sigterm_exits_143_without_a_report(scenario_file, tmp_path):
     assert sorted(p.name for p in out_dir.iterdir()) == [".riskmap-checkpoint"]
 
 
+@pytest.mark.cli
 def test_estimate_scales_with_replications_horizon_and_arms(scenario_file):
     scenario = load_scenario(str(scenario_file))
     one = estimated_events(scenario, 1)
@@ -44,6 +44,7 @@ def test_estimate_scales_with_replications_horizon_and_arms(scenario_file):
     assert estimated_events(scenario, 10, arms=3) == pytest.approx(30 * one)
 
 
+@pytest.mark.cli
 def test_enormous_run_is_refused_with_what_to_lower(scenario_file, capsys):
     scenario = load_scenario(str(scenario_file))
     replications = int(MAX_EVENTS / estimated_events(scenario, 1)) + 1
@@ -86,6 +87,7 @@ def _checkpointed_lines(out_dir):
     return sum(len(p.read_text().splitlines()) for p in folder.glob("*.jsonl"))
 
 
+@pytest.mark.cli
 def test_sigint_leaves_a_resumable_checkpoint_and_resume_matches(scenario_file, tmp_path):
     """Interrupt a real run, resume it, and compare with an uninterrupted run byte for byte."""
     out_dir = tmp_path / "out"
@@ -122,6 +124,7 @@ def test_sigint_leaves_a_resumable_checkpoint_and_resume_matches(scenario_file, 
         assert (out_dir / name).read_bytes() == (fresh_dir / name).read_bytes(), name
 
 
+@pytest.mark.cli
 def test_resume_reuses_finished_replications_in_process(scenario_file, tmp_path, capsys):
     """A checkpoint that holds every replication is answered without simulating again."""
     from riskmap.run import montecarlo
@@ -146,6 +149,7 @@ def test_resume_reuses_finished_replications_in_process(scenario_file, tmp_path,
     assert repr(first.products) == repr(again.products)
 
 
+@pytest.mark.cli
 def test_changed_input_invalidates_the_checkpoint(scenario_file, tmp_path):
     from riskmap.run.checkpoint import Checkpoint, run_manifest
 

@@ -16,9 +16,8 @@ from riskmap.stats import (
     ratio_estimate, rounded, statistic, t_interval, wilson_interval)
 from riskmap.stats.quantiles import quantile_interval, quantile_min_replications
 
-pytestmark = pytest.mark.hand
 
-
+@pytest.mark.hand
 def test_t_interval_by_hand():
     # mean 2, s = 1, t(0.975, 2) = 4.302652729749464
     low, high = t_interval(np.array([1.0, 2.0, 3.0]))
@@ -27,11 +26,13 @@ def test_t_interval_by_hand():
     assert high == pytest.approx(2 + half, rel=1e-9)
 
 
+@pytest.mark.hand
 def test_t_interval_undefined_for_one_value_and_zero_width_for_constants():
     assert t_interval(np.array([5.0])) == (None, None)
     assert t_interval(np.array([4.0, 4.0, 4.0])) == (4.0, 4.0)
 
 
+@pytest.mark.hand
 def test_wilson_interval_by_hand():
     # 5 of 10: the textbook interval (0.2366, 0.7634), symmetric about 1/2
     low, high = wilson_interval(5, 10)
@@ -46,12 +47,14 @@ def test_wilson_interval_by_hand():
     assert wilson_interval(0, 0) == (None, None)
 
 
+@pytest.mark.hand
 def test_percentiles_linear_method():
     values = np.arange(1, 11, dtype=float)
     assert percentiles(values) == pytest.approx([5.5, 9.1, 9.55], rel=1e-12)
     assert percentiles(np.array([])) == [None, None, None]
 
 
+@pytest.mark.hand
 def test_estimate_mean_and_to_dict():
     est = estimate_mean(np.array([0.0, 10.0, 20.0, 30.0]), "units")
     assert est.mean == 15.0 and est.n == 4 and est.unit == "units"
@@ -66,12 +69,14 @@ def test_estimate_mean_and_to_dict():
     assert Estimate.from_dict(out) == est.rounded()
 
 
+@pytest.mark.hand
 def test_proportion_has_no_percentiles():
     est = estimate_proportion(np.array([True, False, False, True]))
     assert est.mean == 0.5
     assert set(est.to_dict()) == {"mean", "ci95", "n", "unit"}
 
 
+@pytest.mark.hand
 def test_ratio_estimate_pools_units():
     # filled 9 of 10 and 1 of 10 -> pooled 10 / 20 (the per-replication mean is also 0.5)
     # filled 9 of 10 and 1 of 2 -> pooled 10 / 12, per-replication mean 0.7
@@ -82,6 +87,7 @@ def test_ratio_estimate_pools_units():
     assert ratio_estimate(np.array([0]), np.array([0])).mean is None
 
 
+@pytest.mark.hand
 def test_rounding_is_fixed_and_never_negative_zero():
     assert rounded(1 / 3) == 0.333333
     assert str(rounded(-1e-12)) == "0.0"
@@ -96,6 +102,7 @@ def outcome(ordered, filled, waited, first=None):
                           first_backorder_time=first)
 
 
+@pytest.mark.hand
 def test_product_statistics_on_outcomes():
     outcomes = [outcome(10, 10, 0), outcome(10, 8, 2, first=4.0), outcome(0, 0, 0)]
     fill = statistic("product", "fill_rate")
@@ -112,6 +119,7 @@ def test_product_statistics_on_outcomes():
     assert statistic("product", "backlog_days").unit_for("day") == "unit-days"
 
 
+@pytest.mark.hand
 def test_every_statistic_names_its_unit_and_spec_names_exist():
     names = {s.name for s in STATISTICS["product"]}
     assert {"fill_rate", "backorder_probability", "backorder_units", "backlog_days",
@@ -166,12 +174,14 @@ def test_t_interval_holds_the_mean(values):
     assert low - tol <= mean <= high + tol
 
 
+@pytest.mark.hand
 def test_t_intervals_are_not_cut_to_the_range_of_the_statistic():
     # a documented convention: the plain Student t interval, even below 0 units
     units = statistic("product", "lost_units").estimate([0, 0, 0, 30])
     assert units.ci95[0] < 0 < units.mean < units.ci95[1]
 
 
+@pytest.mark.hand
 def test_customer_statistics_on_outcomes():
     # Waits and promises are undefined (left out) where no order waited or no promise
     # was judged; money is always defined.
@@ -202,6 +212,7 @@ def test_customer_statistics_on_outcomes():
 # Percentile intervals
 
 
+@pytest.mark.hand
 def test_quantile_interval_small_samples():
     # the textbook case: n = 100, median: ranks 40 and 61
     assert quantile_interval(list(range(1, 101)), 0.5) == (40.0, 61.0)
@@ -212,6 +223,7 @@ def test_quantile_interval_small_samples():
     assert quantile_interval([None] + list(range(1, 101)), 0.5) == (40.0, 61.0)
 
 
+@pytest.mark.hand
 def test_quantile_min_replications_is_where_the_bound_appears():
     for q in (0.5, 0.9, 0.95):
         n = quantile_min_replications(q)
@@ -246,6 +258,7 @@ def test_quantile_interval_brackets_the_sample_percentile(values, q):
     assert high == math.inf or high in values
 
 
+@pytest.mark.hand
 def test_estimates_carry_their_percentile_intervals():
     units = estimate_mean(np.arange(1.0, 101.0), "units")
     assert units.p50_ci95 == (40.0, 61.0)

@@ -20,14 +20,14 @@ from riskmap.sim.engine import simulate
 from riskmap.testing.synthetic import (POLICY_KINDS, reorder_level, replenishment_lead_times,
                            synthetic_network, write_network)
 
-pytestmark = pytest.mark.property
 
-
+@pytest.mark.property
 def test_same_seed_same_network():
     assert synthetic_network(30, 90, 6, seed=4) == synthetic_network(30, 90, 6, seed=4)
     assert synthetic_network(30, 90, 6, seed=4) != synthetic_network(30, 90, 6, seed=5)
 
 
+@pytest.mark.property
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_well_formed(seed):
     net = synthetic_network(40, 150, 8, n_regions=4, seed=seed)
@@ -45,6 +45,7 @@ def test_well_formed(seed):
     assert all(p.demand is not None and p.demand.mean_units_rate > 0 for p in net.products)
 
 
+@pytest.mark.property
 @pytest.mark.parametrize("seed", [0, 3])
 def test_baseline_meets_demand_for_ever(seed):
     net = synthetic_network(40, 150, 8, seed=seed)
@@ -53,6 +54,7 @@ def test_baseline_meets_demand_for_ever(seed):
     assert evaluator.time_to_survive(Outage(())) is None
 
 
+@pytest.mark.property
 def test_yaml_dict_follows_the_network_file_layout(tmp_path):
     net = synthetic_network(10, 30, 3, seed=2)
     data = network_file(net)
@@ -64,6 +66,7 @@ def test_yaml_dict_follows_the_network_file_layout(tmp_path):
     assert yaml.safe_load(path.read_text(encoding="utf-8")) == data
 
 
+@pytest.mark.property
 def test_written_file_loads_back(tmp_path):
     from riskmap.load import load_network
 
@@ -75,6 +78,7 @@ def test_written_file_loads_back(tmp_path):
     assert supply_graph(loaded).demand_rates == pytest.approx(supply_graph(net).demand_rates)
 
 
+@pytest.mark.property
 @pytest.mark.parametrize("seed", [0, 7])
 def test_written_file_validates(tmp_path, seed):
     # Single sources and suppliers without a time to recover are risks the synthetic
@@ -101,6 +105,7 @@ def _levels_consistent(policy) -> bool:
     return False
 
 
+@pytest.mark.property
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_every_replenishable_item_has_a_consistent_policy(seed):
     net = synthetic_network(40, 150, 8, n_regions=4, seed=seed)
@@ -124,6 +129,7 @@ def test_every_replenishable_item_has_a_consistent_policy(seed):
             assert policy.target == 1, item.id  # nothing draws on it
 
 
+@pytest.mark.property
 def test_lead_times_follow_lanes_and_components():
     net = synthetic_network(20, 60, 5, seed=3)
     lead = replenishment_lead_times(net.items, supply_graph(net).items_in_bom_order)
@@ -135,6 +141,7 @@ def test_lead_times_follow_lanes_and_components():
             assert lead[item.id] > 0  # every component has a positive lead time
 
 
+@pytest.mark.property
 def test_policies_mix_every_kind_and_review():
     net = synthetic_network(50, 300, 30, seed=1)
     policies = [i.policy for i in net.items if supply_graph(net).demand_rates[i.id] > 0]
@@ -143,6 +150,7 @@ def test_policies_mix_every_kind_and_review():
     assert 0 < periodic < len(policies) / 2
 
 
+@pytest.mark.property
 def test_lower_safety_factor_stocks_less():
     thick = synthetic_network(20, 60, 5, seed=2)
     thin = synthetic_network(20, 60, 5, seed=2, safety_z=0.0)
@@ -164,6 +172,7 @@ def test_reorder_level_by_hand():
     assert reorder_level(0.01, 1.0) == math.ceil(0.01 + 2 * 0.1)
 
 
+@pytest.mark.property
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_undisrupted_network_ships_most_orders_at_once(seed):
     # With every stocking point at a reorder level of about the 97.7th percentile of
