@@ -26,7 +26,7 @@ class Node:
 
     __slots__ = ("item", "stock", "policy", "continuous", "sourcing", "bom", "capacity",
                  "line_free", "assembly", "planned_batches", "line_plan", "customers", "due",
-                 "trigger")
+                 "trigger", "incoming")
 
     def __init__(self, item: Item, stock: Stock):
         self.item = item
@@ -48,6 +48,9 @@ class Node:
         self.customers: Optional["CustomerStream"] = None
         self.due = ()
         self.trigger: Optional[float] = None
+        # The item's scheduled receipts as the schedule keeps them
+        # (riskmap.sim.schedule.Schedule.in_order).
+        self.incoming: list = []
 
 
 class CustomerStream:

@@ -33,8 +33,8 @@ class Replenishment:
 
     # -- events ------------------------------------------------------------------------
 
-    def _on_receipt(self, event) -> None:
-        node, units, entry = event.value
+    def _on_receipt(self, receipt) -> None:
+        node, units, entry = receipt
         now = self.schedule.now
         if self.log is not None:
             self.log.append((now, "receive", node.item.id, units))
@@ -105,7 +105,7 @@ class Replenishment:
         self._seq += 1
         entry = (arrival, self._seq, units)
         insort(node.stock.pipeline, entry)
-        self.schedule.at(arrival, self._receipt_cb, (node, units, entry))
+        self.schedule.in_order(node.incoming, arrival, self._receipt_cb, (node, units, entry))
 
     def _count_held(self, lane, now: float, ship: float, units: int) -> None:
         """Count units held at a down supplier (after warmup) as not delivered."""
@@ -167,4 +167,4 @@ class Replenishment:
         self._seq += 1
         entry = (done, self._seq, units)
         insort(node.stock.pipeline, entry)
-        self.schedule.at(done, self._receipt_cb, (node, units, entry))
+        self.schedule.in_order(node.incoming, done, self._receipt_cb, (node, units, entry))
