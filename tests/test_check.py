@@ -328,3 +328,22 @@ def test_markdown_summary(write, tmp_path, capsys):
     assert "| ❌ not met | supplier maker ttr <= 2 | 5 days (exact) |  |" in text
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert len(rows) == 1 + 5
+
+
+def test_plan_is_judged_on_the_typed_report_as_on_its_report_json(write):
+    # check judges the Report it builds; riskmap run writes it: both must agree
+    from riskmap.analysis import risk_map
+    from riskmap.load import load_scenario
+    from riskmap.plans import evaluate_all
+    from riskmap.report.build import build_report
+    from riskmap.report.content import Report
+    from riskmap.run.executors import SerialExecutor
+    from riskmap.run.montecarlo import run_scenario
+
+    scenario = load_scenario(shop(write, expect=HOLDS + BROKEN))
+    summary = run_scenario(scenario, replications=8, seed=3, executor=SerialExecutor(),
+                           series=False)
+    report = build_report(summary, risk_map(scenario.network))
+    typed = evaluate_all(report, scenario.expect)
+    assert typed == evaluate_all(Report.from_dict(report.to_dict()), scenario.expect)
+    assert len(typed) == 10

@@ -7,8 +7,8 @@ files found in a folder are skipped (they have no plan); a network file named
 on the command line is an error. A scenario without ``expect:`` is not run.
 
 Each scenario then runs on all local workers (``--workers`` to change it),
-its report is built as ``riskmap run`` builds ``report.json``, and each
-expectation is judged by :mod:`riskmap.plans.expectations`. One line per
+its typed report is built as ``riskmap run`` builds it, and each
+expectation is judged on it by :mod:`riskmap.plans`. One line per
 expectation goes to stdout, in the format editors and CI logs recognise::
 
     scenarios/tutorial.yaml:18:5: met: product ebike: fill_rate (mean) is 0.963
@@ -38,9 +38,9 @@ from typing import Optional, Sequence, TextIO
 
 from riskmap.cli.common import add_simulation_options
 from riskmap.cli.run import check_work, safe_name
-from riskmap.plans.expectations import (INCONCLUSIVE, MET, NOT_MET, UNAVAILABLE, Outcome, advice,
-                                  bounds_text, evaluate_all, figure_text, metric_text)
 from riskmap.model import Expectation, Scenario
+from riskmap.plans import (INCONCLUSIVE, MET, NOT_MET, STATUSES, UNAVAILABLE, Outcome, advice,
+                           evaluate_all, expectation_label, figure_text, subject_text)
 
 EXIT_OK = 0
 EXIT_NOT_MET = 1
@@ -190,18 +190,13 @@ def check_scenario(path: str, scenario: Scenario, executor, *,
                              error=str(exc))
     finally:
         progress.close()
-    report = build_report(summary, risk_map(scenario.network)).to_dict()
+    report = build_report(summary, risk_map(scenario.network))
     outcomes = evaluate_all(report, scenario.expect)
     return ScenarioCheck(path, scenario, outcomes, time.perf_counter() - started, n, root_seed)
 
 
 # --------------------------------------------------------------------------
 # Terminal lines
-
-
-def subject_text(e: Expectation) -> str:
-    """``product ebike``, ``supplier cellco`` or ``network``."""
-    return "network" if e.subject == "network" else f"{e.subject} {e.id}"
 
 
 def status_word(outcome: Outcome, strict_confidence: bool) -> str:
@@ -242,7 +237,7 @@ def print_check(check: ScenarioCheck, strict_confidence: bool, stream: TextIO) -
 
 def tally(checks: Sequence[ScenarioCheck]) -> dict[str, int]:
     """Expectations per status over all checks (every status present, 0 if none)."""
-    counts = {MET: 0, NOT_MET: 0, INCONCLUSIVE: 0, UNAVAILABLE: 0}
+    counts = dict.fromkeys(STATUSES, 0)
     for check in checks:
         for outcome in check.outcomes:
             counts[outcome.status] += 1
@@ -301,14 +296,10 @@ def case_names(plan: Sequence[Expectation]) -> list[str]:
     seen: dict[str, int] = {}
     names = []
     for e in plan:
-        name = f"{subject_text(e)} {_metric_and_bounds(e)}"
+        name = expectation_label(e)
         seen[name] = seen.get(name, 0) + 1
         names.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
     return names
-
-
-def _metric_and_bounds(e: Expectation) -> str:
-    return f"{metric_text(e)} {bounds_text(e)}"
 
 
 def junit_case(outcome: Outcome, name: str, classname: str, check: ScenarioCheck,
@@ -362,7 +353,7 @@ def summary_markdown(checks: Sequence[ScenarioCheck], strict_confidence: bool) -
             continue
         lines += ["| result | expectation | figure | note |", "|---|---|---|---|"]
         for o in check.outcomes:
-            lines.append(f"| {_MARKS[o.status]} | {_md(o.label)} | {_md(_figure_cell(o))} | "
+            lines.append(f"| {_MARKS[o.status]} | {_md(expectation_label(o.expectation))} | {_md(_figure_cell(o))} | "
                          f"{_md(_note_cell(o))} |")
         lines.append("")
     return "\n".join(lines)
