@@ -4,7 +4,9 @@
   a :class:`~riskmap.report.content.Report`;
 * :mod:`riskmap.plans.verdicts`: statuses, and how a figure and bounds make one;
 * :mod:`riskmap.plans.wording`: the words of a verdict;
-* :mod:`riskmap.plans.evaluation`: :func:`evaluate`, the three together.
+* :mod:`riskmap.plans.evaluation`: :func:`evaluate`, the three together;
+* :mod:`riskmap.plans.results`: the results of ``riskmap check`` as the
+  terminal, JUnit XML and the Markdown summary show them.
 
 The module docstrings of :mod:`~riskmap.plans.verdicts` and
 :mod:`~riskmap.plans.figures` state the rules of a verdict (docs/ci.md
