@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -328,3 +329,67 @@ def test_markdown_summary(write, tmp_path, capsys):
     assert "| ❌ not met | supplier maker ttr <= 2 | 5 days (exact) |  |" in text
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert len(rows) == 1 + 5
+
+
+def test_markdown_summary_writes_user_strings_as_text(write, tmp_path):
+    # names and ids reach a pull-request comment: they must not become links, emphasis or HTML
+    hostile = "[click](https://evil.example) *bold* <img src=x> a|b `x`"
+    path = write("my_pl`an.yaml", SHOP.format(name=json.dumps(hostile), expect=HOLDS)
+                 .replace("widget", "w-_x_-1"))
+    summary = tmp_path / "summary.md"
+    assert check(path, "--summary", str(summary)) == 0
+    text = summary.read_text(encoding="utf-8")
+    assert ("### \\[click\\](https://evil.example) \\*bold\\* &lt;img src=x&gt; a\\|b "
+            "\\`x\\`") in text
+    assert "[click](" not in text and "<img" not in text and "*bold*" not in text
+    # a code span fenced by more backticks than the path holds; its underscore stays as it is
+    assert f"``{path}``: 8 replications" in text
+    assert "| ✅ met | product w-\\_x\\_-1 fill_rate (mean) >= 0.5 | " in text
+    assert "] (worst: w-\\_x\\_-1) |" in text
+
+
+def test_markdown_summary_escapes_unavailable_reasons_and_errors(write, tmp_path, monkeypatch):
+    import riskmap.run.montecarlo as montecarlo
+
+    expect = "  - {product: w-_x_-1, metric: backorder_probability, stat: p90, max: 0.5}\n"
+    ok = write("a.yaml", SHOP.format(name="A", expect=expect).replace("widget", "w-_x_-1"))
+    summary = tmp_path / "summary.md"
+    assert check(ok, "--summary", str(summary)) == 1
+    assert "| ⛔ unavailable | product w-\\_x\\_-1 backorder_probability (p90) <= 0.5 | - | " \
+        "backorder_probability has no p90" in summary.read_text(encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise ValueError("bad *input* [here](x)")
+
+    monkeypatch.setattr(montecarlo, "default_simulator", lambda: broken)
+    assert check(ok, "--summary", str(summary)) == 3
+    text = summary.read_text(encoding="utf-8")
+    assert "**The simulation failed:** " in text
+    assert "bad \\*input\\* \\[here\\](x)" in text and "[here](x)" not in text
+
+
+def test_plan_is_judged_on_the_typed_report_as_on_its_report_json(write):
+    # check judges the Report it builds; riskmap run writes it: both must agree
+    from riskmap.analysis import risk_map
+    from riskmap.load import load_scenario
+    from riskmap.plans import evaluate_all
+    from riskmap.report.build import build_report
+    from riskmap.report.content import Report
+    from riskmap.run.executors import SerialExecutor
+    from riskmap.run.montecarlo import run_scenario
+
+    scenario = load_scenario(shop(write, expect=HOLDS + BROKEN))
+    summary = run_scenario(scenario, replications=8, seed=3, executor=SerialExecutor(),
+                           series=False)
+    report = build_report(summary, risk_map(scenario.network))
+    typed = evaluate_all(report, scenario.expect)
+    assert typed == evaluate_all(Report.from_dict(report.to_dict()), scenario.expect)
+    assert len(typed) == 10
+
+
+def test_summary_paths_are_code_spans_that_cannot_close_early():
+    from riskmap.report.text import markdown_code
+
+    assert markdown_code("scenarios/a_b.yaml") == "`scenarios/a_b.yaml`"
+    assert markdown_code("`x``y") == "``` `x``y ```"  # CommonMark strips the padding spaces
+    assert markdown_code("a\n# b") == "`a # b`"  # a line break would start a heading

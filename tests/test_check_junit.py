@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from riskmap.cli.check import case_names
+from riskmap.plans.results import case_names
 from riskmap.model import Expectation
 from riskmap.report import junit
 

@@ -7,9 +7,11 @@ files found in a folder are skipped (they have no plan); a network file named
 on the command line is an error. A scenario without ``expect:`` is not run.
 
 Each scenario then runs on all local workers (``--workers`` to change it),
-its report is built as ``riskmap run`` builds ``report.json``, and each
-expectation is judged by :mod:`riskmap.plans.expectations`. One line per
-expectation goes to stdout, in the format editors and CI logs recognise::
+its :class:`~riskmap.report.content.Report` is built as ``riskmap run``
+builds it, and each expectation is judged on it by :mod:`riskmap.plans`. One
+line per expectation goes to stdout (:mod:`riskmap.plans.results` writes the
+lines, the JUnit cases and the Markdown summary), in the format editors and
+CI logs recognise::
 
     scenarios/tutorial.yaml:18:5: met: product ebike: fill_rate (mean) is 0.963
     [95% CI 0.952, 0.974]; required >= 0.9
@@ -32,15 +34,15 @@ import argparse
 import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from riskmap.cli.common import add_simulation_options
 from riskmap.cli.run import check_work, safe_name
-from riskmap.plans.expectations import (INCONCLUSIVE, MET, NOT_MET, UNAVAILABLE, Outcome, advice,
-                                  bounds_text, evaluate_all, figure_text, metric_text)
-from riskmap.model import Expectation, Scenario
+from riskmap.model import Scenario
+from riskmap.plans import evaluate_all
+from riskmap.plans.results import (ScenarioCheck, all_passed, heading_line, junit_suites,
+                                   outcome_line, summary_markdown, totals_line)
 
 EXIT_OK = 0
 EXIT_NOT_MET = 1
@@ -70,31 +72,14 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
 
 
 # --------------------------------------------------------------------------
-# What one scenario's check produced
-
-
-@dataclass(frozen=True)
-class ScenarioCheck:
-    """The checked plan of one scenario file.
-
-    ``outcomes`` is empty and ``error`` set when the simulation failed.
-    """
-
-    path: str
-    scenario: Scenario
-    outcomes: tuple[Outcome, ...]
-    seconds: float
-    replications: int
-    seed: int
-    error: Optional[str] = None
+# The command
 
 
 def exit_code(checks: Sequence[ScenarioCheck], strict_confidence: bool) -> int:
     """3 if a simulation failed, else 1 if any expectation did not pass, else 0."""
     if any(c.error for c in checks):
         return EXIT_SIMULATION_FAILED
-    passed = all(o.passed(strict_confidence) for c in checks for o in c.outcomes)
-    return EXIT_OK if passed else EXIT_NOT_MET
+    return EXIT_OK if all_passed(checks, strict_confidence) else EXIT_NOT_MET
 
 
 def run(args: argparse.Namespace) -> int:
@@ -120,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     if args.junit:
         from riskmap.report import junit
 
-        junit.write(args.junit, junit_suites(checks, args.strict_confidence))
+        junit.write(args.junit, junit_suites(checks, args.strict_confidence, junit_classname))
     if args.summary:
         from riskmap.report.json import write_atomic
 
@@ -190,49 +175,18 @@ def check_scenario(path: str, scenario: Scenario, executor, *,
                              error=str(exc))
     finally:
         progress.close()
-    report = build_report(summary, risk_map(scenario.network)).to_dict()
+    report = build_report(summary, risk_map(scenario.network))
     outcomes = evaluate_all(report, scenario.expect)
     return ScenarioCheck(path, scenario, outcomes, time.perf_counter() - started, n, root_seed)
 
 
 # --------------------------------------------------------------------------
-# Terminal lines
-
-
-def subject_text(e: Expectation) -> str:
-    """``product ebike``, ``supplier cellco`` or ``network``."""
-    return "network" if e.subject == "network" else f"{e.subject} {e.id}"
-
-
-def status_word(outcome: Outcome, strict_confidence: bool) -> str:
-    """The tag of the terminal line.
-
-    ``met``, ``not met``, ``warning: inconclusive`` (passes),
-    ``inconclusive`` (fails, under ``--strict-confidence``) or ``error``
-    (unavailable).
-    """
-    if outcome.status == UNAVAILABLE:
-        return "error"
-    if outcome.status == INCONCLUSIVE and not strict_confidence:
-        return "warning: inconclusive"
-    return outcome.status
-
-
-def outcome_line(outcome: Outcome, strict_confidence: bool) -> str:
-    """``FILE:LINE:COL: STATUS: SUBJECT: figure; required BOUND[; advice]``."""
-    e = outcome.expectation
-    status = status_word(outcome, strict_confidence)
-    text = f"{e.pos}: {status}: {subject_text(e)}: {outcome.message}"
-    if outcome.status == INCONCLUSIVE:
-        text += ("; fails under --strict-confidence" if strict_confidence
-                 else "; passes with this warning (--strict-confidence fails it)")
-    return text
+# Terminal
 
 
 def print_check(check: ScenarioCheck, strict_confidence: bool, stream: TextIO) -> None:
     """The scenario's heading line, then one line per expectation."""
-    print(f"{check.path}: {check.scenario.name}: {check.replications} replications, "
-          f"seed {check.seed}, {check.seconds:.1f} s", file=stream)
+    print(heading_line(check), file=stream)
     if check.error:
         print(f"{check.path}: error: {check.error}", file=stream)
     for outcome in check.outcomes:
@@ -240,146 +194,6 @@ def print_check(check: ScenarioCheck, strict_confidence: bool, stream: TextIO) -
     stream.flush()  # a CI log shows each scenario as it finishes, not at the end
 
 
-def tally(checks: Sequence[ScenarioCheck]) -> dict[str, int]:
-    """Expectations per status over all checks (every status present, 0 if none)."""
-    counts = {MET: 0, NOT_MET: 0, INCONCLUSIVE: 0, UNAVAILABLE: 0}
-    for check in checks:
-        for outcome in check.outcomes:
-            counts[outcome.status] += 1
-    return counts
-
-
-def totals_line(checks: Sequence[ScenarioCheck], strict_confidence: bool) -> str:
-    """``riskmap check: 3 scenarios, 10 expectations: 7 met, 2 not met, ...: FAILED``."""
-    counts = tally(checks)
-    total = sum(counts.values())
-    failed_runs = sum(1 for c in checks if c.error)
-    inconclusive = (f"{counts[INCONCLUSIVE]} inconclusive "
-                    f"({'failed' if strict_confidence else 'passed with a warning'})")
-    parts = [f"{counts[MET]} met", f"{counts[NOT_MET]} not met", inconclusive,
-             f"{counts[UNAVAILABLE]} unavailable"]
-    if failed_runs:
-        parts.append(f"{_plural(failed_runs, 'scenario')} failed to run")
-    verdict = "passed" if exit_code(checks, strict_confidence) == EXIT_OK else "FAILED"
-    return (f"riskmap check: {_plural(len(checks), 'scenario')}, "
-            f"{_plural(total, 'expectation')}: "
-            f"{', '.join(parts)}: {verdict}")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-# --------------------------------------------------------------------------
-# JUnit
-
-
-def junit_suites(checks: Sequence[ScenarioCheck], strict_confidence: bool) -> list:
-    """One :class:`~riskmap.report.junit.Suite` per scenario, one case per expectation."""
-    from riskmap.report import junit
-
-    suites = []
-    for check in checks:
-        classname = safe_name(os.path.splitext(os.path.basename(check.path))[0])
-        names = case_names(check.scenario.expect)
-        if check.error:
-            # every expectation of a scenario that could not run is an error, not a pass
-            cases = [junit.Case(name, classname, junit.ERROR, "the simulation failed",
-                                "simulation-failed", check.error) for name in names]
-        else:
-            cases = [junit_case(outcome, name, classname, check, strict_confidence)
-                     for outcome, name in zip(check.outcomes, names)]
-        properties = (("file", check.path), ("replications", str(check.replications)),
-                      ("seed", str(check.seed)))
-        suites.append(junit.Suite(check.scenario.name, tuple(cases), check.seconds,
-                                  properties=properties))
-    return suites
-
-
-def case_names(plan: Sequence[Expectation]) -> list[str]:
-    """Test case names, unique within a scenario: a repeated line gets `` #2``, `` #3``."""
-    seen: dict[str, int] = {}
-    names = []
-    for e in plan:
-        name = f"{subject_text(e)} {_metric_and_bounds(e)}"
-        seen[name] = seen.get(name, 0) + 1
-        names.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
-    return names
-
-
-def _metric_and_bounds(e: Expectation) -> str:
-    return f"{metric_text(e)} {bounds_text(e)}"
-
-
-def junit_case(outcome: Outcome, name: str, classname: str, check: ScenarioCheck,
-               strict_confidence: bool):
-    """The test case of one outcome: a failure when not met, an error when unavailable."""
-    from riskmap.report import junit
-
-    e = outcome.expectation
-    # the message names its subject: CI services often show it without the case name
-    message = f"{subject_text(e)}: {outcome.message}"
-    where = f"{e.pos}: {message}"
-    rerun = (f"Reproduce with: riskmap run {check.path} --seed {check.seed} "
-             f"--replications {check.replications}")
-    if outcome.status == UNAVAILABLE:
-        return junit.Case(name, classname, junit.ERROR, message, "unavailable", where)
-    if outcome.status == NOT_MET or (outcome.status == INCONCLUSIVE and strict_confidence):
-        kind = "not-met" if outcome.status == NOT_MET else "inconclusive"
-        return junit.Case(name, classname, junit.FAILURE, message, kind, f"{where}\n{rerun}")
-    output = f"warning: {where}" if outcome.status == INCONCLUSIVE else where
-    return junit.Case(name, classname, junit.PASSED, output=output)
-
-
-# --------------------------------------------------------------------------
-# Markdown summary
-
-_MARKS = {MET: "✅ met", NOT_MET: "❌ not met", INCONCLUSIVE: "⚠️ inconclusive",
-          UNAVAILABLE: "⛔ unavailable"}
-
-
-def summary_markdown(checks: Sequence[ScenarioCheck], strict_confidence: bool) -> str:
-    """A Markdown summary for a pull-request comment: a headline, then a table per scenario."""
-    code = exit_code(checks, strict_confidence)
-    counts = tally(checks)
-    total = sum(counts.values())
-    passed = sum(1 for c in checks for o in c.outcomes if o.passed(strict_confidence))
-    headline = "✅ all expectations pass" if code == EXIT_OK else "❌ the contingency plans fail"
-    lines = [f"## riskmap check: {headline}", "",
-             f"{passed} of {_plural(total, 'expectation')} pass in "
-             f"{_plural(len(checks), 'scenario')} "
-             f"({counts[MET]} met, {counts[NOT_MET]} not met, {counts[INCONCLUSIVE]} "
-             f"inconclusive, {counts[UNAVAILABLE]} unavailable). Inconclusive means the 95% "
-             "confidence interval contains the threshold; it "
-             + ("fails (`--strict-confidence`)." if strict_confidence
-                else "passes with a warning."), ""]
-    for check in checks:
-        lines += [f"### {_md(check.scenario.name)}", "",
-                  f"`{_md(check.path)}`: {check.replications} replications, seed {check.seed}, "
-                  f"{check.seconds:.1f} s", ""]
-        if check.error:
-            lines += [f"**The simulation failed:** {_md(check.error)}", ""]
-            continue
-        lines += ["| result | expectation | figure | note |", "|---|---|---|---|"]
-        for o in check.outcomes:
-            lines.append(f"| {_MARKS[o.status]} | {_md(o.label)} | {_md(_figure_cell(o))} | "
-                         f"{_md(_note_cell(o))} |")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _figure_cell(outcome: Outcome) -> str:
-    return figure_text(outcome.figure) if outcome.figure is not None else "-"
-
-
-def _note_cell(outcome: Outcome) -> str:
-    if outcome.status == UNAVAILABLE:
-        return outcome.message
-    if outcome.status == INCONCLUSIVE:
-        return advice(outcome.figure, outcome.replications_needed)
-    return ""
-
-
-def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+def junit_classname(path: str) -> str:
+    """The JUnit class name of a scenario file: its name without extension, made portable."""
+    return safe_name(os.path.splitext(os.path.basename(path))[0])

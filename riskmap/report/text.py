@@ -12,7 +12,8 @@ digits for the same number:
 * :func:`compact`: the terminal risk map (three significant digits below 10).
 
 User strings that end up in Markdown (a product named ``a|b`` or ``*x*``) pass
-through :func:`markdown`, which writes them as literal text.
+through :func:`markdown`, which writes them as literal text, or
+:func:`markdown_code` when they are shown as code (a file path).
 """
 
 from __future__ import annotations
@@ -101,3 +102,21 @@ def markdown(value: Any) -> str:
     text = " ".join(str(value).split())  # a newline would end a table row
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_code(value: Any) -> str:
+    """``value`` as a Markdown code span: on one line, fenced by more backticks than it holds.
+
+    Backslashes do not escape inside a code span, so :func:`markdown` cannot
+    be used there; a fence longer than any run of backticks in the text is
+    what keeps it from closing early.
+
+    >>> markdown_code("scenarios/a_b.yaml"), markdown_code("x`y")
+    ('`scenarios/a_b.yaml`', '``x`y``')
+    """
+    text = " ".join(str(value).splitlines())  # a line break could start a new block
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    if text.startswith("`") or text.endswith("`"):
+        text = f" {text} "  # CommonMark strips one space each side
+    return f"{fence}{text}{fence}"
