@@ -6,8 +6,8 @@ from typing import Any, Optional
 
 from riskmap import model
 from riskmap.errors import Collector, Pos
+from riskmap.load.checker import POS_KEY
 from riskmap.load.document import Document
-from riskmap.load.schema import POS_KEY
 
 
 def network(doc: Document, net: dict, default_name: str, out: Collector) -> Optional[model.Network]:

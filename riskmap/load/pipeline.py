@@ -3,7 +3,7 @@
 >>> from riskmap.load import load_scenario          # doctest: +SKIP
 >>> scenario = load_scenario("scenarios/supplier-outage.yaml")   # doctest: +SKIP
 
-The three stages (:mod:`riskmap.load.document`, :mod:`riskmap.load.schema` with
+The three stages (:mod:`riskmap.load.document`, :mod:`riskmap.load.checker` with
 :mod:`riskmap.load.references`, :mod:`riskmap.load.build`) report *every* problem of a
 file in one pass; :func:`check_file` returns them, the ``load_*`` functions
 raise :class:`~riskmap.errors.InputError` when any is an error.
@@ -15,14 +15,13 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from riskmap.load import build
-from riskmap.load import consistency
-from riskmap.load import references
 from riskmap.errors import (ERROR, Collector, ConsistencyError, Diagnostic, InputError, Pos,
                             sorted_diagnostics)
+from riskmap.load import build, consistency, references
+from riskmap.load.checker import Checker
 from riskmap.load.document import Document, parse, read_text
+from riskmap.load.schema import FORMAT_VERSION
 from riskmap.model import Network, Scenario
-from riskmap.load.schema import FORMAT_VERSION, Checker
 
 Model = Union[Network, Scenario]
 

@@ -1,6 +1,6 @@
 """Checks across entities: unique ids, references that exist, no cycles.
 
-These run on the cleaned values of :mod:`riskmap.load.schema` (every key well typed)
+These run on the cleaned values of :mod:`riskmap.load.checker` (every key well typed)
 and report each problem at the position of the offending value, with the
 nearest valid id for a misspelt one.
 """
@@ -12,8 +12,8 @@ from typing import Any, Iterable, Optional
 import networkx as nx
 
 from riskmap.errors import Collector, did_you_mean
+from riskmap.load.checker import POS_KEY
 from riskmap.load.document import Document, Path
-from riskmap.load.schema import POS_KEY
 
 
 class Refs:
