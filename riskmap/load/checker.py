@@ -5,7 +5,8 @@
 (:data:`riskmap.load.schema.ENTITIES`), defaults filled, every value of the right kind
 (distributions built as :class:`~riskmap.dists.Dist`) and the key path of its mapping
 under :data:`POS_KEY`. Once every key is well typed, the entity's rule
-(:data:`riskmap.load.rules.RULES`) checks how its keys relate.
+(:data:`riskmap.load.rules.RULES`) checks how its keys relate. Later stages only read
+cleaned dicts; what they derive from them comes from :mod:`riskmap.load.rules`.
 
 A value kind is a function ``(checker, value, path, arg)`` in :data:`KINDS`, under the
 name a ``Field.kind`` uses; it returns the cleaned value, or reports every problem at

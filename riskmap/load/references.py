@@ -3,8 +3,8 @@
 :func:`check_network` runs on the cleaned values of a network (:mod:`riskmap.load.checker`:
 every key well typed), before it is built. :func:`check_scenario` runs on the cleaned
 values of a scenario and the :class:`~riskmap.model.Network` already built for it, whether
-from its network file or inline. Each problem is reported at the position of the
-offending value, with the nearest valid id for a misspelt one.
+from its network file or inline. Both only read their input and report each problem at
+the position of the offending value, with the nearest valid id for a misspelt one.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import networkx as nx
 from riskmap.errors import Collector, did_you_mean
 from riskmap.load.checker import POS_KEY
 from riskmap.load.document import Document, Path
+from riskmap.load.rules import expectation_subject, what_if_ids, what_if_subject
 from riskmap.model import Network
 
 
@@ -38,12 +39,24 @@ class Refs:
         """Report an error at the position of the value at ``path``."""
         self.out.error(self.doc.pos(path), message, check)
 
-    def unique(self, entries: Iterable[dict], what: str) -> dict[str, dict]:
-        """Index entries by id, reporting every repeated id."""
+    def unique(self, entries: Iterable[dict], what: str,
+               ids: Optional[Iterable[str]] = None) -> dict[str, dict]:
+        """Index cleaned entries by id, reporting every repeated id.
+
+        Parameters
+        ----------
+        entries : iterable of dict
+            Cleaned entries, in file order.
+        what : str
+            What they are, for the message (``"supplier"``).
+        ids : iterable of str, optional
+            Their ids when they are not the written ones (defaulted ids); by default each
+            entry's ``id``.
+        """
+        entries = list(entries)
         index: dict[str, dict] = {}
-        for entry in entries:
+        for entry, eid in zip(entries, [e["id"] for e in entries] if ids is None else ids):
             path = entry[POS_KEY]
-            eid = entry["id"]
             if eid in index:
                 first = self.doc.pos(index[eid][POS_KEY] + ("id",))
                 self.error(path + ("id",), f"duplicate {what} id {eid!r} (first at line "
@@ -185,9 +198,9 @@ def check_scenario(doc: Document, sc: dict, network: Optional[Network], out: Col
         if d["duration"] is None:
             _check_default_duration(refs, d, network)
     for e in sc["expect"]:
-        if e["subject"] in ("product", "supplier"):
-            refs.known(e[e["subject"]], e[POS_KEY] + (e["subject"],), index[e["subject"]],
-                       e["subject"])
+        subject = expectation_subject(e)
+        if subject in ("product", "supplier"):
+            refs.known(e[subject], e[POS_KEY] + (subject,), index[subject], subject)
     _check_candidates(refs, sc["candidates"], index)
     _check_what_ifs(refs, sc["what_if"], index)
 
@@ -235,14 +248,9 @@ def _check_candidates(refs: Refs, candidates: list[dict], index: dict[str, dict]
 
 def _check_what_ifs(refs: Refs, what_ifs: list[dict], index: dict[str, dict]) -> None:
     """What-if ids unique (given or defaulted) and their subject known."""
-    counts = 0
+    refs.unique(what_ifs, "what_if", what_if_ids(what_ifs))
     for w in what_ifs:
-        counts += 1
-        if not w.get("id"):
-            w["id"] = f"what-if-{counts}"
-    refs.unique(what_ifs, "what_if")
-    for w in what_ifs:
-        subject = w["subject"]
+        subject = what_if_subject(w)
         refs.known(w[subject], w[POS_KEY] + (subject,), index[subject], subject)
 
 

@@ -1,7 +1,19 @@
-"""Rules relating the keys of one entity, checked once each key is well typed.
+"""Rules relating the keys of one entity, and the values derived from them.
 
-:class:`~riskmap.load.checker.Checker` calls an entity's rule with its cleaned dict; the
-rule reports each problem at its position and returns whether the entity is valid.
+A rule runs once every key of its entity is well typed (:class:`~riskmap.load.checker.Checker`
+calls it with the cleaned dict); it reports each problem at its position and returns
+whether the entity is valid. Rules only read the cleaned dict.
+
+Derived values
+--------------
+Some values of the model are not written in the file but follow from its keys. Each is
+computed here, by one function of the cleaned values, for the stages that need it:
+
+* :func:`expectation_subject`: what an ``expect:`` line is about (product, supplier or
+  network), read by the reference checks and the builder;
+* :func:`what_if_subject`: what a ``what_if:`` entry changes (part, product or supplier);
+* :func:`what_if_ids` and :func:`disruption_ids`: the ids of a scenario's what-ifs
+  (``what-if-N``) and disruptions (``KIND-N``), given or defaulted.
 """
 
 from __future__ import annotations
@@ -18,9 +30,65 @@ if TYPE_CHECKING:  # the checker imports the rules; the rules only use its metho
     from riskmap.load.checker import Checker
 
 
+# --------------------------------------------------------------------------- derived values
+
+
 def _given(entry: dict, keys: tuple[str, ...]) -> list[str]:
     """The keys of ``keys`` that ``entry`` gives a value to, in table order."""
     return [k for k in keys if entry[k] is not None]
+
+
+def expectation_subject(e: dict) -> str:
+    """What a checked ``expect:`` line is about.
+
+    Parameters
+    ----------
+    e : dict
+        The cleaned expectation (its rule has passed: at most one subject key given).
+
+    Returns
+    -------
+    str
+        ``"product"`` or ``"supplier"``, the subject key given, or ``"network"`` for neither.
+    """
+    subjects = _given(e, EXPECTATION_SUBJECTS)
+    return subjects[0] if subjects else "network"
+
+
+def what_if_subject(w: dict) -> str:
+    """What a checked ``what_if:`` entry changes: ``"part"``, ``"product"`` or ``"supplier"``.
+
+    Parameters
+    ----------
+    w : dict
+        The cleaned what-if (its rule has passed: exactly one subject key given).
+    """
+    return _given(w, WHAT_IF_SUBJECTS)[0]
+
+
+def what_if_ids(what_ifs: list[dict]) -> list[str]:
+    """The id of each what-if of a scenario: the one written, else ``what-if-N``.
+
+    ``N`` is the entry's place in ``what_if:``, counting from 1 (every entry counts, named or
+    not), so an id stays put when an entry before it gains a name.
+    """
+    return [w["id"] or f"what-if-{number}" for number, w in enumerate(what_ifs, 1)]
+
+
+def disruption_ids(disruptions: list[dict]) -> list[str]:
+    """The id of each disruption of a scenario: the one written, else ``KIND-N``.
+
+    ``N`` counts the disruptions of that kind so far, named or not, from 1.
+    """
+    counts: dict[str, int] = {}
+    ids = []
+    for d in disruptions:
+        counts[d["kind"]] = counts.get(d["kind"], 0) + 1
+        ids.append(d["id"] or f"{d['kind']}-{counts[d['kind']]}")
+    return ids
+
+
+# --------------------------------------------------------------------------- rules
 
 
 def _rule_policy(ch: Checker, p: dict, path: Path) -> bool:
@@ -89,8 +157,7 @@ def _rule_expectation(ch: Checker, e: dict, path: Path) -> bool:
         ch.error(path, f"{ch.where(path)}: an expectation is about one product or one supplier, "
                        "not both", "value")
         return False
-    subjects = _given(e, EXPECTATION_SUBJECTS)
-    subject = subjects[0] if subjects else "network"
+    subject = expectation_subject(e)
     metrics = METRICS_BY_SUBJECT[subject]
     if e["metric"] not in metrics:
         ch.error(path + ("metric",), f"{ch.where(path + ('metric',))}: unknown {subject} metric "
@@ -104,7 +171,6 @@ def _rule_expectation(ch: Checker, e: dict, path: Path) -> bool:
         ch.error(path + ("max",), f"{ch.where(path)}: min ({e['min']}) is above max ({e['max']})",
                  "value")
         ok = False
-    e["subject"] = subject
     return ok
 
 
@@ -119,13 +185,12 @@ def _rule_what_if(ch: Checker, w: dict, path: Path) -> bool:
                  "missing-key")
         return False
     ok = True
-    if subjects[0] == "supplier":
+    if what_if_subject(w) == "supplier":
         for key in ("stock", "policy"):
             if w[key] is not None:
                 ch.error(path + (key,), f"{ch.where(path + (key,))}: {key!r} does not apply to a "
                                         "supplier (it takes capacity)", "value")
                 ok = False
-    w["subject"] = subjects[0]
     return ok
 
 
