@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from riskmap.load import check_file, load_network, load_scenario
-from riskmap.errors import InputError
+import copy
+
+from riskmap.errors import Collector, InputError
+from riskmap.load import build, check_file, load_network, load_scenario, references
+from riskmap.load.checker import Checker
+from riskmap.load.document import parse, read_text
 
 pytestmark = pytest.mark.cli
 
@@ -357,6 +361,28 @@ def test_candidates_and_what_ifs_load(write):
     assert ids == ["more-cells", "what-if-2", "what-if-3"]
     assert scenario.what_if[1].policy.level == 12
     assert (scenario.what_if[2].target.kind, scenario.what_if[2].capacity) == ("supplier", 50)
+
+
+def test_later_stages_only_read_the_cleaned_values(write):
+    # Subjects and default ids are derived where they are needed, never written back into
+    # what the checker produced, so every stage sees the values as checked.
+    network = load_network(write("n.yaml", NETWORK))
+    path = write("s.yaml", SCENARIO + OPTIONS + "  - {id: what-if-5, part: cell, stock: 1}\n"
+                 "  - {part: cell, stock: 2}\n")
+    doc = parse(read_text(path), path)
+    out = Collector()
+    cleaned = Checker(doc, out).entity("scenario", doc.value, ())
+    before = copy.deepcopy(cleaned)
+    references.check_scenario(doc, cleaned, network, out)
+    [duplicate] = out.errors
+    assert duplicate.format().startswith(f"{path}:26:5: error: duplicate what_if id 'what-if-5' "
+                                         "(first at line 25); ids must be unique")
+    scenario = build.scenario(doc, cleaned, network, "s")
+    assert cleaned == before
+    assert [w.id for w in scenario.what_if] == ["more-cells", "what-if-2", "what-if-3",
+                                                "what-if-5", "what-if-5"]
+    assert [e.subject for e in scenario.expect] == ["product"]
+    assert [d.id for d in scenario.disruptions] == ["outage-1"]
 
 
 @pytest.mark.parametrize("old,new,line,col,message", [

@@ -1,4 +1,9 @@
-"""Stage 3 of loading: cleaned, checked values to immutable model objects."""
+"""Stage 3 of loading: cleaned, checked values to immutable model objects.
+
+It reads the cleaned dicts of :mod:`riskmap.load.checker` once the reference checks have
+passed; what the model holds that a file does not write (subjects, default ids) comes from
+the functions of :mod:`riskmap.load.rules`, the ones the reference checks use.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,25 @@ from typing import Any, Optional
 
 from riskmap import model
 from riskmap.errors import Collector, Pos
+from riskmap.load.checker import POS_KEY
 from riskmap.load.document import Document
-from riskmap.load.schema import POS_KEY
+from riskmap.load.rules import disruption_ids, expectation_subject, what_if_ids, what_if_subject
 
 
 def network(doc: Document, net: dict, default_name: str, out: Collector) -> Optional[model.Network]:
-    """Build a :class:`~riskmap.model.Network`; share problems go to ``out``."""
+    """Build a :class:`~riskmap.model.Network` from a cleaned, reference-checked network.
+
+    Parameters
+    ----------
+    doc : Document
+        The file the network stands in (for positions).
+    net : dict
+        The cleaned network.
+    default_name : str
+        Its name when the file gives none.
+    out : Collector
+        Receives share problems (some primary sources with a share, some without).
+    """
     pos = doc.pos
     regions = tuple(model.Region(r["id"], r["name"] or r["id"], pos(r[POS_KEY]))
                     for r in net["regions"])
@@ -95,33 +113,46 @@ def _item(kind: str, e: dict, sources: tuple[model.Source, ...], where: Pos) -> 
 
 
 def scenario(doc: Document, sc: dict, net: model.Network, default_name: str) -> model.Scenario:
-    """Build a :class:`~riskmap.model.Scenario` around an already built network."""
-    disruptions = []
-    counts: dict[str, int] = {}
-    for d in sc["disruptions"]:
-        counts[d["kind"]] = counts.get(d["kind"], 0) + 1
-        did = d["id"] or f"{d['kind']}-{counts[d['kind']]}"
-        disruptions.append(model.Disruption(
+    """Build a :class:`~riskmap.model.Scenario` around an already built network.
+
+    Parameters
+    ----------
+    doc : Document
+        The scenario file (for positions).
+    sc : dict
+        Its cleaned, reference-checked values.
+    net : Network
+        The network it runs on.
+    default_name : str
+        Its name when the file gives none.
+    """
+    disruptions = tuple(
+        model.Disruption(
             id=did, kind=d["kind"], target=model.Target(d["target"]["kind"], d["target"]["id"]),
             at=d["at"], duration=d["duration"], probability=d["probability"], rate=d["rate"],
             lead_time_factor=d["lead_time_factor"] if d["lead_time_factor"] is not None else 1.0,
             capacity_factor=d["capacity_factor"] if d["capacity_factor"] is not None else 1.0,
             factor=d["factor"] if d["factor"] is not None else 1.0,
             pos=doc.pos(d[POS_KEY]),
-        ))
-    expect = tuple(
-        model.Expectation(subject=e["subject"], id=e.get(e["subject"]) if e["subject"] != "network"
-                          else None, metric=e["metric"], min=e["min"], max=e["max"],
-                          stat=e["stat"], pos=doc.pos(e[POS_KEY]))
-        for e in sc["expect"]
+        )
+        for d, did in zip(sc["disruptions"], disruption_ids(sc["disruptions"]))
     )
+    expect = tuple(_expectation(doc, e) for e in sc["expect"])
+    what_ifs = sc["what_if"]
     return model.Scenario(
         name=sc["name"] or default_name, network=net, horizon=float(sc["horizon"]),
         warmup=float(sc["warmup"]), replications=sc["replications"], seed=sc["seed"],
-        alternates=sc["alternates"], disruptions=tuple(disruptions), expect=expect, file=doc.file,
-        candidates=tuple(_candidate(doc, c, net) for c in sc.get("candidates", [])),
-        what_if=tuple(_what_if(doc, w, k) for k, w in enumerate(sc.get("what_if", []), 1)),
+        alternates=sc["alternates"], disruptions=disruptions, expect=expect, file=doc.file,
+        candidates=tuple(_candidate(doc, c, net) for c in sc["candidates"]),
+        what_if=tuple(_what_if(doc, w, wid) for w, wid in zip(what_ifs, what_if_ids(what_ifs))),
     )
+
+
+def _expectation(doc: Document, e: dict) -> model.Expectation:
+    subject = expectation_subject(e)
+    return model.Expectation(subject=subject, id=e[subject] if subject != "network" else None,
+                             metric=e["metric"], min=e["min"], max=e["max"], stat=e["stat"],
+                             pos=doc.pos(e[POS_KEY]))
 
 
 def _candidate(doc: Document, c: dict, net: model.Network) -> model.Candidate:
@@ -140,10 +171,10 @@ def _candidate(doc: Document, c: dict, net: model.Network) -> model.Candidate:
     return model.Candidate(supplier=supplier, sources=tuple(lanes), pos=where)
 
 
-def _what_if(doc: Document, w: dict, number: int) -> model.WhatIf:
-    subject = w["subject"]
+def _what_if(doc: Document, w: dict, wid: str) -> model.WhatIf:
+    subject = what_if_subject(w)
     return model.WhatIf(
-        id=w["id"] or f"what-if-{number}", target=model.Target(subject, w[subject]),
+        id=wid, target=model.Target(subject, w[subject]),
         stock=w["stock"], policy=_policy(w["policy"]), capacity=w["capacity"],
         pos=doc.pos(w[POS_KEY]),
     )

@@ -3,10 +3,18 @@
 >>> from riskmap.load import load_scenario          # doctest: +SKIP
 >>> scenario = load_scenario("scenarios/supplier-outage.yaml")   # doctest: +SKIP
 
-The three stages (:mod:`riskmap.load.document`, :mod:`riskmap.load.schema` with
-:mod:`riskmap.load.references`, :mod:`riskmap.load.build`) report *every* problem of a
-file in one pass; :func:`check_file` returns them, the ``load_*`` functions
-raise :class:`~riskmap.errors.InputError` when any is an error.
+The stages report *every* problem of a file in one pass; :func:`check_file` returns them,
+the ``load_*`` functions raise :class:`~riskmap.errors.InputError` when any is an error.
+
+1. :mod:`riskmap.load.document` parses the YAML, keeping every value's position;
+2. :mod:`riskmap.load.checker` applies the tables of :mod:`riskmap.load.schema` and the rules
+   of :mod:`riskmap.load.rules`, giving cleaned values;
+3. :mod:`riskmap.load.references` checks ids and references across entities;
+4. :mod:`riskmap.load.build` makes the model objects, and :mod:`riskmap.load.consistency`
+   warns about fragile networks.
+
+A scenario's network is loaded first, on its own (a file) or inline; the scenario's
+reference checks then read the built :class:`~riskmap.model.Network`.
 """
 
 from __future__ import annotations
@@ -15,14 +23,13 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from riskmap.load import build
-from riskmap.load import consistency
-from riskmap.load import references
 from riskmap.errors import (ERROR, Collector, ConsistencyError, Diagnostic, InputError, Pos,
                             sorted_diagnostics)
+from riskmap.load import build, consistency, references
+from riskmap.load.checker import Checker
 from riskmap.load.document import Document, parse, read_text
+from riskmap.load.schema import FORMAT_VERSION
 from riskmap.model import Network, Scenario
-from riskmap.load.schema import FORMAT_VERSION, Checker
 
 Model = Union[Network, Scenario]
 
@@ -143,24 +150,10 @@ def _scenario(doc: Document, root: dict, out: Collector, files: list[str]) -> Op
         net_out.extend(loaded.diagnostics)
         network = loaded.model
     out.extend(net_out.diagnostics)
-    references.check_scenario(doc, cleaned, _cleaned_network(network), out)
+    references.check_scenario(doc, cleaned, network, out)
     if network is None or out.errors:
         return None
     return build.scenario(doc, cleaned, network, _default_name(doc.file))
-
-
-def _cleaned_network(network: Optional[Network]) -> Optional[dict]:
-    """The id tables the scenario's reference checks need, from a built network."""
-    if network is None:
-        return None
-    return {
-        "regions": [{"id": r.id} for r in network.regions],
-        "suppliers": [{"id": s.id, "region": s.region, "ttr": s.ttr} for s in network.suppliers],
-        "parts": [{"id": p.id, "suppliers": [s.supplier for s in p.sources]}
-                  for p in network.parts],
-        "products": [{"id": p.id, "suppliers": [s.supplier for s in p.sources]}
-                     for p in network.products],
-    }
 
 
 def _raise(loaded: Loaded, strict: bool) -> Model:

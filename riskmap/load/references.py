@@ -1,8 +1,10 @@
 """Checks across entities: unique ids, references that exist, no cycles.
 
-These run on the cleaned values of :mod:`riskmap.load.schema` (every key well typed)
-and report each problem at the position of the offending value, with the
-nearest valid id for a misspelt one.
+:func:`check_network` runs on the cleaned values of a network (:mod:`riskmap.load.checker`:
+every key well typed), before it is built. :func:`check_scenario` runs on the cleaned
+values of a scenario and the :class:`~riskmap.model.Network` already built for it, whether
+from its network file or inline. Both only read their input and report each problem at
+the position of the offending value, with the nearest valid id for a misspelt one.
 """
 
 from __future__ import annotations
@@ -12,26 +14,49 @@ from typing import Any, Iterable, Optional
 import networkx as nx
 
 from riskmap.errors import Collector, did_you_mean
+from riskmap.load.checker import POS_KEY
 from riskmap.load.document import Document, Path
-from riskmap.load.schema import POS_KEY
+from riskmap.load.rules import expectation_subject, what_if_ids, what_if_subject
+from riskmap.model import Network
 
 
 class Refs:
-    """Reference checks of one network (and, optionally, the scenario around it)."""
+    """Reference checks of one document, reporting to one collector.
+
+    Parameters
+    ----------
+    doc : Document
+        The parsed file the checked values come from (for positions).
+    out : Collector
+        Receives every problem.
+    """
 
     def __init__(self, doc: Document, out: Collector):
         self.doc = doc
         self.out = out
 
     def error(self, path: Path, message: str, check: str) -> None:
+        """Report an error at the position of the value at ``path``."""
         self.out.error(self.doc.pos(path), message, check)
 
-    def unique(self, entries: Iterable[dict], what: str) -> dict[str, dict]:
-        """Index entries by id, reporting every repeated id."""
+    def unique(self, entries: Iterable[dict], what: str,
+               ids: Optional[Iterable[str]] = None) -> dict[str, dict]:
+        """Index cleaned entries by id, reporting every repeated id.
+
+        Parameters
+        ----------
+        entries : iterable of dict
+            Cleaned entries, in file order.
+        what : str
+            What they are, for the message (``"supplier"``).
+        ids : iterable of str, optional
+            Their ids when they are not the written ones (defaulted ids); by default each
+            entry's ``id``.
+        """
+        entries = list(entries)
         index: dict[str, dict] = {}
-        for entry in entries:
+        for entry, eid in zip(entries, [e["id"] for e in entries] if ids is None else ids):
             path = entry[POS_KEY]
-            eid = entry["id"]
             if eid in index:
                 first = self.doc.pos(index[eid][POS_KEY] + ("id",))
                 self.error(path + ("id",), f"duplicate {what} id {eid!r} (first at line "
@@ -41,6 +66,7 @@ class Refs:
         return index
 
     def key_error(self, path: Path, message: str, check: str) -> None:
+        """Report an error at the position of the key naming ``path``."""
         self.out.error(self.doc.key_pos(path), message, check)
 
     def known(self, value: str, path: Path, index: dict, what: str, hint: str = "",
@@ -55,7 +81,17 @@ class Refs:
 
 
 def check_network(doc: Document, net: dict, out: Collector) -> None:
-    """Ids unique, every reference known, no cycle in bills of materials or depends_on."""
+    """Ids unique, every reference known, no cycle in bills of materials or depends_on.
+
+    Parameters
+    ----------
+    doc : Document
+        The file the network stands in (a network file, or a scenario with it inline).
+    net : dict
+        The cleaned network.
+    out : Collector
+        Receives every problem.
+    """
     refs = Refs(doc, out)
     regions = refs.unique(net["regions"], "region")
     suppliers = refs.unique(net["suppliers"], "supplier")
@@ -127,33 +163,46 @@ def _check_cycles(refs: Refs, nodes: dict[str, dict], key: str, what: str) -> No
                    "cycle")
 
 
-def check_scenario(doc: Document, sc: dict, net: Optional[dict], out: Collector) -> None:
-    """Disruption targets and expectation subjects exist; durations can be known."""
+def check_scenario(doc: Document, sc: dict, network: Optional[Network], out: Collector) -> None:
+    """Disruption targets, expectation subjects and option subjects exist; durations can be known.
+
+    Parameters
+    ----------
+    doc : Document
+        The scenario file.
+    sc : dict
+        Its cleaned values.
+    network : Network or None
+        The network built for it; ``None`` when the network is broken (its own messages say
+        why), and then only the checks within the scenario run.
+    out : Collector
+        Receives every problem.
+    """
     refs = Refs(doc, out)
     refs.unique([d for d in sc["disruptions"] if d.get("id")], "disruption")
     if sc["warmup"] >= sc["horizon"]:
         refs.error(sc[POS_KEY] + ("warmup",), f"warmup ({sc['warmup']}) must be shorter than the "
                                               f"horizon ({sc['horizon']})", "value")
-    if net is None:
-        return  # the network itself is broken; its own messages say why
-    index = {
-        "region": {r["id"]: r for r in net["regions"]},
-        "supplier": {s["id"]: s for s in net["suppliers"]},
-        "part": {p["id"]: p for p in net["parts"]},
-        "product": {p["id"]: p for p in net["products"]},
+    if network is None:
+        return
+    index: dict[str, dict[str, Any]] = {
+        "region": {r.id: r for r in network.regions},
+        "supplier": {s.id: s for s in network.suppliers},
+        "part": {p.id: p for p in network.parts},
+        "product": {p.id: p for p in network.products},
     }
     for d in sc["disruptions"]:
         target = d["target"]
         if not refs.known(target["id"], target[POS_KEY], index[target["kind"]], target["kind"]):
             continue
         if d["duration"] is None:
-            _check_default_duration(refs, d, index)
+            _check_default_duration(refs, d, network)
     for e in sc["expect"]:
-        if e["subject"] in ("product", "supplier"):
-            refs.known(e[e["subject"]], e[POS_KEY] + (e["subject"],), index[e["subject"]],
-                       e["subject"])
-    _check_candidates(refs, sc.get("candidates", []), index)
-    _check_what_ifs(refs, sc.get("what_if", []), index)
+        subject = expectation_subject(e)
+        if subject in ("product", "supplier"):
+            refs.known(e[subject], e[POS_KEY] + (subject,), index[subject], subject)
+    _check_candidates(refs, sc["candidates"], index)
+    _check_what_ifs(refs, sc["what_if"], index)
 
 
 #: supplier keys of a candidate that only a new supplier may carry.
@@ -191,7 +240,7 @@ def _check_candidates(refs: Refs, candidates: list[dict], index: dict[str, dict]
                 refs.error(lpath, f"candidate {c['id']!r} lists {lane['part']!r} twice; merge "
                                   "the two lanes", "duplicate-id")
             seen.add(lane["part"])
-            if existing and c["id"] in items[lane["part"]].get("suppliers", ()):
+            if existing and any(s.supplier == c["id"] for s in items[lane["part"]].sources):
                 refs.error(lpath, f"{lane['part']!r} is already bought from {c['id']!r} in the "
                                   "network; a candidate adds a lane that does not exist yet",
                            "value")
@@ -199,26 +248,20 @@ def _check_candidates(refs: Refs, candidates: list[dict], index: dict[str, dict]
 
 def _check_what_ifs(refs: Refs, what_ifs: list[dict], index: dict[str, dict]) -> None:
     """What-if ids unique (given or defaulted) and their subject known."""
-    counts = 0
+    refs.unique(what_ifs, "what_if", what_if_ids(what_ifs))
     for w in what_ifs:
-        counts += 1
-        if not w.get("id"):
-            w["id"] = f"what-if-{counts}"
-    refs.unique(what_ifs, "what_if")
-    for w in what_ifs:
-        subject = w["subject"]
+        subject = what_if_subject(w)
         refs.known(w[subject], w[POS_KEY] + (subject,), index[subject], subject)
 
 
-def _check_default_duration(refs: Refs, d: dict, index: dict[str, dict[str, Any]]) -> None:
+def _check_default_duration(refs: Refs, d: dict, network: Network) -> None:
     """A disruption without ``duration`` lasts its supplier's ``ttr``: that ttr must exist."""
     kind, tid = d["target"]["kind"], d["target"]["id"]
     path = d[POS_KEY]
     if kind == "supplier":
-        lacking = [] if index["supplier"][tid]["ttr"] is not None else [tid]
+        lacking = [] if network.supplier(tid).ttr is not None else [tid]
     elif kind == "region":
-        lacking = sorted(s["id"] for s in index["supplier"].values()
-                         if s["region"] == tid and s["ttr"] is None)
+        lacking = sorted(s.id for s in network.suppliers if s.region == tid and s.ttr is None)
     else:
         refs.error(path, f"disruption {d.get('id') or d['kind']!r} on {kind} {tid!r} needs a "
                          "'duration' (only a supplier or region disruption defaults to the ttr)",
