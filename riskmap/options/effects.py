@@ -29,9 +29,12 @@ from riskmap.stats import Estimate, estimate_mean, rounded, t_quantile
 
 
 def fill_rates(filled: np.ndarray, ordered: np.ndarray) -> np.ndarray:
-    """The fill rate of each replication, NaN where it is undefined (nothing was ordered).
+    """The fill rate of each replication, NaN where it is undefined.
 
-    :func:`paired_estimate` leaves the NaN replications out.
+    The rule of :func:`riskmap.sim.results.fill_rate` (units filled from
+    stock / units ordered, undefined when nothing was ordered) applied to
+    arrays: NaN stands for its ``None``, and :func:`paired_estimate` leaves
+    those replications out as the fill-rate statistic does.
 
     Parameters
     ----------
