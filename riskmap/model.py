@@ -340,7 +340,7 @@ class Scenario:
     """A scenario: a network, a horizon, disruptions and the plan to check.
 
     ``candidates`` and ``what_if`` are options evaluated against the scenario
-    as written (:mod:`riskmap.options.counterfactuals`); they never change the run
+    as written (:mod:`riskmap.options`); they never change the run
     itself.
     """
 

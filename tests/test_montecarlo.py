@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskmap.run import executors as executors_module
-from riskmap.options import counterfactuals
+from riskmap.options import variants
 from riskmap.run import montecarlo
 from riskmap.run.executors import ProcessExecutor, SerialExecutor, make_executor
 from riskmap.errors import InputError
@@ -274,12 +274,12 @@ def lanes_scenario(replications: int = 10) -> Scenario:
 
 def test_without_alternate_removes_one_lane_only():
     scenario = lanes_scenario()
-    changed = counterfactuals.without_alternate(scenario, "bolt", "bolts-r-us")
+    changed = variants.without_alternate(scenario, "bolt", "bolts-r-us")
     assert [s.supplier for s in changed.network.item("bolt").sources] == ["acme"]
     assert changed.network.item("widget") == scenario.network.item("widget")
     assert len(scenario.network.item("bolt").sources) == 2  # the original is untouched
-    assert counterfactuals.alternate_sources(scenario) == [("bolt", "bolts-r-us"),
-                                                           ("widget", "acme")]
+    assert variants.alternate_sources(scenario) == [("bolt", "bolts-r-us"),
+                                                    ("widget", "acme")]
 
 
 @pytest.mark.property

@@ -4,7 +4,7 @@ Runs the scenario, then its counterfactual arms with the same seeds, engine
 and workers: without each alternate lane, with no alternate, with each
 candidate supplier, with the static map's extra stock and with each
 ``what_if:`` (``alternates``, ``candidates``, ``stock_what_ifs`` and
-``what_ifs`` in report.json; see :mod:`riskmap.options.counterfactuals` and
+``what_ifs`` in report.json; see :mod:`riskmap.options` and
 docs/counterfactuals.md). One progress line counts all of them. Writes
 ``report.json`` into
 ``--out DIR`` (default
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the scenario, write the reports, print the summary."""
     from riskmap.analysis import risk_map
     from riskmap.load import load_scenario
-    from riskmap.options.counterfactuals import Plan, plan_arms
+    from riskmap.options import Plan, plan_arms
     from riskmap.report.build import build_report
     from riskmap.report.json import write_report
     from riskmap.run.checkpoint import CheckpointExecutor
@@ -132,7 +132,7 @@ def simulate_all(scenario, args: argparse.Namespace, executor, static, plan):
     :class:`~riskmap.options.tables.OptionTables` (``None`` with
     ``--no-counterfactuals``).
     """
-    from riskmap.options.counterfactuals import evaluate
+    from riskmap.options import evaluate
     from riskmap.run.montecarlo import run_scenario
     from riskmap.run.progress import Progress
 

@@ -3,7 +3,7 @@
 The report gathers the Monte Carlo summary (:class:`riskmap.run.montecarlo.RunSummary`),
 the static risk map computed once for the run (:func:`riskmap.analysis.risk_map`)
 and, when they were run, the counterfactual tables
-(:func:`riskmap.options.counterfactuals.evaluate`). Every figure is rounded
+(:func:`riskmap.options.evaluation.evaluate`). Every figure is rounded
 here, once, as report.json holds it, so a report read back from its file is
 the report that was written.
 """

@@ -98,6 +98,13 @@ def simulate(
     >>> result = simulate(Scenario("demo", net, horizon=100), np.random.SeedSequence(1))
     >>> result.products["p"].fill_rate
     1.0
+
+    A product with no order after the warm-up has no fill rate (``None``,
+    :func:`riskmap.sim.results.fill_rate`), not a perfect one:
+
+    >>> idle = simulate(Scenario("demo", net, horizon=100, warmup=100), np.random.SeedSequence(1))
+    >>> idle.products["p"].ordered_units, idle.products["p"].fill_rate
+    (0, None)
     """
     mode = alternates if alternates is not None else scenario.alternates
     if mode not in ("auto", "off"):

@@ -8,7 +8,8 @@ Conventions (documented in docs/simulation.md):
 
 * A unit is *ordered* when its customer order arrives (after ``warmup``).
 * A unit is *filled from stock* when it ships at the moment it was ordered;
-  ``fill_rate = filled_from_stock_units / ordered_units``.
+  ``fill_rate = filled_from_stock_units / ordered_units``, undefined (``None``)
+  when nothing was ordered (:func:`fill_rate`, the one definition).
 * A unit is *backordered* when it cannot ship at once and waits in the
   product's backlog; ``backorder_units`` counts such units.
 * ``backlog_unit_time`` is the integral over time of the backlog (unit-days).
@@ -21,6 +22,35 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Optional
 
 import numpy as np
+
+
+def fill_rate(filled: int, ordered: int) -> Optional[float]:
+    """The fill rate: units filled from stock / units ordered.
+
+    The one definition riskmap uses: :attr:`ProductOutcome.fill_rate`, the
+    ``fill_rate`` statistic (:mod:`riskmap.stats.statistics`) and, on arrays,
+    the counterfactual effects (:func:`riskmap.options.effects.fill_rates`).
+
+    Parameters
+    ----------
+    filled : int
+        Units shipped at the moment they were ordered.
+    ordered : int
+        Units ordered.
+
+    Returns
+    -------
+    float or None
+        ``filled / ordered``; ``None`` when nothing was ordered: the rate is
+        undefined, and a replication without orders is left out of every
+        estimate of it rather than counted as 0 or 1.
+
+    Examples
+    --------
+    >>> fill_rate(8, 10), fill_rate(0, 0)
+    (0.8, None)
+    """
+    return filled / ordered if ordered else None
 
 
 #: ``record_type`` of an order that waited in the backlog.
@@ -78,8 +108,9 @@ class ProductOutcome:
     lost_sale_cost: float = 0.0
 
     @property
-    def fill_rate(self) -> float:
-        return self.filled_from_stock_units / self.ordered_units if self.ordered_units else 1.0
+    def fill_rate(self) -> Optional[float]:
+        """Units filled from stock / units ordered, ``None`` without orders (:func:`fill_rate`)."""
+        return fill_rate(self.filled_from_stock_units, self.ordered_units)
 
     @property
     def eta_kept(self) -> Optional[float]:

@@ -9,7 +9,7 @@ replications (:mod:`riskmap.stats.estimates`). report.json, the reports and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -56,16 +56,12 @@ class Statistic:
         return estimate_mean(np.array(defined, dtype=float), unit)
 
 
-def _fill_rate(o) -> Optional[float]:
-    # undefined (left out) in a replication where nothing was ordered after warm-up
-    return o.filled_from_stock_units / o.ordered_units if o.ordered_units else None
-
-
 PRODUCT_STATISTICS: tuple[Statistic, ...] = (
     Statistic("fill_rate", "product", "ratio",
               "units shipped from stock at the moment they were ordered / units ordered, "
               "per replication, then averaged over replications",
-              _fill_rate),
+              # riskmap.sim.results.fill_rate: undefined (None, left out) without orders
+              lambda o: o.fill_rate),
     Statistic("backorder_probability", "product", "probability",
               "share of replications in which at least one unit waited",
               lambda o: o.backorder_units > 0, PROPORTION),

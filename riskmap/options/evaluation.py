@@ -1,0 +1,217 @@
+"""Running the arms of a plan and turning the runs into the option tables.
+
+Arms share the engine, the executor and the seed of the main run
+(:func:`riskmap.run.montecarlo.run_scenario`); they record no time series.
+Each row builder pairs the runs its option is compared on
+(:func:`~riskmap.options.effects.paired_effect`), names what the option
+concerns and says why its value is what it is
+(:func:`~riskmap.options.exposure.explain`).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from riskmap.analysis.risk_map import RiskMap
+from riskmap.graph import supply_graph
+from riskmap.model import Network, Scenario, WhatIf
+from riskmap.options.effects import paired_effect
+from riskmap.options.exposure import explain, shared_exposure
+from riskmap.options.plan import BASELINE, NONE, REGISTERED, Plan, arm_key, plan_arms, stock_options
+from riskmap.options.tables import (AlternateRow, CandidateRow, OptionTables, StockRow, WhatIfRow,
+                                    rank)
+from riskmap.options.variants import alternate_sources, with_candidate
+from riskmap.run.montecarlo import ProgressCallback, RunSummary, run_scenario
+from riskmap.run.samples import Samples
+
+
+def run_arms(baseline: RunSummary, plan: Plan, *, workers: Optional[int] = None, executor=None,
+             progress: Optional[ProgressCallback] = None,
+             simulator: Optional[Callable] = None) -> dict[str, Samples]:
+    """Run every arm with the baseline's seed, replications and alternates mode.
+
+    Parameters
+    ----------
+    baseline : RunSummary
+        The main run.
+    plan : Plan
+        The arms to run (:func:`~riskmap.options.plan.plan_arms`).
+    workers, executor, simulator
+        As for :func:`riskmap.run.montecarlo.run_scenario`.
+    progress : callable, optional
+        ``progress(done, total)``, counting replications over all arms.
+
+    Returns
+    -------
+    dict
+        ``{arm key: Samples}`` of the arms run (not of the aliases).
+    """
+    results: dict[str, Samples] = {}
+    n = baseline.replications
+    total = n * len(plan.arms)
+    for k, arm in enumerate(plan.arms):
+        def step(done: int, _total: int, k: int = k) -> None:
+            if progress is not None:
+                progress(k * n + done, total)
+
+        summary = run_scenario(arm.scenario, replications=n, seed=baseline.seed, workers=workers,
+                               executor=executor, progress=step, alternates=baseline.alternates,
+                               series=False, simulator=simulator)
+        results[arm.key] = summary.samples
+    return results
+
+
+def resolve_aliases(runs: dict[str, Samples], aliases: dict[str, str]) -> None:
+    """Give every aliased arm the samples of the run it stands for (following chains), in place."""
+    for key in sorted(aliases):
+        same = key
+        while same in aliases:
+            same = aliases[same]
+        runs[key] = runs[same]
+
+
+def evaluate(baseline: RunSummary, risk_map: Optional[RiskMap] = None, *, plan: Optional[Plan] = None,
+             workers: Optional[int] = None, executor=None,
+             progress: Optional[ProgressCallback] = None,
+             simulator: Optional[Callable] = None) -> OptionTables:
+    """Every counterfactual table of a run (docs/counterfactuals.md).
+
+    Parameters
+    ----------
+    baseline : RunSummary
+        The main run (:func:`riskmap.run.montecarlo.run_scenario`).
+    risk_map : RiskMap, optional
+        The static map of the scenario's network, for the stock what-ifs
+        (none are run without it).
+    plan : Plan, optional
+        The arms to run, from :func:`~riskmap.options.plan.plan_arms` (so a
+        caller can count them before the main run); planned here when not given.
+    workers, executor, progress, simulator
+        As for :func:`riskmap.run.montecarlo.run_scenario`; ``progress`` counts
+        the replications of all arms together.
+
+    Returns
+    -------
+    OptionTables
+        Every table, each ranked best first.
+
+    Examples
+    --------
+    >>> summary = run_scenario(scenario, replications=50, workers=1)  # doctest: +SKIP
+    >>> evaluate(summary, risk_map(scenario.network), workers=1).alternates[0].supplier  # doctest: +SKIP
+    'cell-pl'
+    """
+    scenario = baseline.scenario
+    if plan is None:
+        plan = plan_arms(scenario, baseline.alternates, risk_map)
+    runs = run_arms(baseline, plan, workers=workers, executor=executor, progress=progress,
+                    simulator=simulator)
+    runs[BASELINE] = baseline.samples
+    resolve_aliases(runs, plan.aliases)
+    return OptionTables(
+        alternates=tuple(rank(alternate_rows(scenario, runs))),
+        all_alternates=(paired_effect(runs[BASELINE], runs[NONE]) if NONE in runs else None),
+        candidates=tuple(rank(candidate_rows(scenario, runs))),
+        stock=tuple(rank(stock_rows(scenario, risk_map, runs))),
+        what_ifs=tuple(rank(what_if_rows(scenario, runs))),
+        arms=len(plan.arms))
+
+
+def _fed(network: Network, items) -> tuple[str, ...]:
+    """Products fed by any of ``items``, sorted."""
+    graph = supply_graph(network)
+    return tuple(sorted({p for item_id in items for p in graph.products_fed(item_id)}))
+
+
+def alternate_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[AlternateRow]:
+    """One row per alternate lane that was run (or aliased), in lane order."""
+    network = scenario.network
+    rows = []
+    for lane in alternate_sources(scenario):
+        item_id, supplier_id = lane
+        if arm_key("without", lane) not in runs:
+            continue
+        fed = _fed(network, [item_id])
+        effect = paired_effect(runs[BASELINE], runs[arm_key("without", lane)], fed)
+        exposure = shared_exposure(scenario, item_id, supplier_id)
+        rows.append(AlternateRow(
+            supplier=supplier_id, part=item_id, region=network.supplier(supplier_id).region,
+            products=fed,
+            primaries=tuple(sorted(s.supplier for s in network.item(item_id).primaries)),
+            shared_exposure=tuple(exposure),
+            alone=paired_effect(runs[arm_key("alone", lane)], runs[NONE], fed),
+            why=explain(effect, exposure, f"alternate {supplier_id!r} for {item_id!r}"),
+            effect=effect))
+    return rows
+
+
+def candidate_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[CandidateRow]:
+    """One row per candidate supplier, against the ``registered`` arm."""
+    rows = []
+    for candidate in scenario.candidates:
+        extended = with_candidate(scenario, candidate)
+        parts = tuple(sorted(item_id for item_id, _ in candidate.sources))
+        fed = _fed(scenario.network, parts)
+        effect = paired_effect(runs[arm_key("candidate", candidate.id)], runs[REGISTERED], fed)
+        exposure = sorted({reason for item_id, source in candidate.sources if source.alternate
+                           for reason in shared_exposure(extended, item_id, candidate.id)})
+        rows.append(CandidateRow(
+            supplier=candidate.id, parts=parts, region=candidate.supplier.region, products=fed,
+            shared_exposure=tuple(exposure),
+            why=explain(effect, exposure, f"candidate {candidate.id!r}"), effect=effect))
+    return rows
+
+
+def stock_rows(scenario: Scenario, risk_map: Optional[RiskMap],
+               runs: dict[str, Samples]) -> list[StockRow]:
+    """One row per supplier whose TTS is below its TTR: the static map's extra stock, simulated."""
+    rows = []
+    for supplier in stock_options(risk_map):
+        items = supplier.extra_stock.items
+        fed = _fed(scenario.network, [item_id for item_id, _ in items])
+        effect = paired_effect(runs[arm_key("stock", supplier.id)], runs[BASELINE], fed)
+        held = sum(units for _, units in items)
+        rows.append(StockRow(
+            supplier=supplier.id, products=fed,
+            tts=supplier.tts, ttr=supplier.ttr, extra_stock_total=supplier.extra_stock.total,
+            items=items,
+            why=explain(effect, (), f"holding {held} more units against {supplier.id!r}"),
+            effect=effect))
+    return rows
+
+
+def what_if_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[WhatIfRow]:
+    """One row per ``what_if:`` variation, against the baseline."""
+    network = scenario.network
+    rows = []
+    for what_if in scenario.what_if:
+        target = what_if.target
+        if target.kind == "supplier":
+            items = sorted({i.id for i in network.items for s in i.sources
+                            if s.supplier == target.id})
+        else:
+            items = [target.id]
+        fed = _fed(network, items)
+        effect = paired_effect(runs[arm_key("what_if", what_if.id)], runs[BASELINE], fed)
+        rows.append(WhatIfRow(
+            id=what_if.id, target_kind=target.kind, target_id=target.id, stock=what_if.stock,
+            capacity=what_if.capacity, policy=what_if.policy, products=fed,
+            extra_units=extra_units(network, what_if),
+            why=explain(effect, (), f"what-if {what_if.id!r}"), effect=effect))
+    return rows
+
+
+def extra_units(network: Network, what_if: WhatIf) -> Optional[int]:
+    """Extra units held by a what-if: the rise of the policy target, else of the starting stock.
+
+    ``None`` for a supplier's what-if (capacity only) and for one that
+    changes neither the policy nor the stock.
+    """
+    if what_if.target.kind == "supplier":
+        return None
+    item = network.item(what_if.target.id)
+    if what_if.policy is not None and item.policy is not None:
+        return what_if.policy.target - item.policy.target
+    if what_if.stock is not None:
+        return what_if.stock - item.stock
+    return None
