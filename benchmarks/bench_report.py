@@ -5,7 +5,7 @@ Usage::
     python benchmarks/bench_report.py [SCENARIO] [--replications N] [--repeat K]
 
 Runs the scenario once (in-process, one worker), then renders both reports
-``K`` times from the resulting report dictionary and prints the simulation
+``K`` times from the resulting :class:`~riskmap.report.content.Report` and prints the simulation
 time, the best and median rendering times, and their ratio. A synthetic
 report with 50 products and 40 suppliers is rendered too, to show the cost
 of the largest charts.
@@ -25,15 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def render_both(report: dict, directory: Path) -> None:
-    from riskmap.report import html, markdown, plots
+def render_both(report, directory: Path) -> None:
+    from riskmap.report import charts, html, markdown
 
-    plots._draw_canonical.cache_clear()  # measure a cold render, as after a run
+    charts._draw_cached.cache_clear()  # measure a cold render, as after a run
     markdown.write(report, directory)
     html.write(report, directory)
 
 
-def time_renders(report: dict, repeat: int) -> list[float]:
+def time_renders(report, repeat: int) -> list[float]:
     times = []
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(repeat):
@@ -56,16 +56,16 @@ def main(argv=None) -> int:
     from riskmap.run.montecarlo import run_scenario
     from riskmap.analysis import risk_map
     from riskmap.report.build import build_report
-    from tests.test_report_support import enrich, synthetic_report
+    from tests.test_report_support import synthetic_report
 
     scenario = load_scenario(args.scenario)
     start = time.perf_counter()
     summary = run_scenario(scenario, replications=args.replications, executor=SerialExecutor())
-    report = enrich(build_report(summary, risk_map(scenario.network)).to_dict(), scenario)
+    report = build_report(summary, risk_map(scenario.network))
     simulate = time.perf_counter() - start
     renders = time_renders(report, args.repeat)
     print(f"scenario            {os.path.basename(args.scenario)} "
-          f"({len(report['products'])} products, {args.replications} replications)")
+          f"({len(report.products)} products, {args.replications} replications)")
     print(f"simulate (1 worker) {simulate:8.2f} s")
     print(f"render md+html      {min(renders):8.2f} s best, {statistics.median(renders):.2f} s "
           f"median of {args.repeat}")

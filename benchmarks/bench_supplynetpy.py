@@ -30,7 +30,6 @@ report.html), best of ``--repeat``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import subprocess
@@ -153,11 +152,12 @@ def phases(work: Path, env: dict) -> str:
 
 def same_work(work: Path, snp_stderr: str) -> str:
     """Units ordered and units that waited in both runs, to show the work is the same."""
-    report = json.loads((work / "out" / "report.json").read_text())
-    products = report["products"].values()
-    ordered = sum(p["ordered_units"]["mean"] for p in products)
-    waited = sum(p["backorder_units"]["mean"] for p in products)
-    lost = sum(p["lost_units"]["mean"] for p in products)
+    from riskmap.report.json import read_report
+
+    products = read_report(str(work / "out" / "report.json")).products.values()
+    ordered = sum(p["ordered_units"].mean for p in products)
+    waited = sum(p["backorder_units"].mean for p in products)
+    lost = sum(p["lost_units"].mean for p in products)
     totals = next((line for line in snp_stderr.splitlines() if line.startswith("TOTALS")), "")
     fields = dict(item.split("=") for item in totals.split()[1:])
     return (f"  units ordered: riskmap {ordered:,.0f}, SupplyNetPy {float(fields['ordered']):,.0f}; "

@@ -5,7 +5,7 @@ events, matplotlib's figures) triggers collections that re-scan every object
 still alive, again and again. Where that work makes no cyclic garbage as it
 goes, or only a bounded amount freed by the next collection after it, the
 collector can be paused for its duration: the simulation engine
-(riskmap.sim.engine) and the report charts (riskmap.report.plots) do so
+(riskmap.sim.engine) and the report charts (riskmap.report.charts) do so
 (docs/performance.md says what each saves).
 """
 

@@ -48,8 +48,9 @@ def test_run_writes_report_and_prints_ranked_summary(scenario_file, tmp_path, ca
     lines = out.splitlines()
     assert lines[0].startswith("Acme fire: spring: 8 replications, seed 5, horizon 60 days")
     rows = [line.split()[0] for line in lines[4:6]]
-    from riskmap.report.ranking import rank_products
-    ranked = rank_products(report)
+    from riskmap.report.json import read_report
+    from riskmap.report.views.products import rank_products
+    ranked = rank_products(read_report(str(out_dir / "report.json")))
     assert rows == ranked
     lamp = report["products"]["lamp"]
     assert lamp["backorder_probability"]["mean"] == 1.0  # acme is out for 20 days, stock 6
@@ -127,9 +128,12 @@ def test_scheduler_without_dask_exits_2(scenario_file, capsys):
 
 
 def test_summary_table_formats_missing_intervals():
-    assert run_cli._cell({"mean": 0.5, "ci95": [None, None]}, "{:.3f}") == "0.500"
-    assert run_cli._cell({"mean": None, "ci95": [None, None]}, "{:.3f}") == "-"
-    assert run_cli._cell({"mean": 2, "ci95": [1, 3]}, "{:.1f}") == "2.0 [1.0, 3.0]"
+    from riskmap.stats import Estimate
+
+    assert run_cli._cell(Estimate(0.5, (None, None), 1, "ratio"), 3) == "0.500"
+    assert run_cli._cell(Estimate(None, (None, None), 0, "ratio"), 3) == "-"
+    assert run_cli._cell(None, 3) == "-"
+    assert run_cli._cell(Estimate(2, (1, 3), 5, "units"), 1) == "2.0 [1.0, 3.0]"
 
 
 def installed_command() -> list[str]:

@@ -149,14 +149,14 @@ def test_stock_what_ifs_follow_the_static_map():
 
 def test_reports_show_the_tables_the_why_and_significance(options, quake):
     from riskmap.report import html, markdown
+    from riskmap.report.text import markdown as markdown_text
 
     for baseline, tables in (quake, options):
-        report = build_report(baseline, options=tables).to_dict()
+        report = build_report(baseline, options=tables)
         text = markdown.render(report)
         page = html.render(report)
-        for entry in report["alternates"] + report["candidates"] + report["what_ifs"]:
-            why = markdown.escape(entry["why"])
-            assert why in text
+        for row in tables.alternates + tables.candidates + tables.what_ifs:
+            assert markdown_text(row.why) in text
         assert "distinguishable from zero" in text and "distinguishable from zero" in page
     assert "| 1 | qualify valve-de for valve |" in text
     assert "pump-buffer: product pump: policy" in text

@@ -88,9 +88,8 @@ HOSTILE_IMG = '<img src=x onerror="document.title=\'PWNED\'">'
 
 @pytest.fixture(scope="module")
 def hostile_page(tmp_path_factory):
-    report = synthetic_report([HOSTILE, HOSTILE_IMG, "plain"])
-    report["scenario"]["name"] = HOSTILE
-    report["scenario"]["disruptions"][0]["id"] = HOSTILE_IMG
+    report = synthetic_report([HOSTILE, HOSTILE_IMG, "plain"], title=HOSTILE,
+                              disruption=HOSTILE_IMG)
     return html.write(report, tmp_path_factory.mktemp("hostile"))
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from riskmap.cli.main import main
+from riskmap.report.json import dumps
 from tests.test_report_support import synthetic_report
 
 pytestmark = pytest.mark.cli
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.cli
 def saved(tmp_path):
     path = tmp_path / "run" / "report.json"
     path.parent.mkdir()
-    path.write_text(json.dumps(synthetic_report(["lamp", "desk"])), encoding="utf-8")
+    path.write_text(dumps(synthetic_report(["lamp", "desk"])), encoding="utf-8")
     return path
 
 

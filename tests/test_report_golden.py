@@ -50,7 +50,7 @@ def test_every_bundled_scenario_produces_both_reports(path, tmp_path):
     html_path = html.write(report, tmp_path)
     md_text = md_path.read_text(encoding="utf-8")
     html_text = html_path.read_text(encoding="utf-8")
-    for product in report["products"]:
+    for product in report.products:
         assert product in md_text and product in html_text
     assert md_text.count("\n## ") == 6
     assert html_text.count('<section id="') == 6

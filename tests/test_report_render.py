@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -10,7 +11,15 @@ from html.parser import HTMLParser
 
 import pytest
 
-from riskmap.report import html, markdown, plots
+from riskmap.dists import Constant, Uniform
+from riskmap.model import Disruption, Network, Target
+from riskmap.options.tables import AlternateRow, Effect, OptionTables
+from riskmap.report import charts as report_charts
+from riskmap.report import html, markdown
+from riskmap.report.charts.fans import PRODUCT_CHART_LIMIT, disruption_windows
+from riskmap.report.charts.survival import survival_chart
+from riskmap.report.content import Report, RunInfo
+from riskmap.stats import Estimate
 from tests.test_report_support import ROOT, synthetic_report, tutorial_report
 
 pytestmark = pytest.mark.hand
@@ -125,9 +134,7 @@ def test_markdown_tables_are_well_formed(tutorial_md):
 
 
 def test_user_strings_are_escaped_in_html():
-    report = synthetic_report([HOSTILE, HOSTILE_IMG, "plain"])
-    report["scenario"]["name"] = HOSTILE
-    report["scenario"]["disruptions"][0]["id"] = HOSTILE
+    report = synthetic_report([HOSTILE, HOSTILE_IMG, "plain"], title=HOSTILE, disruption=HOSTILE)
     page_text = html.render(report)
     page = outline(page_text)
     assert "script" not in page.tags and "img" not in page.tags
@@ -137,8 +144,7 @@ def test_user_strings_are_escaped_in_html():
 
 
 def test_user_strings_are_escaped_in_markdown():
-    report = synthetic_report([HOSTILE, HOSTILE_IMG, "plain"])
-    report["scenario"]["name"] = HOSTILE
+    report = synthetic_report([HOSTILE, HOSTILE_IMG, "plain"], title=HOSTILE)
     text = markdown.render(report)
     assert "<script" not in text and "<img" not in text
     assert "&lt;script&gt;" in text
@@ -175,7 +181,7 @@ def test_bytes_do_not_depend_on_the_hash_seed(tmp_path):
 
 
 def test_svg_has_no_date_and_ids_differ_between_charts(tutorial):
-    charts = plots.draw_all(tutorial).all()
+    charts = report_charts.draw_all(tutorial).all()
     for chart in charts:
         assert "<dc:date>" not in chart.svg
     ids = [set(re.findall(r'id="([^"]+)"', c.inline_svg)) for c in charts]
@@ -187,15 +193,15 @@ def test_svg_has_no_date_and_ids_differ_between_charts(tutorial):
 def test_fifty_products_stay_legible():
     names = [f"product-{k:02d}" for k in range(50)]
     report = synthetic_report(names, suppliers=40)
-    charts = plots.draw_all(report)
-    assert len(charts.fans) == plots.PRODUCT_CHART_LIMIT
-    assert list(charts.fans) == names[:plots.PRODUCT_CHART_LIMIT]  # the riskiest
+    charts = report_charts.draw_all(report)
+    assert len(charts.fans) == PRODUCT_CHART_LIMIT
+    assert list(charts.fans) == names[:PRODUCT_CHART_LIMIT]  # the riskiest
     text = markdown.render(report, charts)
     assert "Charts are drawn for the 12 riskiest products; the tables cover all 50." in text
     assert text.count("\n### ") == 50
     # bar charts grow with their rows instead of squeezing them
-    small = plots.survival_chart(synthetic_report(["a"], suppliers=3))
-    large = plots.survival_chart(report)
+    small = survival_chart(synthetic_report(["a"], suppliers=3))
+    large = survival_chart(report)
     assert _svg_height(large) > 5 * _svg_height(small)
 
 
@@ -209,38 +215,48 @@ def test_empty_alternates_say_so_in_one_sentence(tutorial_md):
 
 
 def test_alternates_table_and_chart_when_present(tutorial):
-    tutorial["alternates"] = [
-        {"supplier": "motoralt", "part": "motor",
-         "backorder_units_avoided": {"mean": 40.0, "ci95": [30.0, 50.0]},
-         "fill_rate_gain": {"mean": 0.03, "ci95": [0.02, 0.04]}}]
-    text = markdown.render(tutorial)
+    units = Estimate(40.0, (30.0, 50.0), 5, "units")
+    gain = Estimate(0.03, (0.02, 0.04), 5, "ratio")
+    effect = Effect(units, gain, {}, None, (None, None))
+    lane = AlternateRow("motoralt", "motor", None, ("ebike",), ("motorco",), (), effect, "",
+                        effect)
+    report = dataclasses.replace(tutorial, options=OptionTables(alternates=(lane,)))
+    text = markdown.render(report)
     assert "| 1 | motoralt | motor | 40 \\[30, 50\\] | +3.0 pp \\[+2.0, +4.0\\] |" in text
     assert "report-figures/alternates.svg" in text
-    assert outline(html.render(tutorial)).tags.count("svg") == 5
+    assert outline(html.render(report)).tags.count("svg") == 5
+
+
+def _with_ebike_statistics(report: Report, **changed) -> Report:
+    """``report`` with the e-bike's statistics changed (``None`` removes one)."""
+    stats = {**report.products["ebike"], **changed}
+    stats = {name: e for name, e in stats.items() if e is not None}
+    return dataclasses.replace(report, products={**report.products, "ebike": stats})
 
 
 def test_customer_metrics_render_only_when_present(tutorial):
-    tutorial["products"]["ebike"].pop("eta_kept", None)
-    assert "eta kept" not in markdown.render(tutorial)
-    tutorial["products"]["ebike"]["eta_kept"] = {"mean": 0.75, "ci95": [0.7, 0.8], "n": 5,
-                                                 "unit": "ratio"}
-    assert "| eta kept | 75.0% \\[70.0%, 80.0%\\] |" in markdown.render(tutorial)
+    assert "eta kept" not in markdown.render(_with_ebike_statistics(tutorial, eta_kept=None))
+    kept = Estimate(0.75, (0.7, 0.8), 5, "ratio", has_percentiles=False)
+    assert "| eta kept | 75.0% \\[70.0%, 80.0%\\] |" in \
+        markdown.render(_with_ebike_statistics(tutorial, eta_kept=kept))
 
 
 def test_minimal_report_renders():
     """Only the SPEC keys: every section still renders and says what is missing."""
-    report = {"format": 1, "scenario": {"name": "bare", "seed": 1, "replications": 2,
-                                        "horizon": 10}, "products": {}, "suppliers": {},
-              "alternates": []}
+    report = Report.from_dict({"format": 1, "scenario": {"name": "bare", "seed": 1,
+                                                         "replications": 2, "horizon": 10},
+                               "products": {}, "suppliers": {}, "alternates": []})
     text = markdown.render(report)
     assert "The report holds no products." in text
     assert outline(html.render(report)).sections == SECTION_IDS
 
 
 def test_disruption_windows_from_fixed_starts():
-    report = {"scenario": {"disruptions": [
-        {"id": "b", "at": 30, "duration": {"dist": "uniform", "min": 5, "max": 15}},
-        {"id": "a", "at": 10, "duration": 4},
-        {"id": "random-start", "duration": 4},
-        {"id": "ttr", "at": 3}]}}
-    assert plots.disruption_windows(report) == [("a", 10, 14, 14), ("b", 30, 35, 45)]
+    def outage(ident, at=None, duration=None):
+        return Disruption(ident, "outage", Target("supplier", "s"), at=at, duration=duration)
+
+    report = Report(RunInfo(disruptions=(
+        outage("b", Constant(30), Uniform(5, 15)), outage("a", Constant(10), Constant(4)),
+        outage("random-start", duration=Constant(4)), outage("ttr", at=Constant(3)),
+        outage("uncertain-start", Uniform(1, 2), Constant(4)))), Network("n"), {})
+    assert disruption_windows(report) == [("a", 10, 14, 14), ("b", 30, 35, 45)]

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from riskmap.report import html, markdown
     from riskmap.report.json import read_report
 
-    report = read_report(args.report).to_dict()
+    report = read_report(args.report)
     out_dir = Path(args.out) if args.out else Path(args.report).resolve().parent
     written = [markdown.write(report, out_dir), html.write(report, out_dir)]
     if not args.quiet:

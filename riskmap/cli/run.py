@@ -11,7 +11,7 @@ docs/counterfactuals.md). One progress line counts all of them. Writes
 ``riskmap-out/<scenario name>``, the name made safe for any file system),
 then ``report.md`` and ``report.html`` when their renderers are installed
 (modules ``riskmap.report.markdown`` and ``riskmap.report.html``, each with
-``write(report: dict, directory: Path) -> Path``). Progress goes to stderr,
+``write(report: Report, directory: Path) -> Path``). Progress goes to stderr,
 a summary table of the products ranked by risk to stdout.
 
 Exit codes: 0 done, 2 bad input, 3 a replication failed (the message names
@@ -29,10 +29,14 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from riskmap.cli.common import add_simulation_options
-from riskmap.report.ranking import rank_products
+from riskmap.report.text import fixed
+
+if TYPE_CHECKING:  # the report layer is imported when a run has a report to show
+    from riskmap.report.content import Report
+    from riskmap.stats import Estimate
 
 #: renderers written after report.json when installed, in this order.
 RENDERERS = ("riskmap.report.markdown", "riskmap.report.html")
@@ -93,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     written = [write_report(report, out_dir)]
     written.extend(write_renderings(report, out_dir))
     checkpoint.remove()  # the reports are complete: nothing left to resume
-    sys.stdout.write(summary_table(report.to_dict()))
+    sys.stdout.write(summary_table(report))
     if not args.quiet:
         for path in written:
             print(f"riskmap: wrote {path}", file=sys.stderr)
@@ -154,14 +158,13 @@ def simulate_all(scenario, args: argparse.Namespace, executor, static, plan):
     return summary, tables
 
 
-def write_renderings(report, out_dir: Path) -> list[Path]:
-    """Write report.md / report.html of a :class:`~riskmap.report.content.Report`."""
+def write_renderings(report: Report, out_dir: Path) -> list[Path]:
+    """Write report.md / report.html of ``report`` with the installed :data:`RENDERERS`."""
     paths = []
-    content = report.to_dict()
     for module_name in RENDERERS:
         if importlib.util.find_spec(module_name) is None:
             continue
-        paths.append(importlib.import_module(module_name).write(content, out_dir))
+        paths.append(importlib.import_module(module_name).write(report, out_dir))
     return paths
 
 
@@ -191,29 +194,31 @@ def default_out_dir(scenario_name: str) -> Path:
 # Terminal summary
 
 
-#: columns of the summary: (heading, statistic, number format).
+#: columns of the summary: (heading, statistic, decimals).
 COLUMNS = (
-    ("P(backorder)", "backorder_probability", "{:.3f}"),
-    ("fill rate", "fill_rate", "{:.3f}"),
-    ("backorder units", "backorder_units", "{:.1f}"),
-    ("longest wait", "longest_wait", "{:.1f}"),
-    ("lost units", "lost_units", "{:.1f}"),
+    ("P(backorder)", "backorder_probability", 3),
+    ("fill rate", "fill_rate", 3),
+    ("backorder units", "backorder_units", 1),
+    ("longest wait", "longest_wait", 1),
+    ("lost units", "lost_units", 1),
 )
 
 
-def summary_table(report: dict) -> str:
-    """The terminal summary: one row per product, ``mean [95 % CI]`` in each cell."""
-    scenario = report["scenario"]
+def summary_table(report: Report) -> str:
+    """The terminal summary: a row per product, riskiest first, ``mean [95 % CI]`` in each cell."""
+    from riskmap.report.views.products import rank_products
+
+    info = report.scenario
     lines = [
-        f"{scenario['name']}: {scenario['replications']} replications, seed {scenario['seed']}, "
-        f"horizon {scenario['horizon']:g} {scenario['time_unit']}s",
+        f"{info.name}: {info.replications} replications, seed {info.seed}, "
+        f"horizon {info.horizon:g} {report.time_unit}s",
         "",
     ]
     header = ["product"] + [heading for heading, _, _ in COLUMNS]
     rows = [header]
     for pid in rank_products(report):
-        stats = report["products"][pid]
-        rows.append([pid] + [_cell(stats.get(name), fmt) for _, name, fmt in COLUMNS])
+        stats = report.products[pid]
+        rows.append([pid] + [_cell(stats.get(name), digits) for _, name, digits in COLUMNS])
     widths = [max(len(row[k]) for row in rows) for k in range(len(header))]
     for i, row in enumerate(rows):
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
@@ -222,15 +227,15 @@ def summary_table(report: dict) -> str:
             lines.append("  ".join("-" * w for w in widths))
     if len(rows) == 1:
         lines.append("(no products)")
-    lines.append(f"mean [95% CI]; times in {scenario['time_unit']}s")
+    lines.append(f"mean [95% CI]; times in {report.time_unit}s")
     return "\n".join(lines) + "\n"
 
 
-def _cell(estimate: Optional[dict], fmt: str) -> str:
-    if not estimate or estimate.get("mean") is None:
+def _cell(estimate: Optional[Estimate], digits: int) -> str:
+    if estimate is None or estimate.mean is None:
         return "-"
-    low, high = estimate.get("ci95") or (None, None)
-    text = fmt.format(estimate["mean"])
+    low, high = estimate.ci95
+    text = fixed(estimate.mean, digits)
     if low is None or high is None:
         return text
-    return f"{text} [{fmt.format(low)}, {fmt.format(high)}]"
+    return f"{text} [{fixed(low, digits)}, {fixed(high, digits)}]"

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Optional
 
 import jinja2
 from markupsafe import Markup
 
-from riskmap.report import plots
+from riskmap.report import charts as report_charts
+from riskmap.report import text
+from riskmap.report.content import Report
 from riskmap.report.json import write_atomic
-from riskmap.report.ranking import (format_money, format_number, format_percent,
-                                    report_sections)
+from riskmap.report.views import report_sections
 
 FILENAME = "report.html"
 
@@ -38,22 +40,26 @@ def stylesheet() -> str:
     return resources.files("riskmap.report").joinpath("templates/report.css").read_text("utf-8")
 
 
-def render(report: dict, charts: plots.Charts | None = None) -> str:
-    """The HTML text of ``report``."""
-    charts = plots.draw_all(report) if charts is None else charts
+def render(report: Report, charts: Optional[report_charts.Charts] = None) -> str:
+    """The HTML text of ``report``, its ``charts`` inline.
+
+    ``charts`` are those :func:`~riskmap.report.charts.draw_all` draws for
+    ``report``, drawn here when not given.
+    """
+    charts = report_charts.draw_all(report) if charts is None else charts
     sections = report_sections(report)
-    scenario = report.get("scenario") or {}
+    info = report.scenario
     template = environment().get_template("report.html.j2")
     return template.render(
         s=sections, charts=charts, css=Markup(stylesheet()),
-        replications=scenario.get("replications"), seed=scenario.get("seed"),
-        version=scenario.get("riskmap_version") or "", format=report.get("format"),
-        omitted=len(charts.fans) < len(sections["products"]),
-        pct=format_percent, num=format_number, money=format_money,
+        replications=info.replications, seed=info.seed,
+        version=info.riskmap_version or "", format=report.format,
+        omitted=len(charts.fans) < len(sections.products),
+        pct=text.percent, num=text.number, money=text.money,
         svg=lambda chart: Markup(chart.inline_svg))
 
 
-def write(report: dict, directory: Path) -> Path:
+def write(report: Report, directory: Path) -> Path:
     """Write ``report.html`` into ``directory`` atomically; return its path."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

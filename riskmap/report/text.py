@@ -6,7 +6,8 @@ digits for the same number:
 
 * :func:`number`: reports' prose and tables (whole numbers bare, others with
   one decimal, thousands separated);
-* :func:`percent` and :func:`money`;
+* :func:`percent` and :func:`money`; :func:`points`, a difference of shares;
+* :func:`fixed`: the terminal summary of ``riskmap run`` (a set number of decimals);
 * :func:`measured`: a checked figure and its interval (``riskmap check``: three
   decimals below 10, one above);
 * :func:`compact`: the terminal risk map (three significant digits below 10).
@@ -52,6 +53,26 @@ def percent(value: Optional[float], digits: int = 0) -> str:
     if value is None:
         return MISSING
     return f"{100 * value:.{digits}f}%"
+
+
+def points(value: Optional[float], digits: int = 1) -> str:
+    """A difference of two shares in percentage points, always signed (the unit is not written).
+
+    >>> points(0.03), points(-0.0012), points(None)
+    ('+3.0', '-0.1', '–')
+    """
+    if value is None:
+        return MISSING
+    return f"{100 * value:+.{digits}f}"
+
+
+def fixed(value: float, digits: int) -> str:
+    """``value`` with exactly ``digits`` decimals.
+
+    >>> fixed(0.5, 3), fixed(12.25, 1)
+    ('0.500', '12.2')
+    """
+    return f"{value:.{digits}f}"
 
 
 def money(value: Optional[float]) -> str:
