@@ -72,3 +72,19 @@ def scenario_file(tmp_path):
     path = tmp_path / "fire.yaml"
     path.write_text(LAMP_SCENARIO)
     return path
+
+
+#: the kinds of test (pytest markers): every test is exactly one of them.
+KINDS = ("hand", "theory", "property", "golden", "cli")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse a test that is not labelled with exactly one kind, so the labels say what runs."""
+    wrong = []
+    for item in items:
+        kinds = sorted({mark.name for mark in item.iter_markers() if mark.name in KINDS})
+        if len(kinds) != 1:
+            wrong.append(f"{item.nodeid}: {', '.join(kinds) or 'no kind'}")
+    if wrong:
+        raise pytest.UsageError("each test needs exactly one of the markers "
+                                f"{', '.join(KINDS)}:\n  " + "\n  ".join(wrong))

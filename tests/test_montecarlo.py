@@ -29,8 +29,6 @@ from riskmap.report.build import build_report
 from riskmap.report.json import dumps
 from riskmap.sim.results import PartOutcome, ProductOutcome, ReplicationResult, SupplierOutcome
 
-pytestmark = pytest.mark.hand
-
 
 def tiny_scenario(replications: int = 12, horizon: float = 30, seed: int = 7) -> Scenario:
     network = Network(
@@ -104,22 +102,26 @@ def run(scenario, **kwargs):
 # Determinism
 
 
+@pytest.mark.hand
 def test_same_seed_gives_identical_summary():
     scenario = tiny_scenario()
     assert report_text(run(scenario)) == report_text(run(scenario))
 
 
+@pytest.mark.hand
 def test_different_seed_gives_different_summary():
     scenario = tiny_scenario()
     assert report_text(run(scenario)) != report_text(run(scenario, seed=8))
 
 
+@pytest.mark.hand
 def test_seed_override_is_reported():
     summary = run(tiny_scenario(seed=7), seed=99)
     assert summary.seed == 99
     assert report_text(summary) == report_text(run(tiny_scenario(seed=99)))
 
 
+@pytest.mark.hand
 def test_one_and_two_workers_give_byte_identical_reports():
     scenario = tiny_scenario(replications=30)
     serial = report_text(run(scenario, executor=SerialExecutor()))
@@ -127,6 +129,7 @@ def test_one_and_two_workers_give_byte_identical_reports():
     assert serial == parallel
 
 
+@pytest.mark.hand
 @pytest.mark.parametrize("replications", [1, 2, 3])
 def test_fewer_replications_than_workers(replications):
     scenario = tiny_scenario(replications=replications)
@@ -135,6 +138,7 @@ def test_fewer_replications_than_workers(replications):
     assert report_text(parallel) == report_text(run(scenario))
 
 
+@pytest.mark.hand
 def test_replications_merged_in_order_whatever_the_chunking():
     scenario = tiny_scenario(replications=23)
     summary = run(scenario, executor=ProcessExecutor(2))
@@ -146,6 +150,7 @@ def test_replications_merged_in_order_whatever_the_chunking():
     assert summary.samples.values["product"]["widget"]["backorder_units"] == expected
 
 
+@pytest.mark.hand
 def test_replications_override_and_validation():
     assert run(tiny_scenario(replications=12), replications=3).replications == 3
     with pytest.raises(ValueError, match="replications"):
@@ -156,6 +161,7 @@ def test_replications_override_and_validation():
 # Chunks and series sampling
 
 
+@pytest.mark.hand
 def test_chunk_size_bounds():
     assert chunk_size(1, 8) == 1
     assert chunk_size(200, 2) == 25
@@ -163,6 +169,7 @@ def test_chunk_size_bounds():
     assert chunk_size(10**6, 1) == montecarlo.MAX_CHUNK
 
 
+@pytest.mark.hand
 def test_chunks_cover_every_replication_once_in_order():
     seeds = np.random.SeedSequence(1).spawn(11)
     chunks = make_chunks(seeds, 4, frozenset({0, 10}))
@@ -172,6 +179,7 @@ def test_chunks_cover_every_replication_once_in_order():
     assert chunks[2].seeds[2] is seeds[10]
 
 
+@pytest.mark.hand
 def test_series_times_stride_for_long_horizons():
     assert series_times(10.5).tolist() == list(range(11))
     times = series_times(3650)
@@ -180,12 +188,14 @@ def test_series_times_stride_for_long_horizons():
     assert np.all(np.diff(times) == 10) and len(times) == 366
 
 
+@pytest.mark.hand
 def test_series_sample_is_all_replications_below_the_cap():
     assert series_sample(7, 7) == frozenset(range(7))
     sample = series_sample(10_000, 500)
     assert len(sample) == 500 and min(sample) == 0 and max(sample) < 10_000
 
 
+@pytest.mark.hand
 def test_series_memory_is_capped():
     kept = series_replications(100_000, products=100, points=401)
     assert kept * 8 * 2 * 100 * 401 <= montecarlo.SERIES_MEMORY or \
@@ -193,6 +203,7 @@ def test_series_memory_is_capped():
     assert series_replications(10, products=1, points=31) == 10
 
 
+@pytest.mark.hand
 def test_bands_are_exact_percentiles_over_replications():
     scenario = tiny_scenario(replications=9, horizon=6)
     summary = run(scenario)
@@ -204,6 +215,7 @@ def test_bands_are_exact_percentiles_over_replications():
     assert summary.times.tolist() == list(range(7))
 
 
+@pytest.mark.hand
 def test_no_series_requested_when_bands_are_off():
     summary = run(tiny_scenario(), series=False)
     assert summary.bands == {} and summary.series_replications == 0
@@ -213,6 +225,7 @@ def test_no_series_requested_when_bands_are_off():
 # Failures and interruption
 
 
+@pytest.mark.hand
 @pytest.mark.parametrize("executor", [SerialExecutor(), ProcessExecutor(2)],
                          ids=["serial", "processes"])
 def test_failed_replication_names_scenario_and_replication(executor):
@@ -224,6 +237,7 @@ def test_failed_replication_names_scenario_and_replication(executor):
     assert "ValueError: negative stock in bolt" in str(error)
 
 
+@pytest.mark.hand
 def test_interrupt_stops_the_pool_at_once():
     scenario = tiny_scenario(replications=6)
     start = time.monotonic()
@@ -233,6 +247,7 @@ def test_interrupt_stops_the_pool_at_once():
     assert time.monotonic() - start < 20
 
 
+@pytest.mark.hand
 def test_progress_reaches_the_total():
     calls = []
     run(tiny_scenario(replications=10), progress=lambda done, total: calls.append((done, total)))
@@ -240,6 +255,7 @@ def test_progress_reaches_the_total():
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
+@pytest.mark.hand
 def test_make_executor_choices():
     assert isinstance(make_executor(1), SerialExecutor)
     pool = make_executor(3)
@@ -272,6 +288,7 @@ def lanes_scenario(replications: int = 10) -> Scenario:
     return Scenario(name="lanes", network=network, horizon=30, replications=replications, seed=4)
 
 
+@pytest.mark.hand
 def test_without_alternate_removes_one_lane_only():
     scenario = lanes_scenario()
     changed = variants.without_alternate(scenario, "bolt", "bolts-r-us")
@@ -302,6 +319,7 @@ def test_series_sample_has_exactly_the_kept_count(replications, kept):
     assert len(sample) == kept and all(0 <= i < replications for i in sample)
 
 
+@pytest.mark.hand
 def test_dask_cluster_gives_the_same_summary():
     distributed = pytest.importorskip("distributed")
     from riskmap.run.executors import DaskExecutor

@@ -17,9 +17,8 @@ from riskmap.sim.results import ProductOutcome, fill_rate
 from riskmap.stats import statistic
 from tests.test_options_support import evaluated, pump_network, pump_scenario, row
 
-pytestmark = pytest.mark.hand
 
-
+@pytest.mark.hand
 def test_paired_effect_of_identical_runs_is_exactly_zero():
     baseline = run_scenario(pump_scenario(), workers=1)
     effect = effects.paired_effect(baseline.samples, baseline.samples)
@@ -28,6 +27,7 @@ def test_paired_effect_of_identical_runs_is_exactly_zero():
     assert not effect.significant
 
 
+@pytest.mark.hand
 def test_pairing_narrows_the_interval():
     # Lumpy orders over a long horizon: most of the variation in backorders comes from
     # demand, which both arms share; the alternate's effect is nearly the same in every
@@ -46,6 +46,7 @@ def test_pairing_narrows_the_interval():
     assert (high - low) < 0.5 * (unpaired_high - unpaired_low)
 
 
+@pytest.mark.hand
 def test_unpaired_interval_is_welch():
     better = np.array([1.0, 2.0, 3.0, 4.0])
     worse = np.array([3.0, 5.0, 4.0, 8.0])
@@ -56,6 +57,7 @@ def test_unpaired_interval_is_welch():
     assert 2 * se < (high - low) / 2 < 4 * se
 
 
+@pytest.mark.hand
 def test_paired_estimate_leaves_undefined_pairs_out():
     est = effects.paired_estimate(np.array([0.1, np.nan, 0.3]), "ratio")
     assert est.n == 2 and est.mean == pytest.approx(0.2)

@@ -20,14 +20,13 @@ from riskmap.run.executors import SerialExecutor
 from riskmap.run.montecarlo import run_scenario
 from tests.test_options_support import evaluated, options_scenario, pump_scenario, row
 
-pytestmark = pytest.mark.hand
-
 
 @pytest.fixture(scope="module")
 def quake():
     return evaluated(pump_scenario())
 
 
+@pytest.mark.hand
 def test_distant_alternate_ranks_first_with_a_significant_value(quake):
     _, tables = quake
     first = tables.alternates[0]
@@ -43,6 +42,7 @@ def test_distant_alternate_ranks_first_with_a_significant_value(quake):
     assert first.shared_exposure == ()
 
 
+@pytest.mark.hand
 def test_same_region_alternate_is_worth_nothing_and_says_why(quake):
     _, tables = quake
     near = row(tables, "valve-tw2")
@@ -58,6 +58,7 @@ def test_same_region_alternate_is_worth_nothing_and_says_why(quake):
     assert "same region as primary 'valve-tw'" in near.why
 
 
+@pytest.mark.hand
 def test_same_region_alternate_beside_a_distant_one_is_worth_nothing(quake):
     _, tables = quake
     near = row(tables, "valve-tw2")
@@ -66,6 +67,7 @@ def test_same_region_alternate_beside_a_distant_one_is_worth_nothing(quake):
         row(tables, "valve-mx").alone.backorder_units_avoided.mean)
 
 
+@pytest.mark.hand
 def test_an_alternate_never_used_changes_nothing_at_all(quake):
     _, tables = quake
     seal = row(tables, "seal-mx2")
@@ -77,6 +79,7 @@ def test_an_alternate_never_used_changes_nothing_at_all(quake):
     assert "never needed" in seal.why
 
 
+@pytest.mark.hand
 def test_all_alternates_together_against_none(quake):
     _, tables = quake
     together = tables.all_alternates.backorder_units_avoided
@@ -91,6 +94,7 @@ def options():
     return evaluated(options_scenario())
 
 
+@pytest.mark.hand
 def test_candidates_are_evaluated_like_alternates(options):
     _, tables = options
     assert tables.alternates == () and tables.all_alternates is None
@@ -102,6 +106,7 @@ def test_candidates_are_evaluated_like_alternates(options):
     assert idle.effect.backorder_units_avoided.ci95 == (0.0, 0.0)
 
 
+@pytest.mark.hand
 def test_what_if_reports_its_value_per_extra_unit(options):
     _, tables = options
     [buffer] = tables.what_ifs
@@ -118,6 +123,7 @@ ROW_FIELDS = {"supplier", "part", "backorder_units_avoided", "fill_rate_gain",
               "unpaired_ci95", "changed_replications", "why", "products"}
 
 
+@pytest.mark.hand
 def test_report_json_tables_share_their_fields(options, quake):
     for baseline, tables in (quake, options):
         report = build_report(baseline, options=tables).to_dict()
@@ -130,6 +136,7 @@ def test_report_json_tables_share_their_fields(options, quake):
                                                "stock": 40}
 
 
+@pytest.mark.hand
 def test_stock_what_ifs_follow_the_static_map():
     scenario = pump_scenario(replications=8)
     baseline = run_scenario(scenario, workers=1)
@@ -147,6 +154,7 @@ def test_stock_what_ifs_follow_the_static_map():
     assert stock.effect.backorder_units_avoided.mean > 0
 
 
+@pytest.mark.hand
 def test_reports_show_the_tables_the_why_and_significance(options, quake):
     from riskmap.report import html, markdown
     from riskmap.report.text import markdown as markdown_text
@@ -182,6 +190,7 @@ def test_bundled_example_reads_as_its_docs_say():
     assert [w.id for w in tables.what_ifs] == ["motor-buffer"]
 
 
+@pytest.mark.hand
 def test_without_any_stoppage_no_arm_runs_and_every_value_is_zero():
     scenario = pump_scenario(disruptions=(), replications=4)
     baseline = run_scenario(scenario, workers=1)
@@ -194,6 +203,7 @@ def test_without_any_stoppage_no_arm_runs_and_every_value_is_zero():
     assert tables.all_alternates.changed_replications == 0
 
 
+@pytest.mark.hand
 def test_tables_are_the_same_for_any_worker_count():
     from riskmap.run.executors import ProcessExecutor
 

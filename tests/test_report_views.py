@@ -24,8 +24,6 @@ from riskmap.report.views.scenario import (describe_dist, disruption_rows, polic
 from riskmap.stats import Estimate
 from tests.test_report_support import statistic, synthetic_report
 
-pytestmark = pytest.mark.hand
-
 
 def _report(products: dict, net: Network = Network("n"), **info) -> Report:
     """A report of ``{id: (P(backorder), backordered units)}``; ``info`` sets RunInfo fields."""
@@ -35,12 +33,14 @@ def _report(products: dict, net: Network = Network("n"), **info) -> Report:
               "backorder_units": statistic(u)} for pid, (p, u) in products.items()})
 
 
+@pytest.mark.hand
 def test_probability_first_then_units_then_id():
     report = _report({"b": (0.5, 1.0), "a": (0.5, 1.0), "c": (0.5, 9.0), "d": (0.9, 0.0),
                       "e": (0.0, 0.0)})
     assert rank_products(report) == ["d", "c", "a", "b", "e"]
 
 
+@pytest.mark.hand
 def test_missing_figures_rank_as_zero_and_never_raise():
     report = _report({"x": (0.2, 3.0)})
     report.products["y"] = {}
@@ -49,23 +49,27 @@ def test_missing_figures_rank_as_zero_and_never_raise():
     assert rank_products(report) == ["x", "y", "z"]
 
 
+@pytest.mark.hand
 def test_ranking_does_not_depend_on_insertion_order():
     forward = _report({f"p{k}": (0.1 * (k % 3), float(k % 2)) for k in range(12)})
     backward = dataclasses.replace(forward, products=dict(reversed(forward.products.items())))
     assert rank_products(forward) == rank_products(backward)
 
 
+@pytest.mark.hand
 def test_summary_rows_money_at_risk_uses_backordered_units():
     network = Network("n", items=(Item("bike", PRODUCT, name="Bike", price=100, margin=25),))
     (row,) = summarize_products(_report({"bike": (0.4, 12.0)}, network))
     assert (row.rank, row.name, row.revenue_at_risk, row.margin_at_risk) == (1, "Bike", 1200, 300)
 
 
+@pytest.mark.hand
 def test_money_is_absent_without_prices():
     (row,) = summarize_products(_report({"bike": (0.4, 12.0)}))
     assert row.revenue_at_risk is None and row.margin_at_risk is None
 
 
+@pytest.mark.hand
 def test_sentence_in_plain_words():
     report = synthetic_report(["lamp"])
     (row,) = summarize_products(report)
@@ -75,12 +79,14 @@ def test_sentence_in_plain_words():
         "from stock.")
 
 
+@pytest.mark.hand
 def test_sentence_for_a_safe_product():
     report = _report({"safe": (0.0, 0.0)})
     (row,) = summarize_products(report)
     assert row.sentence == "safe never falls into backorder in the 10 simulated runs."
 
 
+@pytest.mark.hand
 def test_formats():
     assert number(1.0) == "1"
     assert number(0.25) == "0.2"  # round half to even, as Python formats
@@ -89,6 +95,7 @@ def test_formats():
     assert describe_dist(Triangular(1, 3, 9)) == "triangular (min 1, mode 3, max 9)"
 
 
+@pytest.mark.hand
 def test_statistic_rows_show_shares_and_no_percentiles_for_proportions():
     (probability, units) = statistic_rows(_report({"p": (0.25, 3.0)}), "p")
     assert (probability.name, probability.value, probability.p50, probability.unit) == \
@@ -96,6 +103,7 @@ def test_statistic_rows_show_shares_and_no_percentiles_for_proportions():
     assert (units.value, units.p50, units.p95, units.unit) == ("3 [3, 3]", "3", "3", "units")
 
 
+@pytest.mark.hand
 def test_reproduce_command_is_rebuilt_from_what_was_run():
     report = _report({}, seed=4, replications=50, alternates="off",
                      scenario_file=FileRecord("s.yaml", "0" * 64))
@@ -105,6 +113,7 @@ def test_reproduce_command_is_rebuilt_from_what_was_run():
         "riskmap run SCENARIO.yaml --seed 4"
 
 
+@pytest.mark.hand
 def test_scenario_facts_in_reading_order():
     report = _report({}, name="s", network="n", horizon=90, warmup=0.0, seed=1,
                      alternates="auto", riskmap_version="1.2",
@@ -118,6 +127,7 @@ def test_scenario_facts_in_reading_order():
         ("report format", "1")]
 
 
+@pytest.mark.hand
 def test_disruption_and_policy_rows():
     fire = Disruption("fire", "outage", Target("supplier", "acme"), at=Constant(10),
                       duration=Uniform(5, 15), capacity_factor=0.5)
@@ -159,6 +169,7 @@ def _exposure(sid: str, tts, ttr: float, at_risk: bool) -> Exposure:
                     None, (), ())
 
 
+@pytest.mark.hand
 def test_exposure_rows_follow_the_analysis_flag_and_sort_at_risk_first():
     report = Report(RunInfo(), Network("n"), {}, suppliers={
         "a": SupplierFigures(_exposure("a", 10.0, 5.0, False)),
@@ -179,6 +190,7 @@ def _effect(units: float) -> Effect:
     return Effect(estimate, gain, {}, None, (None, None), significant=True)
 
 
+@pytest.mark.hand
 def test_option_rows_say_what_each_kind_of_option_changes():
     tables = OptionTables(
         alternates=(AlternateRow("alt", "bulb", None, ("lamp",), ("acme",), (),
