@@ -1,7 +1,7 @@
 """Distributions of quantities that vary: lead times, durations, order sizes.
 
 A plain number in a file is a :class:`Constant`; a mapping ``{dist: NAME, ...}``
-names one of the distributions below with its parameters (SPEC section 1).
+names one of the distributions below with its parameters (docs/reference.md).
 Every distribution is an immutable value with a :attr:`mean` and a
 :meth:`sample` that takes an explicit :class:`numpy.random.Generator`, so there
 is no hidden random state anywhere in riskmap.

@@ -266,7 +266,7 @@ class Target:
 
 @dataclass(frozen=True)
 class Disruption:
-    """A disruption of a scenario (SPEC section 1).
+    """A disruption of a scenario (docs/reference.md).
 
     ``at`` ``None`` means a uniformly random start within the horizon;
     ``duration`` ``None`` means the target supplier's ``ttr``. ``rate`` (per

@@ -117,7 +117,7 @@ def test_what_if_reports_its_value_per_extra_unit(options):
     assert buffer.per_extra_unit == pytest.approx(avoided / 32)
 
 
-#: fields every row of every table carries (SPEC names first).
+#: fields every row of every table carries (the guaranteed names first).
 ROW_FIELDS = {"supplier", "part", "backorder_units_avoided", "fill_rate_gain",
               "fill_rate_gain_by_product", "lost_revenue_avoided", "significant",
               "unpaired_ci95", "changed_replications", "why", "products"}

@@ -242,7 +242,7 @@ def test_customer_metrics_render_only_when_present(tutorial):
 
 
 def test_minimal_report_renders():
-    """Only the SPEC keys: every section still renders and says what is missing."""
+    """Only the guaranteed keys: every section still renders and says what is missing."""
     report = Report.from_dict({"format": 1, "scenario": {"name": "bare", "seed": 1,
                                                          "replications": 2, "horizon": 10},
                                "products": {}, "suppliers": {}, "alternates": []})

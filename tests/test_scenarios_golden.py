@@ -136,7 +136,7 @@ def test_scenario_names_are_unique():
 
 
 def test_scenarios_cover_every_disruption_option():
-    """Together the scenarios exercise everything SPEC section 1 lets a disruption say."""
+    """Together the scenarios exercise everything docs/reference.md lets a disruption say."""
     scenarios = _scenarios()
     disruptions = [(s, d) for s in scenarios for d in s.disruptions]
     kinds = {d.kind for _, d in disruptions}

@@ -1,6 +1,6 @@
 """``riskmap`` entry point: ``main(argv) -> int`` and the exit-code contract.
 
-Exit codes (SPEC section 2): 0 success, 1 expectations not met (``check``),
+Exit codes (docs/reliability.md, "Exit codes"): 0 success, 1 expectations not met (``check``),
 2 bad input, 3 unexpected internal error, 130 interrupted (Ctrl-C, SIGINT),
 143 terminated (SIGTERM). An interrupted or terminated run stops its workers
 and leaves no partial report: reports are written atomically, and only once

@@ -1,4 +1,4 @@
-"""Model objects back to the mappings of the file format (SPEC section 1).
+"""Model objects back to the mappings of the file format (docs/reference.md).
 
 Two forms of one network:
 

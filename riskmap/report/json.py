@@ -8,7 +8,7 @@ The same scenario files and seed give a byte-identical file: keys are sorted,
 floats rounded to :data:`riskmap.stats.DIGITS` decimals, and the file holds no
 timestamp, no absolute path, no host name and no worker count.
 
-Layout (keys beyond SPEC section 3 are marked +)::
+Layout (keys beyond those docs/running.md guarantees are marked +)::
 
     format: 1
     scenario: {name, seed, replications, horizon, warmup+, time_unit+,

@@ -52,7 +52,7 @@ stocked. With no disruption, nearly every customer order ships at once
 (docs/performance.md, "Network size and horizon").
 
 :func:`riskmap.load.dump.network_file` turns any :class:`~riskmap.model.Network` into the
-mapping of a network file (SPEC section 1) and :func:`write_network` writes it.
+mapping of a network file (docs/reference.md) and :func:`write_network` writes it.
 
 >>> net = synthetic_network(20, 60, 5, seed=1)
 >>> (len(net.suppliers), len(net.parts), len(net.products))

@@ -29,7 +29,7 @@ from riskmap.report.content import Report
 from riskmap.report.text import MISSING, number, percent
 from riskmap.stats import Estimate
 
-#: statistics that every product carries (SPEC section 3), in table order.
+#: statistics that every product carries (docs/running.md, "report.json"), in table order.
 CORE_STATISTICS = ("backorder_probability", "backorder_units", "fill_rate",
                    "backlog_days", "lost_units")
 
