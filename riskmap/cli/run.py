@@ -9,9 +9,8 @@ docs/counterfactuals.md). One progress line counts all of them. Writes
 ``report.json`` into
 ``--out DIR`` (default
 ``riskmap-out/<scenario name>``, the name made safe for any file system),
-then ``report.md`` and ``report.html`` when their renderers are installed
-(modules ``riskmap.report.markdown`` and ``riskmap.report.html``, each with
-``write(report: Report, directory: Path) -> Path``). Progress goes to stderr,
+then ``report.md`` and ``report.html`` (modules ``riskmap.report.markdown`` and
+``riskmap.report.html``, each with ``write(report: Report, directory: Path) -> Path``). Progress goes to stderr,
 a summary table of the products ranked by risk to stdout.
 
 Exit codes: 0 done, 2 bad input, 3 a replication failed (the message names
@@ -24,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import re
 import sys
 import unicodedata
@@ -38,7 +36,7 @@ if TYPE_CHECKING:  # the report layer is imported when a run has a report to sho
     from riskmap.report.content import Report
     from riskmap.stats import Estimate
 
-#: renderers written after report.json when installed, in this order.
+#: renderers written after report.json, in this order.
 RENDERERS = ("riskmap.report.markdown", "riskmap.report.html")
 
 EXIT_OK = 0
@@ -162,8 +160,6 @@ def write_renderings(report: Report, out_dir: Path) -> list[Path]:
     """Write report.md / report.html of ``report`` with the installed :data:`RENDERERS`."""
     paths = []
     for module_name in RENDERERS:
-        if importlib.util.find_spec(module_name) is None:
-            continue
         paths.append(importlib.import_module(module_name).write(report, out_dir))
     return paths
 
