@@ -167,8 +167,8 @@ def _demand_through_boms(stages: list[Stage], users: dict[str, list[tuple[str, i
 def base_stock(mean: float, variance: float, lead_time: float, z: float = SAFETY_Z) -> int:
     """Units covering ``lead_time`` plus a day of demand of daily ``mean`` and ``variance`` at ``z``.
 
-    >>> base_stock(10.0, 10.0, 3.0)
-    47
+    >>> base_stock(10.0, 10.0, 3.0)  # 10 x 4 days + 1.645 x sqrt(10 x 4) = 50.4
+    51
     """
     cover = lead_time + 1.0
     return max(1, math.ceil(mean * cover + z * math.sqrt(variance * cover)))
