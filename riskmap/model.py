@@ -162,7 +162,10 @@ class Item:
     """A part (component or raw material) or a product (ordered by customers).
 
     ``bom`` maps component id to units per unit made; ``sources`` are the lanes
-    it is bought on. An item can have both.
+    it is bought on. An item can have both. ``production`` says when an order
+    to make it starts: ``kits`` (as many units as there are complete kits of
+    components, the rest as the components arrive) or ``whole`` (once every
+    unit of every component is on hand).
     """
 
     id: str
@@ -180,6 +183,7 @@ class Item:
     substitutes: tuple[Substitute, ...] = ()
     backorder_cost: Optional[float] = None
     lost_sale_cost: Optional[float] = None
+    production: str = "kits"
     pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
 
     @property

@@ -201,6 +201,42 @@ def test_production_waits_for_the_last_part_of_its_bill_of_materials():
     assert result.parts["A"].stock_out_time == 0
 
 
+def _kits_network(production):
+    # P (base stock 10, no stock, line capacity 4 a day, assembly 1) is made of 2 A + 1 B.
+    # A has 20 on hand; B has 4 and orders what it lacks from s (lead 3, base stock 4).
+    return Network("n", suppliers=(Supplier("s", "S"),), items=(
+        Item("A", "part", stock=20),
+        Item("B", "part", stock=4, policy=Policy("base_stock", level=4),
+             sources=(Source("s", lead_time=Constant(3)),)),
+        Item("P", "product", policy=Policy("base_stock", level=10), bom=(("A", 2), ("B", 1)),
+             capacity=4.0, assembly_time=Constant(1.0), production=production),
+    ))
+
+
+def test_a_production_order_starts_as_many_units_as_complete_kits():
+    # t=0: P orders 10. A issues 20 (10 kits' worth), B issues its 4 and owes 6: 4 kits are
+    # complete, so 4 units start at once (line 0 to 1, assembled at 2); B's position fell to
+    # -6, so it buys 10 (arriving at 3). The other 6 units wait for B.
+    # t=3: B's 10 arrive: 6 are issued to the order, completing its kits: 6 units start at 3
+    # (line 3 to 4.5) and are on hand at 5.5; B keeps 4.
+    result, log = run(_kits_network("kits"), 8)
+    assert events(log, "produce") == [(0, "produce", "P", 4, 0, 2.0),
+                                      (3, "produce", "P", 6, 3, 5.5)]
+    assert [e[:4] for e in events(log, "issue")] == [(0, "issue", "A", 20), (0, "issue", "B", 4),
+                                                      (3, "issue", "B", 6)]
+    assert result.on_hand["P"].tolist() == [0, 0, 4, 4, 4, 4, 10, 10, 10]
+    assert result.on_hand["B"].tolist() == [0, 0, 0, 4, 4, 4, 4, 4, 4]
+    assert result.on_hand["A"].tolist() == [0] * 9
+
+
+def test_production_whole_waits_for_every_kit():
+    # The same, but P asks for whole orders: nothing starts until B's units arrive at 3; then
+    # all 10 start (line 3 to 5.5) and are on hand at 6.5.
+    result, log = run(_kits_network("whole"), 8)
+    assert events(log, "produce") == [(3, "produce", "P", 10, 3, 6.5)]
+    assert result.on_hand["P"].tolist() == [0, 0, 0, 0, 0, 0, 0, 10, 10]
+
+
 def test_tier2_stop_reaches_the_tier1_after_its_cover():
     # t2 is down over [1, 6); s depends on t2 with 2 days of cover: s is down over [3, 6).
     # p (stock 1, base stock 1, lead time 0 from s): t=1,2 filled and restocked at once.

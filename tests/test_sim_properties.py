@@ -141,6 +141,30 @@ def test_units_are_conserved_stock_stays_non_negative_and_down_suppliers_ship_no
         assert 0 <= s.down_time <= scenario.horizon
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario=scenarios(), seed=st.integers(0, 2**32 - 1))
+def test_components_are_conserved_and_no_unit_is_made_without_its_kit(scenario, seed):
+    log: list = []
+    result = simulate(scenario, np.random.SeedSequence(seed), log=log)
+    network = scenario.network
+    received, issued, produced, issued_to = {}, {}, {}, {}
+    for entry in log:
+        kind, item, units = entry[1], entry[2], entry[3]
+        if kind == "receive":
+            received[item] = received.get(item, 0) + units
+        elif kind == "issue":
+            issued[item] = issued.get(item, 0) + units
+            issued_to[(item, entry[4])] = issued_to.get((item, entry[4]), 0) + units
+        elif kind == "produce":
+            produced[item] = produced.get(item, 0) + units
+    for part in network.parts:  # no customer orders them: every unit in is on hand or issued
+        assert (part.stock + received.get(part.id, 0)
+                == int(result.on_hand[part.id][-1]) + issued.get(part.id, 0)), part.id
+    for item in network.items:  # a unit starts only with one unit's worth of every component
+        for component, qty in item.bom:
+            assert produced.get(item.id, 0) * qty <= issued_to.get((component, item.id), 0)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=scenarios(), seed=st.integers(0, 2**32 - 1))
 def test_demand_draws_do_not_depend_on_the_alternates(scenario, seed):

@@ -108,7 +108,8 @@ def _item(kind: str, e: dict, sources: tuple[model.Source, ...], where: Pos) -> 
     return model.Item(
         id=e["id"], kind=kind, name=e["name"] or e["id"], stock=e["stock"],
         policy=_policy(e["policy"]), sources=sources, bom=tuple(sorted(e["bom"].items())),
-        capacity=e["capacity"], assembly_time=e["assembly_time"], pos=where, **extra,
+        capacity=e["capacity"], assembly_time=e["assembly_time"],
+        production=e["production"], pos=where, **extra,
     )
 
 

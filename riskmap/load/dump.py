@@ -75,7 +75,7 @@ def item_record(item: Item) -> dict:
         "policy": policy_record(item.policy),
         "sources": [source_record(s) for s in item.sources],
         "bom": dict(item.bom), "capacity": item.capacity,
-        "assembly_time": spec(item.assembly_time),
+        "assembly_time": spec(item.assembly_time), "production": item.production,
     }
     if item.is_product:
         record.update(
@@ -174,7 +174,8 @@ def _item_from(kind: str, r: dict) -> Item:
                 sources=tuple(_source_from(s) for s in _list(r, "sources")),
                 bom=tuple(sorted((str(c), int(q)) for c, q in bom.items())),
                 capacity=r.get("capacity"),
-                assembly_time=_dist(r.get("assembly_time")) or Constant(0), **extra)
+                assembly_time=_dist(r.get("assembly_time")) or Constant(0),
+                production=str(r.get("production") or "kits"), **extra)
 
 
 # --------------------------------------------------------------------------- file form
@@ -207,7 +208,7 @@ def _item_file(item: Item) -> dict:
     record["sources"] = [_source_file(s, primaries) for s in item.sources]
     if item.demand is not None:
         record["demand"] = _pruned(demand_record(item.demand), {"size": Constant(1).to_spec()})
-    return _pruned(record, {"assembly_time": _ZERO})
+    return _pruned(record, {"assembly_time": _ZERO, "production": "kits"})
 
 
 def network_file(network: Network) -> dict:

@@ -236,7 +236,12 @@ _ITEM_FIELDS = (
     _f("bom", "bom", "Bill of materials: component id to units per unit made.", default={}),
     _f("capacity", "positive", "Units it can be made per time unit; unbounded when omitted.",
        unit=RATE),
-    _f("assembly_time", "dist", "Time to make one batch.", default=0, unit=TIME),
+    _f("assembly_time", "dist", "Time from the start of a production run to its units on hand "
+                                "(drawn per run), after its line time.", default=0, unit=TIME),
+    _f("production", "enum:kits|whole", "When an order to make the item starts: kits, as many "
+                                        "units as there are complete kits of components (the rest "
+                                        "as they arrive); whole, once every unit of every "
+                                        "component is on hand.", default="kits"),
     _f("description", "text", "Free text."),
 )
 #: A network written inside a scenario: the network keys, ``riskmap:`` optional.

@@ -23,21 +23,41 @@ from riskmap.sim.results import ProductOutcome
 
 
 class ProductionOrder:
-    """A batch of a made item waiting for its components.
+    """An order to make ``units`` of an item from its bill of materials.
 
-    ``pending`` counts the components whose claim is not yet filled;
-    ``entry`` is its provisional entry in the item's pipeline while it waits
-    (riskmap.sim.promises: its planned finishing time).
+    ``received[i]`` counts the units of the ``i``-th component (in the order
+    of ``node.bom``) issued to the order so far, ``needs[i]`` the units of it
+    each unit made takes. A kit is one unit's worth of every component: the
+    order has ``kits()`` complete kits, and ``started`` units are on the line.
+    With ``whole`` the order starts only once every kit is complete (the
+    item's ``production: whole``); otherwise every complete kit starts as soon
+    as the line takes it. ``entry`` is the provisional pipeline entry of the
+    units not started yet (riskmap.sim.promises: their planned finishing time).
     """
 
-    __slots__ = ("node", "units", "pending", "ordered_at", "entry")
+    __slots__ = ("node", "units", "started", "received", "needs", "whole", "ordered_at",
+                 "entry")
 
-    def __init__(self, node, units: int, ordered_at: float):
+    def __init__(self, node, units: int, ordered_at: float, whole: bool = False):
         self.node = node
         self.units = units
-        self.pending = 0
+        self.started = 0
+        self.needs = [qty for _, qty in node.bom]
+        self.received = [0] * len(self.needs)
+        self.whole = whole
         self.ordered_at = ordered_at
         self.entry = None
+
+    def kits(self) -> int:
+        """Complete kits issued so far: units of the item that can be made."""
+        return min(have // need for have, need in zip(self.received, self.needs))
+
+    def startable(self) -> int:
+        """Units that can start now: the complete kits not started (all or none when ``whole``)."""
+        kits = self.kits()
+        if self.whole and kits < self.units:
+            return 0
+        return kits - self.started
 
 
 class Claim:
@@ -48,17 +68,20 @@ class Claim:
     riskmap.sim.orders for customer orders of products.
     """
 
-    __slots__ = ("units", "remaining", "ordered_at", "cohort", "production", "waited",
-                 "promised", "first_promise", "revisions", "ended_at", "cancelled_units")
+    __slots__ = ("units", "remaining", "ordered_at", "cohort", "production", "component",
+                 "waited", "promised", "first_promise", "revisions", "ended_at",
+                 "cancelled_units")
 
     def __init__(self, units: int, remaining: int, ordered_at: float, cohort: bool,
-                 production: Optional[ProductionOrder] = None):
+                 production: Optional[ProductionOrder] = None, component: int = 0):
         self.units = units
         self.remaining = remaining
         self.waited = remaining
         self.ordered_at = ordered_at
         self.cohort = cohort
         self.production = production
+        # for a production order: the index of this stock's item in the order's bill
+        self.component = component
         self.promised: Optional[float] = None
         self.first_promise: Optional[float] = None
         self.revisions = 0
@@ -235,18 +258,21 @@ class Stock:
 
     # -- internal demand ---------------------------------------------------------------
 
-    def request(self, now: float, order: ProductionOrder, units: int) -> bool:
-        """Components for ``order``: take ``units`` from stock, queue the rest.
+    def request(self, now: float, order: ProductionOrder, component: int, units: int) -> bool:
+        """``units`` of this item for ``order`` (its ``component``-th): issue what is on hand, queue the rest.
 
         Returns True when every unit was on hand.
         """
         self.touch(now)
         give = units if units <= self.on_hand else self.on_hand
         self.on_hand -= give
+        order.received[component] += give
+        if give and self.log is not None:
+            self.log.append((now, "issue", self.item_id, give, order.node.item.id))
         rest = units - give
         if not rest:
             return True
-        self.backlog.append(Claim(units, rest, now, now >= self.warmup, order))
+        self.backlog.append(Claim(units, rest, now, now >= self.warmup, order, component))
         self.backlog_units += rest
         return False
 
@@ -255,8 +281,8 @@ class Stock:
     def receive(self, now: float, units: int) -> Optional[list[ProductionOrder]]:
         """``units`` arrive: add them to stock and serve the backlog FCFS.
 
-        Returns the production orders whose last missing component this
-        completed (None when there are none).
+        Returns the production orders that were issued units of this item, in
+        the order they were served (None when there are none).
         """
         self.touch(now)
         self.on_hand += units
@@ -266,7 +292,7 @@ class Stock:
         return None
 
     def _serve(self, now: float) -> Optional[list[ProductionOrder]]:
-        ready = None
+        issued = None
         backlog = self.backlog
         log = self.log
         while self.on_hand and backlog:
@@ -289,14 +315,16 @@ class Stock:
                         self.longest_wait = max(self.longest_wait, now - claim.ordered_at)
                 if not rest and self.book is not None:
                     self.book.filled(claim, now)
-            elif not rest:
+            else:
                 order = claim.production
-                order.pending -= 1
-                if not order.pending:
-                    ready = [order] if ready is None else ready + [order]
+                order.received[claim.component] += give
+                if log is not None:
+                    log.append((now, "issue", self.item_id, give, order.node.item.id))
+                # an order has one claim on each component's stock: it is listed once
+                issued = [order] if issued is None else issued + [order]
             if not rest:
                 backlog.popleft()
-        return ready
+        return issued
 
     # -- end of run --------------------------------------------------------------------
 

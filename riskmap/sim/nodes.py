@@ -26,7 +26,7 @@ class Node:
 
     __slots__ = ("item", "stock", "policy", "continuous", "sourcing", "bom", "capacity",
                  "line_free", "assembly", "planned_batches", "line_plan", "customers", "due",
-                 "trigger", "incoming")
+                 "trigger", "incoming", "whole")
 
     def __init__(self, item: Item, stock: Stock):
         self.item = item
@@ -51,6 +51,9 @@ class Node:
         # The item's scheduled receipts as the schedule keeps them
         # (riskmap.sim.schedule.Schedule.in_order).
         self.incoming: list = []
+        # Whether a production order waits for every unit of every component
+        # before it starts (the item's ``production: whole``).
+        self.whole = item.production == "whole"
 
 
 class CustomerStream:

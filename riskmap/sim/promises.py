@@ -17,12 +17,14 @@ that moment (docs/customers.md, "How the promised date is computed"):
    schedules a receipt and removes it when the receipt arrives.
 3. The promise is the arrival time of the scheduled receipt that brings the
    cumulative receipts to ``needed``.
-4. A production batch of a made item still waiting for components gets a
-   *planned* finishing time when it is placed (:func:`planned_finish`): when
+4. The units of a production order of a made item still waiting for
+   components (those not yet started as complete kits) get a *planned*
+   finishing time when the order is placed (:func:`planned_finish`): when
    its last missing component is expected then (the same rule, applied to
    the component), then its turn on the line (``units / capacity``) and the
-   mean assembly time. It sits in the pipeline with that date until it
-   starts, when its real finishing time replaces it. The plan is not
+   mean assembly time. It sits in the pipeline with that date, for the units
+   still waiting, until they start, when their real finishing time replaces
+   it (kits that start early take their units out of it). The plan is not
    recomputed as things change, as in a planning system: a promise that
    relied on it and is missed gets revised.
 5. Units all this does not cover (a periodic policy that orders at its next

@@ -41,13 +41,12 @@ class Replenishment:
         stock = node.stock
         pipeline = stock.pipeline
         del pipeline[bisect_left(pipeline, entry)]
-        ready = stock.receive(now, units)
+        issued = stock.receive(now, units)
         if node.due:
             self._revise(node.customers, now)
-        if ready:
-            for order in ready:
-                self._unplan(order)
-                self._start_production(order.node, order.units, now)
+        if issued:
+            for order in issued:
+                self._advance(order, now)
 
     def _on_review(self, event) -> None:
         node, k = event.value
@@ -116,22 +115,42 @@ class Replenishment:
     # -- making ------------------------------------------------------------------------
 
     def _production_order(self, node: Node, units: int, now: float) -> None:
-        """Claim the bill of materials for a batch; start it if everything is on hand."""
-        order = ProductionOrder(node, units, now)
+        """Claim the bill of materials for ``units``; start the complete kits at once.
+
+        Each component issues what it has on hand and queues the rest (FCFS
+        with every other claim on it). As many units start as there are
+        complete kits (``production: kits``, the default), or all of them
+        once every kit is complete (``production: whole``); the units that
+        wait get a planned finishing time (riskmap.sim.promises).
+        """
+        order = ProductionOrder(node, units, now, node.whole)
         missing = []
-        for component, qty in node.bom:
-            if not component.stock.request(now, order, qty * units):
-                order.pending += 1
+        for index, (component, qty) in enumerate(node.bom):
+            if not component.stock.request(now, order, index, qty * units):
                 missing.append((component, component.stock.backlog[-1]))
             if component.continuous:
                 self._review(component, now)
-        if not order.pending:
-            self._start_production(node, units, now)
-        else:
+        ready = order.startable()
+        if ready:
+            order.started = ready
+            self._start_production(node, ready, now)
+        if order.started < units:
             self._plan(order, missing, now)
 
+    def _advance(self, order: ProductionOrder, now: float) -> None:
+        """Components were issued to ``order``: start the kits they complete."""
+        ready = order.startable()
+        if not ready:
+            return
+        order.started += ready
+        if order.started == order.units:
+            self._unplan(order)
+        else:
+            self._replan(order)
+        self._start_production(order.node, ready, now)
+
     def _plan(self, order: ProductionOrder, missing, now: float) -> None:
-        """Put a batch waiting for ``missing`` components in the pipeline at its planned time.
+        """Put the units of ``order`` waiting for ``missing`` components in the pipeline at their planned time.
 
         Computed after the components' policies have ordered, so their new
         purchases count (riskmap.sim.promises).
@@ -145,19 +164,27 @@ class Replenishment:
             t = expected_time(component, needed, now)
             ready = math.inf if t is None else max(ready, t)
         node = order.node
+        waiting = order.units - order.started
         self._seq += 1
-        order.entry = (planned_finish(node, ready, order.units), self._seq, order.units)
+        order.entry = (planned_finish(node, ready, waiting), self._seq, waiting)
         node.planned_batches += 1
         insort(node.stock.pipeline, order.entry)
 
+    def _replan(self, order: ProductionOrder) -> None:
+        """Some of the order's units started: its planned entry covers the others, at the same time."""
+        pipeline = order.node.stock.pipeline
+        when, seq, _ = order.entry
+        order.entry = (when, seq, order.units - order.started)
+        pipeline[bisect_left(pipeline, (when, seq))] = order.entry
+
     def _unplan(self, order: ProductionOrder) -> None:
-        """The batch has all its components: its planned entry leaves the pipeline."""
+        """Every unit of the order started: its planned entry leaves the pipeline."""
         pipeline = order.node.stock.pipeline
         del pipeline[bisect_left(pipeline, order.entry)]
         order.node.planned_batches -= 1
 
     def _start_production(self, node: Node, units: int, now: float) -> None:
-        """Run a batch on the item's line: ``units / capacity`` of line time, then assembly."""
+        """Run ``units`` on the item's line: ``units / capacity`` of line time, then assembly."""
         start = node.line_free if node.line_free > now else now
         busy = units / node.capacity if node.capacity else 0.0
         node.line_free = start + busy
