@@ -19,6 +19,7 @@ from typing import Optional
 
 import numpy as np
 
+from riskmap.sim.pipeline import Pipeline
 from riskmap.sim.results import ProductOutcome
 
 
@@ -107,8 +108,9 @@ class Stock:
         When a list, shipments are appended to it as ``(time, "ship", item, units)``.
     book : OrderBook or None
         For a product: follows its waiting orders (riskmap.sim.orders).
-    pipeline : list or None
-        Scheduled receipts, kept by the engine (riskmap.sim.promises).
+
+    ``pipeline`` holds the item's scheduled receipts, kept by the engine
+    (:class:`riskmap.sim.pipeline.Pipeline`, read by riskmap.sim.promises).
     """
 
     __slots__ = (
@@ -120,7 +122,7 @@ class Stock:
     )
 
     def __init__(self, item_id: str, on_hand: int, warmup: float, samples: int = 0, log=None,
-                 book=None, pipeline=None):
+                 book=None):
         self.item_id = item_id
         self.on_hand = int(on_hand)
         self.on_order = 0
@@ -144,8 +146,7 @@ class Stock:
         self.longest_wait = 0.0
         self.first_backorder: Optional[float] = None
         self.book = book
-        # Scheduled receipts: (arrival, sequence, units) sorted (riskmap.sim.promises).
-        self.pipeline = pipeline if pipeline is not None else []
+        self.pipeline = Pipeline()
 
     @property
     def position(self) -> int:

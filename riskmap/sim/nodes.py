@@ -104,7 +104,7 @@ def build_nodes(network, plan, clocks, streams, warmup: float, samples: int, ser
         item = network.item(item_id)
         book = OrderBook(item_id, keep_orders) if item.is_product else None
         recorded = samples if series is True or item.is_product else 0
-        stock = Stock(item_id, item.stock, warmup, recorded, log, book, [])
+        stock = Stock(item_id, item.stock, warmup, recorded, log, book)
         nodes[item_id] = Node(item, stock)
     for node in nodes.values():
         _wire(node, nodes, network, plan, clocks, streams, use_alternates)

@@ -12,9 +12,10 @@ that moment (docs/customers.md, "How the promised date is computed"):
    *scheduled receipt*: purchases (ship time and lead time are fixed when
    the order is placed) and production batches on the line (their finishing
    time is fixed when they start). Each item's stock keeps them in
-   ``Stock.pipeline``, a list of ``(arrival, sequence, units)`` sorted by
-   arrival time (ties in placing order); the engine adds an entry when it
-   schedules a receipt and removes it when the receipt arrives.
+   ``Stock.pipeline`` (:class:`riskmap.sim.pipeline.Pipeline`), entries
+   ``(arrival, sequence, units)`` sorted by arrival time (ties in placing
+   order); the engine adds an entry when it schedules a receipt and removes
+   it when the receipt arrives.
 3. The promise is the arrival time of the scheduled receipt that brings the
    cumulative receipts to ``needed``.
 4. The units of a production order of a made item still waiting for
@@ -115,16 +116,14 @@ def expected_time(node, needed: int, now: float) -> Optional[float]:
     float or None
         The expected time; ``None`` when the item is never replenished.
     """
-    total = 0
-    last = None
-    for time, _, units in node.stock.pipeline:
-        total += units
-        last = time
-        if total >= needed:
-            return time
+    pipeline = node.stock.pipeline
+    when = pipeline.time_for(needed)
+    if when is not None:
+        return when
     policy = node.policy
     if policy is None:
         return None
+    last = pipeline.last()
     base = next_review(policy.review_period, now)
     planned = base + planned_lead_time(node, base)
     return planned if last is None or planned > last else last

@@ -20,8 +20,6 @@ item's pipeline, which promises read (:mod:`riskmap.sim.promises`).
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, insort
-
 from riskmap.sim.calendar import measure
 from riskmap.sim.inventory import ProductionOrder
 from riskmap.sim.nodes import Node
@@ -39,8 +37,7 @@ class Replenishment:
         if self.log is not None:
             self.log.append((now, "receive", node.item.id, units))
         stock = node.stock
-        pipeline = stock.pipeline
-        del pipeline[bisect_left(pipeline, entry)]
+        stock.pipeline.remove(entry)
         issued = stock.receive(now, units)
         if node.due:
             self._revise(node.customers, now)
@@ -103,7 +100,7 @@ class Replenishment:
             self.log.append((now, "place", node.item.id, units, lane.supplier, ship, arrival))
         self._seq += 1
         entry = (arrival, self._seq, units)
-        insort(node.stock.pipeline, entry)
+        node.stock.pipeline.add(entry)
         self.schedule.in_order(node.incoming, arrival, self._receipt_cb, (node, units, entry))
 
     def _count_held(self, lane, now: float, ship: float, units: int) -> None:
@@ -168,19 +165,17 @@ class Replenishment:
         self._seq += 1
         order.entry = (planned_finish(node, ready, waiting), self._seq, waiting)
         node.planned_batches += 1
-        insort(node.stock.pipeline, order.entry)
+        node.stock.pipeline.add(order.entry)
 
     def _replan(self, order: ProductionOrder) -> None:
         """Some of the order's units started: its planned entry covers the others, at the same time."""
-        pipeline = order.node.stock.pipeline
-        when, seq, _ = order.entry
-        order.entry = (when, seq, order.units - order.started)
-        pipeline[bisect_left(pipeline, (when, seq))] = order.entry
+        old = order.entry
+        order.entry = (old[0], old[1], order.units - order.started)
+        order.node.stock.pipeline.replace(old, order.entry)
 
     def _unplan(self, order: ProductionOrder) -> None:
         """Every unit of the order started: its planned entry leaves the pipeline."""
-        pipeline = order.node.stock.pipeline
-        del pipeline[bisect_left(pipeline, order.entry)]
+        order.node.stock.pipeline.remove(order.entry)
         order.node.planned_batches -= 1
 
     def _start_production(self, node: Node, units: int, now: float) -> None:
@@ -193,5 +188,5 @@ class Replenishment:
             self.log.append((now, "produce", node.item.id, units, start, done))
         self._seq += 1
         entry = (done, self._seq, units)
-        insort(node.stock.pipeline, entry)
+        node.stock.pipeline.add(entry)
         self.schedule.in_order(node.incoming, done, self._receipt_cb, (node, units, entry))
