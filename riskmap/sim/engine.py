@@ -142,7 +142,8 @@ class Replication(CustomerDesk, Replenishment):
         self.clocks = build_clocks(network, self.plan)
         samples = int(math.floor(self.horizon)) + 1 if series else 0
         self.nodes = build_nodes(network, self.plan, self.clocks, streams, self.warmup,
-                                 samples, series, log, keep_orders, use_alternates)
+                                 samples, series, log, keep_orders, use_alternates,
+                                 self.schedule)
         self.customers = [customer_stream(n, self.nodes, self.plan, streams, self.horizon)
                           for n in self.nodes.values() if n.item.demand]
         self.keep_orders = keep_orders

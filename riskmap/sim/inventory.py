@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from operator import floordiv
 from typing import Optional
 
 import numpy as np
@@ -51,7 +52,7 @@ class ProductionOrder:
 
     def kits(self) -> int:
         """Complete kits issued so far: units of the item that can be made."""
-        return min(have // need for have, need in zip(self.received, self.needs))
+        return min(map(floordiv, self.received, self.needs))
 
     def startable(self) -> int:
         """Units that can start now: the complete kits not started (all or none when ``whole``)."""

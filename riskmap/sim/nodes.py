@@ -49,8 +49,8 @@ class Node:
         self.due = ()
         self.trigger: Optional[float] = None
         # The item's scheduled receipts as the schedule keeps them
-        # (riskmap.sim.schedule.Schedule.in_order).
-        self.incoming: list = []
+        # (riskmap.sim.schedule.Schedule.source), set by build_nodes.
+        self.incoming = None
         # Whether a production order waits for every unit of every component
         # before it starts (the item's ``production: whole``).
         self.whole = item.production == "whole"
@@ -93,7 +93,7 @@ def trigger(policy) -> float:
 
 
 def build_nodes(network, plan, clocks, streams, warmup: float, samples: int, series,
-                log, keep_orders: bool, use_alternates: bool) -> dict[str, Node]:
+                log, keep_orders: bool, use_alternates: bool, schedule) -> dict[str, Node]:
     """One wired :class:`Node` per item, by id (sorted).
 
     ``samples`` is the length of the recorded series; they are kept for every
@@ -106,6 +106,7 @@ def build_nodes(network, plan, clocks, streams, warmup: float, samples: int, ser
         recorded = samples if series is True or item.is_product else 0
         stock = Stock(item_id, item.stock, warmup, recorded, log, book)
         nodes[item_id] = Node(item, stock)
+        nodes[item_id].incoming = schedule.source()
     for node in nodes.values():
         _wire(node, nodes, network, plan, clocks, streams, use_alternates)
     return nodes

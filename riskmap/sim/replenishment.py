@@ -165,17 +165,17 @@ class Replenishment:
         self._seq += 1
         order.entry = (planned_finish(node, ready, waiting), self._seq, waiting)
         node.planned_batches += 1
-        node.stock.pipeline.add(order.entry)
+        node.stock.pipeline.plan(order.entry)
 
     def _replan(self, order: ProductionOrder) -> None:
         """Some of the order's units started: its planned entry covers the others, at the same time."""
         old = order.entry
         order.entry = (old[0], old[1], order.units - order.started)
-        order.node.stock.pipeline.replace(old, order.entry)
+        order.node.stock.pipeline.replan(old, order.entry)
 
     def _unplan(self, order: ProductionOrder) -> None:
         """Every unit of the order started: its planned entry leaves the pipeline."""
-        order.node.stock.pipeline.remove(order.entry)
+        order.node.stock.pipeline.unplan(order.entry)
         order.node.planned_batches -= 1
 
     def _start_production(self, node: Node, units: int, now: float) -> None:

@@ -27,14 +27,18 @@ Receipts are most of a large network's events, and most of them are in transit
 at any time: tens of thousands on an industrial chain, which makes every push
 and pop of one binary heap slow (its entries no longer fit in the processor's
 caches). :meth:`Schedule.in_order` schedules such events per source (one
-item's receipts): :class:`QueueSchedule` keeps a source's events in a heap of
-its own and only the earliest of them in SimPy's queue, each with the sequence
-number it was given when it was scheduled, so the events run in exactly the
-order and at exactly the times they would if all were in SimPy's queue.
+item's receipts, a :meth:`Schedule.source`): :class:`QueueSchedule` keeps a
+source's events in a queue of its own and only the earliest of them in
+SimPy's queue, each with the sequence number it was given when it was
+scheduled, so the events run in exactly the order and at exactly the times
+they would if all were in SimPy's queue. A source's events mostly come in the
+order they will run (an item's receipts arrive about as they were placed):
+those join the end of a first-in first-out queue, the others a heap.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from heapq import heappop, heappush
 from typing import Any, Callable
 
@@ -85,12 +89,15 @@ class Schedule:
                 Timeout(self.env, time - now).callbacks.append(callback)
         return schedule
 
-    def in_order(self, queue: list, time: float, callback: Callable[[Any], None],
-                 value: Any) -> None:
-        """Run ``callback(value)`` at ``time``, one of the events of the source whose ``queue`` this is.
+    def source(self) -> Any:
+        """A new source of events for :meth:`in_order` (an item's receipts), kept by the caller."""
+        return None
 
-        ``queue`` is a list the caller keeps for the source (empty at first)
-        and otherwise leaves alone. Here every event goes to SimPy's queue.
+    def in_order(self, source: Any, time: float, callback: Callable[[Any], None],
+                 value: Any) -> None:
+        """Run ``callback(value)`` at ``time``, one of the events of ``source`` (:meth:`source`).
+
+        Here every event goes to SimPy's queue.
         """
         if time < self.horizon:
             now = self.env.now
@@ -166,30 +173,38 @@ class QueueSchedule(Schedule):
                 heappush(queue, (now + (time - now), NORMAL, next(eid), event))
         return schedule
 
-    def in_order(self, queue: list, time: float, callback: Callable[[Any], None],
+    def source(self) -> "_Source":
+        return _Source()
+
+    def in_order(self, source: "_Source", time: float, callback: Callable[[Any], None],
                  value: Any) -> None:
         if time < self.horizon:
             now = self.env._now
             # [time, sequence number, callback, value, in SimPy's queue]: lists compare
             # by time then by the unique sequence number, the order SimPy would use.
             entry = [now + (time - now), next(self._eid), callback, value, False]
-            heappush(queue, entry)
-            if queue[0] is entry:
-                self._enter(queue, entry)
+            fifo = source.fifo
+            if not fifo or entry > fifo[-1]:
+                fifo.append(entry)
+            else:
+                heappush(source.late, entry)
+            if source.earliest() is entry:
+                self._enter(source, entry)
             else:
                 self._waiting += 1
 
-    def _enter(self, queue: list, entry: list) -> None:
+    def _enter(self, source: "_Source", entry: list) -> None:
         """Put a source's earliest event in SimPy's queue, with the number it was given."""
         entry[4] = True
-        heappush(self._queue, (entry[0], NORMAL, entry[1], _Event(self._from_source, queue)))
+        heappush(self._queue, (entry[0], NORMAL, entry[1], _Event(self._from_source, source)))
 
     def _from_source(self, event) -> None:
-        queue = event.value
-        entry = heappop(queue)  # it is the source's earliest: it was in SimPy's queue
-        if queue and not queue[0][4]:
+        source = event.value
+        entry = source.pop()  # it is the source's earliest: it was in SimPy's queue
+        head = source.earliest()
+        if head is not None and not head[4]:
             self._waiting -= 1
-            self._enter(queue, queue[0])
+            self._enter(source, head)
         entry[2](entry[3])
 
     def run(self) -> int:
@@ -200,6 +215,30 @@ class QueueSchedule(Schedule):
         # waiting in a source's own queue, but that one.
         self.events = next(self._eid) - len(self._queue) - self._waiting - 1
         return self.events
+
+
+class _Source:
+    """The events of one source not yet run: in order of arrival (``fifo``), or out of it (``late``)."""
+
+    __slots__ = ("fifo", "late")
+
+    def __init__(self):
+        self.fifo: deque = deque()
+        self.late: list = []
+
+    def earliest(self):
+        """The event that runs first, or None."""
+        fifo, late = self.fifo, self.late
+        if late and (not fifo or late[0] < fifo[0]):
+            return late[0]
+        return fifo[0] if fifo else None
+
+    def pop(self):
+        """Take out the event that runs first."""
+        fifo, late = self.fifo, self.late
+        if late and (not fifo or late[0] < fifo[0]):
+            return heappop(late)
+        return fifo.popleft()
 
 
 #: the schedules by name; the engine uses :data:`DEFAULT`.
