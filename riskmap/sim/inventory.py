@@ -44,7 +44,7 @@ class ProductionOrder:
         self.node = node
         self.units = units
         self.started = 0
-        self.needs = [qty for _, qty in node.bom]
+        self.needs = node.needs  # shared by the item's orders, never changed
         self.received = [0] * len(self.needs)
         self.whole = whole
         self.ordered_at = ordered_at

@@ -26,7 +26,7 @@ class Node:
 
     __slots__ = ("item", "stock", "policy", "continuous", "sourcing", "bom", "capacity",
                  "line_free", "assembly", "planned_batches", "line_plan", "customers", "due",
-                 "trigger", "incoming", "whole")
+                 "trigger", "incoming", "whole", "needs")
 
     def __init__(self, item: Item, stock: Stock):
         self.item = item
@@ -35,6 +35,8 @@ class Node:
         self.continuous = False
         self.sourcing: Optional[Sourcing] = None
         self.bom: list[tuple["Node", int]] = []
+        # units of each component one unit takes, in the order of ``bom``
+        self.needs: list[int] = []
         self.capacity = item.capacity
         self.line_free = 0.0
         self.assembly: Optional[Draws] = None
@@ -116,6 +118,7 @@ def _wire(node: Node, nodes, network, plan, clocks, streams, use_alternates: boo
     item = node.item
     if item.bom:
         node.bom = [(nodes[c], q) for c, q in sorted(item.bom)]
+        node.needs = [q for _, q in node.bom]
         node.assembly = streams.draws(f"assembly:{item.id}", item.assembly_time)
     if item.sources:
         node.sourcing = build_sourcing(item, network, plan, clocks, streams, use_alternates)

@@ -45,14 +45,31 @@ class Replenishment:
             for order in issued:
                 self._advance(order, now)
 
-    def _on_review(self, event) -> None:
-        node, k = event.value
-        self._periodic(node, k)
+    def _periodic(self, node: Node) -> None:
+        """Review ``node`` now (time 0) and then at every ``k * review_period`` (no drift from sums).
 
-    def _periodic(self, node: Node, k: int = 0) -> None:
-        """The ``k``-th periodic review, at ``k * review_period`` (no drift from repeated sums)."""
+        One event record serves all of the node's reviews (a node has one review
+        pending at a time), and the callback has what it uses bound once: with a
+        daily review on thousands of items, reviews are most of a run's events.
+        """
+        period = node.policy.review_period
+        stock, policy, trigger = node.stock, node.policy, node.trigger
+        order, now_of = self._order, self.schedule.clock()
+        done = 0
+
+        def on_review(_event) -> None:
+            nonlocal done
+            position = stock.on_hand + stock.on_order - stock.backlog_units
+            if position <= trigger:
+                units = policy.order_quantity(position)
+                if units > 0:
+                    order(node, units, now_of())
+            done += 1
+            next_review((done + 1) * period)
+
+        next_review = self.schedule.repeating(on_review)
         self._review(node, self.schedule.now)
-        self.schedule.at((k + 1) * node.policy.review_period, self._on_review, (node, k + 1))
+        next_review(period)
 
     # -- ordering ----------------------------------------------------------------------
 
@@ -121,12 +138,25 @@ class Replenishment:
         wait get a planned finishing time (riskmap.sim.promises).
         """
         order = ProductionOrder(node, units, now, node.whole)
+        received = order.received
         missing = []
-        for index, (component, qty) in enumerate(node.bom):
-            if not component.stock.request(now, order, index, qty * units):
-                missing.append((component, component.stock.backlog[-1]))
+        index = 0
+        for component, qty in node.bom:
+            stock = component.stock
+            need = qty * units
+            if need <= stock.on_hand and stock.series_on_hand is None and self.log is None:
+                # The common case, Stock.request inlined: the stock issues every unit, and
+                # as it has units on hand nothing waits for it, so there is no integral to
+                # advance (one call per component of every production order saved).
+                if now > stock._last:
+                    stock._last = now
+                stock.on_hand -= need
+                received[index] = need
+            elif not stock.request(now, order, index, need):
+                missing.append((component, stock.backlog[-1]))
             if component.continuous:
                 self._review(component, now)
+            index += 1
         ready = order.startable()
         if ready:
             order.started = ready

@@ -21,10 +21,11 @@ a :class:`~riskmap.model.Network` by this rule:
   otherwise one order a day of a size with that mean and standard deviation
   (normal, truncated at 0, or gamma where the standard deviation exceeds the
   mean);
-* every stage holds a base stock covering its replenishment time plus a day
-  at ``z`` (1.645 by default) from the demand reaching it through the bills
-  of materials (means add, variances add times quantity squared), and starts
-  with that stock.
+* every stage reviews its inventory position once a day
+  (``review_period: 1``) and orders up to a base stock covering its
+  replenishment time plus that day at ``z`` (1.645 by default), from the
+  demand reaching it through the bills of materials (means add, variances
+  add times quantity squared); it starts with that stock.
 
 The module reads the file it is given; the chains riskmap's benchmarks use are
 kept in ``benchmarks/data/willems/`` with their source and licence.
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
 POISSON_BELOW = 5.0
 #: the safety factor of the base-stock levels (the 95th percentile of a normal).
 SAFETY_Z = 1.645
+#: every stage reviews its position once a day.
+REVIEW_PERIOD = 1.0
 
 
 class Stage:
@@ -110,7 +113,7 @@ def read_chain(path: Union[str, Path], name: Optional[str] = None, ttr: float = 
     for stage in sorted(stages, key=lambda s: s.id):
         level = base_stock(mean[stage.id], variance[stage.id], stage.lead_time, z)
         common = dict(id=stage.id, name=stage.id, stock=level,
-                      policy=Policy("base_stock", level=level))
+                      policy=Policy("base_stock", level=level, review_period=REVIEW_PERIOD))
         if stage.upstream:
             common.update(bom=tuple(sorted(stage.upstream)),
                           assembly_time=Constant(stage.lead_time))
@@ -165,12 +168,12 @@ def _demand_through_boms(stages: list[Stage], users: dict[str, list[tuple[str, i
 
 
 def base_stock(mean: float, variance: float, lead_time: float, z: float = SAFETY_Z) -> int:
-    """Units covering ``lead_time`` plus a day of demand of daily ``mean`` and ``variance`` at ``z``.
+    """Units covering ``lead_time`` plus a review period of demand of daily ``mean`` and ``variance`` at ``z``.
 
     >>> base_stock(10.0, 10.0, 3.0)  # 10 x 4 days + 1.645 x sqrt(10 x 4) = 50.4
     51
     """
-    cover = lead_time + 1.0
+    cover = lead_time + REVIEW_PERIOD
     return max(1, math.ceil(mean * cover + z * math.sqrt(variance * cover)))
 
 
