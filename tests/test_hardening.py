@@ -38,10 +38,39 @@ def test_sigterm_exits_143_without_a_report(scenario_file, tmp_path):
 def test_estimate_scales_with_replications_horizon_and_arms(scenario_file):
     scenario = load_scenario(str(scenario_file))
     one = estimated_events(scenario, 1)
-    # lamp: 2 orders/day, bulb-pack: 1 order/day; one-for-one replenishment of the lamp
-    # (2 units/day), bulb-pack (1/day) and bulb (2 per bulb-pack: 2/day), two events each
-    assert one == pytest.approx((2 + 1 + 2 * (2 + 1 + 2)) * 60)
+    # customers: lamp 2 orders/day, bulb-pack 1/day. One-for-one replenishment orders per
+    # demand event: the lamp 2/day (bought: a receipt each), bulb-pack 1/day (made: a receipt
+    # and a run each), the bulb 1/day (one per bulb-pack production order, whatever its 2
+    # units). The outage: one occurrence in the 60 days.
+    assert one == pytest.approx((2 + 1 + 2 * 1 + 1 * 2 + 1 * 1) * 60 + 1)
     assert estimated_events(scenario, 10, arms=3) == pytest.approx(30 * one)
+
+
+@pytest.mark.cli
+def test_estimate_counts_reviews_disruption_occurrences_and_surges(scenario_file):
+    import dataclasses
+
+    from riskmap.dists import Constant
+    from riskmap.model import Disruption, Policy, Target
+
+    scenario = load_scenario(str(scenario_file))
+    one = estimated_events(scenario, 1)
+    network = scenario.network
+    reviewed = dataclasses.replace(network, items=tuple(
+        dataclasses.replace(i, policy=Policy("base_stock", level=30, review_period=0.001))
+        if i.id == "bulb" else i for i in network.items))
+    # a review every 0.001 day is 1,000 events a day; orders stay at most one per demand event
+    assert estimated_events(dataclasses.replace(scenario, network=reviewed), 1) == \
+        pytest.approx(one + 1000 * 60)
+    storms = Disruption("storms", "outage", Target("supplier", "bulbco"), rate=100.0,
+                        duration=Constant(0.001))
+    stormy = dataclasses.replace(scenario, disruptions=scenario.disruptions + (storms,))
+    assert estimated_events(stormy, 1) == pytest.approx(one + 100 * 60)
+    surge = Disruption("rush", "demand_surge", Target("product", "lamp"), at=Constant(0),
+                       duration=Constant(60), factor=1000.0)
+    rushed = dataclasses.replace(scenario, disruptions=scenario.disruptions + (surge,))
+    # the lamp's 2 orders a day (and its 2 receipts) become 2,000: 3,996 more a day
+    assert estimated_events(rushed, 1) == pytest.approx(one + 2 * 2 * 999 * 60 + 1)
 
 
 @pytest.mark.cli

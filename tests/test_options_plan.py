@@ -95,3 +95,27 @@ def test_shared_exposure_names_the_region_and_the_shared_tier2():
         "same region as primary 'valve-tw' (tw), struck together by disaster 'tw-quake'"]
     assert structure.shared_exposure(scenario, "seal", "seal-mx2") == [
         "same region as primary 'seal-mx' (mx)"]
+
+
+def _short(supplier: str, rei: float, gap: float):
+    """A supplier the static map finds short of its TTR by ``gap``, with the stock that closes it."""
+    return exposure(supplier, 30.0 - gap, 30.0, 5.0, rei,
+                    extra_stock=ExtraStock(10, (("valve", 10),)), products=("pump",),
+                    single_point_of_failure_for=())
+
+
+def test_stock_arms_only_against_suppliers_the_scenario_can_stop_riskiest_first_and_capped():
+    from riskmap.options.plan import stock_choice
+
+    scenario = pump_scenario()  # the tw quake can stop valve-tw and valve-tw2, nothing else
+    static = SimpleNamespace(suppliers=(
+        _short("seal-mx", 1.0, 20.0),      # never stopped: no arm, however risky
+        _short("valve-tw", 0.4, 5.0),
+        _short("valve-tw2", 0.9, 2.0)))
+    chosen, left_out = stock_choice(scenario, static, limit=1)
+    assert [s.id for s in chosen] == ["valve-tw2"] and left_out == ("valve-tw",)
+    chosen, left_out = stock_choice(scenario, static, limit=5)
+    assert [s.id for s in chosen] == ["valve-tw2", "valve-tw"] and left_out == ()
+    plan = plan_arms(scenario, "off", static, stock_arms=1)
+    assert [arm.key for arm in plan.arms] == ["stock:valve-tw2"]
+    assert (plan.stock_cap, plan.stock_left_out) == (1, ("valve-tw",))

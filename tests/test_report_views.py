@@ -217,3 +217,17 @@ def test_option_rows_say_what_each_kind_of_option_changes():
     assert (candidates.rows[0].part, candidates.rows[0].why) == ("–", "cheap")
     assert (what_ifs.rows[0].supplier, what_ifs.rows[0].per_extra_unit) == ("–", "0.50")
     assert points_text(None) == "–"
+
+
+@pytest.mark.hand
+def test_the_report_names_the_stock_arms_the_cap_left_out():
+    from riskmap.report import markdown
+
+    tables = OptionTables(stock_cap=0, stock_left_out=("sup-1", "sup-2"))
+    report = dataclasses.replace(synthetic_report(["lamp"]), options=tables)
+    again = Report.from_dict(report.to_dict())
+    assert report.to_dict()["stock_arms"] == {"cap": 0, "left_out": ["sup-1", "sup-2"]}
+    assert (again.options.stock_cap, again.options.stock_left_out) == (0, ("sup-1", "sup-2"))
+    [table] = option_tables(again)
+    assert table.rows == [] and "not simulated: sup-1, sup-2" in table.note
+    assert "--stock-arms N" in markdown.render(again)

@@ -8,6 +8,17 @@ import os
 from riskmap.errors import Diagnostic, InputError, Pos
 
 
+def whole_number(text: str) -> int:
+    """An argparse type: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
 def positive_int(text: str) -> int:
     """An argparse type: a whole number >= 1."""
     try:

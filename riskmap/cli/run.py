@@ -29,7 +29,8 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from riskmap.cli.common import add_simulation_options
+from riskmap.cli.common import add_simulation_options, whole_number
+from riskmap.options.plan import STOCK_ARMS
 from riskmap.report.text import fixed
 
 if TYPE_CHECKING:  # the report layer is imported when a run has a report to show
@@ -55,6 +56,10 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
     parser.add_argument("--no-counterfactuals", dest="counterfactuals", action="store_false",
                         help="skip the paired runs that value each alternate, candidate, "
                              "extra stock and what-if (report.json then lists none)")
+    parser.add_argument("--stock-arms", type=whole_number, metavar="N", default=STOCK_ARMS,
+                        help="simulate the static map's extra stock against at most the N "
+                             f"riskiest suppliers the scenario can stop (default {STOCK_ARMS}; "
+                             "the others are named in the report)")
     parser.add_argument("--resume", action="store_true",
                         help="continue an interrupted run from the checkpoint in --out DIR "
                              "(the report is the same as an uninterrupted run's)")
@@ -76,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     static = risk_map(scenario.network)  # once per run: the report and the stock arms use it
-    plan = plan_arms(scenario, scenario.alternates, static) if args.counterfactuals else Plan()
+    plan = (plan_arms(scenario, scenario.alternates, static, args.stock_arms)
+            if args.counterfactuals else Plan())
     events = check_work(scenario, args, arms=1 + len(plan.arms))
     out_dir = Path(args.out) if args.out else default_out_dir(scenario.name)
     checkpoint = start_checkpoint(scenario, args, out_dir)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from riskmap.analysis.risk_map import RiskMap
+from riskmap.analysis.risk_map import Exposure, RiskMap
 from riskmap.graph import supply_graph
 from riskmap.model import Network, Scenario, WhatIf
 from riskmap.options.effects import paired_effect
 from riskmap.options.exposure import explain, shared_exposure
-from riskmap.options.plan import BASELINE, NONE, REGISTERED, Plan, arm_key, plan_arms, stock_options
+from riskmap.options.plan import BASELINE, NONE, REGISTERED, Plan, arm_key, plan_arms
 from riskmap.options.tables import (AlternateRow, CandidateRow, OptionTables, StockRow, WhatIfRow,
                                     rank)
 from riskmap.options.variants import alternate_sources, with_candidate
@@ -112,9 +112,9 @@ def evaluate(baseline: RunSummary, risk_map: Optional[RiskMap] = None, *, plan: 
         alternates=tuple(rank(alternate_rows(scenario, runs))),
         all_alternates=(paired_effect(runs[BASELINE], runs[NONE]) if NONE in runs else None),
         candidates=tuple(rank(candidate_rows(scenario, runs))),
-        stock=tuple(rank(stock_rows(scenario, risk_map, runs))),
+        stock=tuple(rank(stock_rows(scenario, plan.stock, runs))),
         what_ifs=tuple(rank(what_if_rows(scenario, runs))),
-        arms=len(plan.arms))
+        arms=len(plan.arms), stock_cap=plan.stock_cap, stock_left_out=plan.stock_left_out)
 
 
 def _fed(network: Network, items) -> tuple[str, ...]:
@@ -162,11 +162,11 @@ def candidate_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[Candida
     return rows
 
 
-def stock_rows(scenario: Scenario, risk_map: Optional[RiskMap],
+def stock_rows(scenario: Scenario, suppliers: list[Exposure],
                runs: dict[str, Samples]) -> list[StockRow]:
-    """One row per supplier whose TTS is below its TTR: the static map's extra stock, simulated."""
+    """One row per supplier of the plan's stock arms: the static map's extra stock, simulated."""
     rows = []
-    for supplier in stock_options(risk_map):
+    for supplier in suppliers:
         items = supplier.extra_stock.items
         fed = _fed(scenario.network, [item_id for item_id, _ in items])
         effect = paired_effect(runs[arm_key("stock", supplier.id)], runs[BASELINE], fed)

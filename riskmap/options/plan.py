@@ -38,6 +38,8 @@ BASELINE = "baseline"
 NONE = "none"
 #: the key of the candidates' reference arm (:func:`~riskmap.options.variants.with_candidates_off`).
 REGISTERED = "registered"
+#: extra-stock arms run at most by default (``riskmap run --stock-arms``).
+STOCK_ARMS = 5
 
 
 def arm_key(kind: str, subject: Union[str, Lane]) -> str:
@@ -86,11 +88,20 @@ class Plan:
         The runs to make, in order.
     aliases : dict
         ``{key: key of the run it is}`` for the arms not run.
+    stock : list of Exposure
+        The suppliers extra stock is simulated against, riskiest first.
+    stock_cap : int or None
+        The most extra-stock arms the plan was allowed (None: no stock arm asked for).
+    stock_left_out : tuple of str
+        Suppliers that qualified for an extra-stock arm beyond the cap, riskiest first.
     """
 
     baseline: Optional[Scenario] = None
     arms: list[Arm] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
+    stock: list[Exposure] = field(default_factory=list)
+    stock_cap: Optional[int] = None
+    stock_left_out: tuple[str, ...] = ()
     _signed: dict = field(default_factory=lambda: {("off", frozenset()): BASELINE})
 
     def add(self, key: str, scenario: Scenario, signature=None) -> str:
@@ -128,7 +139,26 @@ def stock_options(risk_map: Optional[RiskMap]) -> list[Exposure]:
     return [s for s in risk_map.suppliers if s.extra_stock is not None and s.extra_stock.items]
 
 
-def plan_arms(scenario: Scenario, mode: str, risk_map: Optional[RiskMap] = None) -> Plan:
+def stock_choice(scenario: Scenario, risk_map: Optional[RiskMap],
+                 limit: int = STOCK_ARMS) -> tuple[list[Exposure], tuple[str, ...]]:
+    """The suppliers to simulate extra stock against, and those left out by ``limit``.
+
+    Only suppliers the scenario can stop
+    (:func:`~riskmap.options.exposure.suppliers_that_can_stop`): extra stock
+    against a supplier that is never down changes nothing. They are ranked
+    riskiest first by the static map (highest REI, then the widest gap of TTS
+    below TTR, then id) and the first ``limit`` are kept.
+    """
+    stoppable = suppliers_that_can_stop(scenario)
+    eligible = [s for s in stock_options(risk_map) if s.id in stoppable]
+    ranked = sorted(eligible, key=lambda s: (-(s.rei or 0.0), s.tts_minus_ttr
+                                             if s.tts_minus_ttr is not None else 0.0, s.id))
+    limit = max(0, limit)
+    return ranked[:limit], tuple(s.id for s in ranked[limit:])
+
+
+def plan_arms(scenario: Scenario, mode: str, risk_map: Optional[RiskMap] = None,
+              stock_arms: int = STOCK_ARMS) -> Plan:
     """Every arm an evaluation runs.
 
     The arms of an alternate that can never take over
@@ -144,6 +174,8 @@ def plan_arms(scenario: Scenario, mode: str, risk_map: Optional[RiskMap] = None)
         ``auto``.
     risk_map : RiskMap, optional
         The static map of the network, for the stock arms (none without it).
+    stock_arms : int
+        The most extra-stock arms to run (:func:`stock_choice`).
 
     Returns
     -------
@@ -175,7 +207,10 @@ def plan_arms(scenario: Scenario, mode: str, risk_map: Optional[RiskMap] = None)
         for candidate in scenario.candidates:
             plan.add(arm_key("candidate", candidate.id),
                      with_candidate(scenario, candidate, scenario.candidates))
-    for supplier in stock_options(risk_map):
+    if risk_map is not None:
+        plan.stock, plan.stock_left_out = stock_choice(scenario, risk_map, stock_arms)
+        plan.stock_cap = stock_arms
+    for supplier in plan.stock:
         plan.add(arm_key("stock", supplier.id),
                  with_extra_stock(scenario, dict(supplier.extra_stock.items)))
     for what_if in scenario.what_if:

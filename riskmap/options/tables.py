@@ -286,6 +286,10 @@ class OptionTables:
         variations, each against the scenario as written.
     arms : int
         Counterfactual runs made (not written to report.json).
+    stock_cap : int or None
+        The most extra-stock arms the run allowed (``None`` when none was asked for).
+    stock_left_out : tuple of str
+        Suppliers that qualified for an extra-stock arm beyond the cap, riskiest first.
     """
 
     alternates: tuple[AlternateRow, ...] = ()
@@ -294,16 +298,21 @@ class OptionTables:
     stock: tuple[StockRow, ...] = ()
     what_ifs: tuple[WhatIfRow, ...] = ()
     arms: int = 0
+    stock_cap: Optional[int] = None
+    stock_left_out: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """The report.json sections: ``alternates``, ``all_alternates``, ``candidates``, ..."""
-        return {
+        out = {
             "alternates": [row.to_dict() for row in self.alternates],
             "all_alternates": None if self.all_alternates is None else self.all_alternates.to_dict(),
             "candidates": [row.to_dict() for row in self.candidates],
             "stock_what_ifs": [row.to_dict() for row in self.stock],
             "what_ifs": [row.to_dict() for row in self.what_ifs],
         }
+        if self.stock_cap is not None:
+            out["stock_arms"] = {"cap": self.stock_cap, "left_out": list(self.stock_left_out)}
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> "OptionTables":
@@ -314,7 +323,10 @@ class OptionTables:
             all_alternates=None if every is None else Effect.from_dict(every),
             candidates=tuple(CandidateRow.from_dict(r) for r in data.get("candidates") or ()),
             stock=tuple(StockRow.from_dict(r) for r in data.get("stock_what_ifs") or ()),
-            what_ifs=tuple(WhatIfRow.from_dict(r) for r in data.get("what_ifs") or ()))
+            what_ifs=tuple(WhatIfRow.from_dict(r) for r in data.get("what_ifs") or ()),
+            stock_cap=(data.get("stock_arms") or {}).get("cap"),
+            stock_left_out=tuple(str(s) for s in (data.get("stock_arms") or {}).get("left_out")
+                                 or ()))
 
 
 def _ids(data: dict, key: str) -> tuple[str, ...]:

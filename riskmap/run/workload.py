@@ -1,19 +1,29 @@
 """How much work a run is, before it starts: refuse the enormous ones unless ``--force``.
 
 A scenario typed with one zero too many (``replications: 100000``, ``horizon: 36500``, a
-demand rate per minute in a file counted in days) would keep a laptop busy for days. riskmap
-estimates the number of simulated events from the rates, the horizon and the replications,
-and refuses a run above :data:`MAX_EVENTS` with a message that says what to lower.
+demand rate per minute in a file counted in days, a ``review_period`` of a minute) would
+keep a laptop busy for days. riskmap estimates the number of simulated events from the
+rates, the horizon and the replications, and refuses a run above :data:`MAX_EVENTS` with a
+message that says what to lower.
 
-The estimate (an order of magnitude, not a promise):
+The estimate (an order of magnitude, not a promise) counts every source of events of
+docs/simulation.md per time unit of one replication:
 
-* every customer order is one event;
-* every replenishment order of an item is about two events (placed, received), and an item
-  is replenished about ``demand rate / typical order size`` times per time unit, where the
-  demand rate of a part is the product demand exploded through the bills of materials and
-  the typical order size is what the item's policy orders at a time;
-* the counterfactual arms (docs/counterfactuals.md; ``--no-counterfactuals`` skips them)
-  repeat it.
+* **customer orders**: each product's order rate, raised by its demand surges (their
+  extra factor, times their expected share of the horizon and their chance of happening);
+* **replenishment orders**: an item orders at the rate its policy turns its demand into
+  orders: one order per *demand event* reaching it under one-for-one base stock (a
+  customer order of a product, a production order of an item made from it: orders, not
+  units), its units rate over the batch for min-max and reorder-point policies, and at
+  most once a review under periodic review. A component's demand events are the
+  production orders of the items made from it, exploded through the bills of materials.
+  Each order is one receipt, and a production order one run more;
+* **periodic reviews**: one per review period of each item;
+* **disruption occurrences**: expected per replication (``rate`` x horizon, or one with
+  ``probability``); each is drawn and laid into the calendars.
+
+The counterfactual arms (docs/counterfactuals.md; ``--no-counterfactuals`` skips them)
+repeat it.
 """
 
 from __future__ import annotations
@@ -28,27 +38,75 @@ MAX_EVENTS = 5e9
 EVENTS_PER_SECOND = 500_000
 
 
-def typical_order(item: Item) -> float:
-    """Units an item's policy orders at a time (one-for-one when it has no batch)."""
+def orders_per_time_unit(item: Item, demand_events: float, units: float) -> float:
+    """Replenishment orders per time unit of ``item`` given its demand events and units per time unit.
+
+    >>> from riskmap.model import Policy
+    >>> orders_per_time_unit(Item("x", "part", policy=Policy("base_stock", level=5)), 3.0, 90.0)
+    3.0
+    >>> orders_per_time_unit(Item("x", "part", policy=Policy("base_stock", level=5,
+    ...                                                      review_period=1.0)), 3.0, 90.0)
+    1.0
+    >>> orders_per_time_unit(Item("x", "part", policy=Policy("reorder_point", point=5,
+    ...                                                      quantity=30)), 3.0, 90.0)
+    3.0
+    """
     policy = item.policy
     if policy is None:
-        return 1.0
+        return 0.0
     if policy.kind == "min_max":
-        return float(max(1, policy.max - policy.min))
-    if policy.kind == "reorder_point":
-        return float(max(1, policy.quantity))
-    return 1.0
+        rate = units / max(1, policy.max - policy.min)
+    elif policy.kind == "reorder_point":
+        rate = units / max(1, policy.quantity)
+    else:  # one for one: an order per demand event
+        rate = demand_events
+    if policy.review_period is not None:
+        rate = min(rate, 1.0 / policy.review_period)
+    return rate
+
+
+def surge_factor(scenario: Scenario, product: str) -> float:
+    """The mean factor the product's demand surges put on its order rate over the horizon."""
+    horizon = scenario.horizon
+    factor = 1.0
+    for d in scenario.disruptions:
+        if d.kind != "demand_surge" or d.target.id != product:
+            continue
+        duration = d.duration.mean if d.duration is not None else horizon
+        factor += (d.factor - 1.0) * min(duration, horizon) / horizon * _occurrences(d, horizon)
+    return factor
+
+
+def _occurrences(d, horizon: float) -> float:
+    return d.rate * horizon * d.probability if d.rate is not None else d.probability
 
 
 def events_per_time_unit(scenario: Scenario) -> float:
-    """Estimated simulated events per time unit of one replication."""
+    """Estimated simulated events per time unit of one replication (see the module docstring)."""
     network = scenario.network
-    orders = sum(p.demand.mean_rate for p in network.products if p.demand is not None)
-    replenishments = sum(
-        2.0 * supply_graph(network).demand_rates.get(item.id, 0.0) / typical_order(item)
-        for item in network.items if item.policy is not None
-    )
-    return orders + replenishments
+    graph = supply_graph(network)
+    units = graph.demand_rates
+    events: dict[str, float] = {}  # demand events per time unit reaching each item
+    customers = 0.0
+    for product in network.products:
+        if product.demand is not None:
+            rate = product.demand.mean_rate * surge_factor(scenario, product.id)
+            events[product.id] = rate
+            customers += rate
+    total = customers
+    for item_id in reversed(graph.items_in_bom_order):  # users before their components
+        item = network.item(item_id)
+        orders = orders_per_time_unit(item, events.get(item_id, 0.0), units.get(item_id, 0.0))
+        made = bool(item.bom) and not item.sources
+        total += orders * (2.0 if made else 1.0)
+        if item.policy is not None and item.policy.review_period is not None:
+            total += 1.0 / item.policy.review_period
+        if item.bom:
+            production = orders if made else 0.0
+            for component, _ in item.bom:
+                events[component] = events.get(component, 0.0) + production
+    disruptions = sum(_occurrences(d, scenario.horizon) for d in scenario.disruptions)
+    return total + disruptions / scenario.horizon
 
 
 def estimated_events(scenario: Scenario, replications: int, arms: int = 1) -> float:
@@ -64,7 +122,7 @@ def check_budget(scenario: Scenario, replications: int, arms: int = 1, force: bo
     events = estimated_events(scenario, replications, arms)
     if events > MAX_EVENTS and not force:
         hours = events / EVENTS_PER_SECOND / 3600
-        arms_text = f" x {arms} arms (the runs that rank alternates)" if arms > 1 else ""
+        arms_text = f" x {arms} arms (the runs that value options)" if arms > 1 else ""
         raise InputError([Diagnostic(Pos(scenario.file), (
             f"this run would simulate about {events:.1e} events ({replications} replications"
             f"{arms_text} over a horizon of {scenario.horizon:g}), about {hours:.0f} hours of "

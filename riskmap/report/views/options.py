@@ -43,10 +43,11 @@ class OptionRow:
 
 @dataclass(frozen=True)
 class OptionTable:
-    """A titled table of options (candidates, extra stock or what-ifs)."""
+    """A titled table of options (candidates, extra stock or what-ifs), and a note below it."""
 
     title: str
     rows: list[OptionRow]
+    note: str = ""
 
 
 def option_label(row: Row) -> str:
@@ -106,16 +107,44 @@ TABLES = (("Candidate suppliers", "candidates"),
 
 
 def option_tables(report: Report) -> list[OptionTable]:
-    """Each non-empty table of candidates, extra stock and what-ifs, rows best first."""
+    """Each table of candidates, extra stock and what-ifs with rows (or a note), rows best first."""
     if report.options is None:
         return []
     out = []
     for title, field in TABLES:
         rows = getattr(report.options, field)
-        if rows:
+        note = stock_note(report) if field == "stock" else ""
+        if rows or note:
             out.append(OptionTable(title, [option_row(rank, row)
-                                           for rank, row in enumerate(rows, start=1)]))
+                                           for rank, row in enumerate(rows, start=1)], note))
     return out
+
+
+#: suppliers named in the note on stock arms not run; the rest are counted.
+NAMED_LEFT_OUT = 10
+
+
+def stock_note(report: Report) -> str:
+    """What the cap on extra-stock arms left out, in one sentence (empty when nothing was).
+
+    >>> from riskmap.options.tables import OptionTables
+    >>> from riskmap.report.content import Report, RunInfo
+    >>> from riskmap.model import Network
+    >>> tables = OptionTables(stock_cap=0, stock_left_out=("c", "d", "e"))
+    >>> stock_note(Report(RunInfo(), Network("n"), {}, options=tables))
+    'Extra stock was simulated against the 0 riskiest of the 3 suppliers the scenario can stop whose TTS is below their TTR (by REI); not simulated: c, d, e (riskmap run --stock-arms N sets how many).'
+    """
+    options = report.options
+    if options is None or not options.stock_left_out:
+        return ""
+    left = options.stock_left_out
+    named = ", ".join(left[:NAMED_LEFT_OUT])
+    if len(left) > NAMED_LEFT_OUT:
+        named += f" and {len(left) - NAMED_LEFT_OUT} more"
+    total = len(options.stock) + len(left)
+    return (f"Extra stock was simulated against the {len(options.stock)} riskiest of the "
+            f"{total} suppliers the scenario can stop whose TTS is below their TTR (by REI); "
+            f"not simulated: {named} (riskmap run --stock-arms N sets how many).")
 
 
 def points_text(estimate: Optional[Estimate]) -> str:
