@@ -261,11 +261,16 @@ class SupplyGraph:
 
     def users(self, item: str) -> tuple[tuple[str, int], ...]:
         """``(item id, quantity)`` of the items whose bill of materials names ``item``, sorted."""
-        if item not in self.bom:
-            return ()
-        return tuple(sorted((user, int(self.graph.edges[self._item_node[item],
-                                                        self._item_node[user]]["quantity"]))
-                            for user in self.bom.successors(item)))
+        return self._users.get(item, ())
+
+    @cached_property
+    def _users(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        # asked for every item many times over by the structural analysis: built once
+        out: dict[str, list[tuple[str, int]]] = {}
+        for component, user in self.bom.edges:
+            quantity = self.graph.edges[self._item_node[component], self._item_node[user]]
+            out.setdefault(component, []).append((user, int(quantity["quantity"])))
+        return {item: tuple(sorted(users)) for item, users in out.items()}
 
     # -- tiers ------------------------------------------------------------------------
 

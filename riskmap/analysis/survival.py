@@ -202,7 +202,7 @@ class Evaluator:
         started = time.perf_counter()
         if scope.whole:
             if kind not in self._backends:
-                self._backends[kind] = backend(self.program(kind), self.solver)
+                self._backends[kind] = backend(self._active_program(kind), self.solver)
             solution = self._backends[kind].solve(change, want_values)
             values = solution.values
         else:
@@ -221,6 +221,23 @@ class Evaluator:
         if not solution.optimal:
             raise ArithmeticError(f"snapshot program not solved: {solution.status}")
         return Solution(True, solution.objective, values, solution.status)
+
+    def _active_program(self, kind: str) -> LinearProgram:
+        """The whole-network program with every item's flows free, as every exact variant has them.
+
+        The programs start with every item inactive, so that a variant over a
+        scope touches only the scope; a variant over the whole network frees
+        every item, and restoring all of that after each solve would leave the
+        next one nothing to start from. With the items freed in the program
+        itself, a variant changes only what its outage changes (the freeing
+        entries of its change set the same values again), and each solve
+        starts from the last one's basis.
+        """
+        snap = self.snapshot
+        change = Change()
+        self._activate(change, Scope(snap.item_ids, (), whole=True))
+        every = np.arange(self.program(kind).shape[0])
+        return restrict(self.program(kind), every, np.arange(snap.n_cols), change, self._csr)
 
     # -- scope -------------------------------------------------------------
 
@@ -280,19 +297,26 @@ class Evaluator:
         return Scope(tuple(inner), tuple(boundary), tuple(rows), tuple(values))
 
     def _activate(self, change: Change, scope: Scope, lost_window: Optional[float] = None,
-                  extra_stock: bool = False) -> None:
-        """Free the flows of the scope's items (the programs start with every item inactive)."""
+                  extra_stock: bool = False, freed: bool = False) -> None:
+        """Free the flows of the scope's items (the programs start with every item inactive).
+
+        A whole-network variant is solved on :meth:`_active_program`, whose
+        items are free already: its change leaves them alone (``freed``), so
+        that the solver keeps its basis from one variant to the next.
+        """
         snap = self.snapshot
         items = list(scope.inner) + list(scope.boundary)
         index = np.array([snap.item_index[i] for i in items], dtype=np.int32)
-        change.row(index, snap.stock[index])
-        lanes = [snap.primary_lanes_of_item[i] for i in items if i in snap.primary_lanes_of_item]
-        if lanes:
-            change.bound(snap.x_col(np.concatenate(lanes)), 0.0, INF)
-        # Boundary items are made at the rate plan (in their t coefficient), not freely.
-        made = [snap.y_col[i] for i in scope.inner if i in snap.y_col]
-        if made:
-            change.bound(made, 0.0, INF)
+        if not freed:
+            change.row(index, snap.stock[index])
+            lanes = [snap.primary_lanes_of_item[i] for i in items
+                     if i in snap.primary_lanes_of_item]
+            if lanes:
+                change.bound(snap.x_col(np.concatenate(lanes)), 0.0, INF)
+            # Boundary items are made at the rate plan (in their t coefficient), not freely.
+            made = [snap.y_col[i] for i in scope.inner if i in snap.y_col]
+            if made:
+                change.bound(made, 0.0, INF)
         if lost_window is not None:
             lost = [i for i in scope.inner if i in snap.l_col]
             if lost:
@@ -313,7 +337,7 @@ class Evaluator:
             return None  # the rate plan meets demand for ever
         scope = self.scope(stops) if stops else Scope(snap.item_ids, (), whole=True)
         base = Change()
-        self._activate(base, scope)
+        self._activate(base, scope, freed=scope.whole)
         for supplier, stop in stops.items():
             self._limit_delivery(base, supplier, stop.start)
         candidates = self._alternates(stops)
@@ -379,7 +403,8 @@ class Evaluator:
         stops = stoppages(self.structure, outage)
         change = Change().bound(T_COL, window, window)
         scope = self.scope(stops) if stops else Scope(snap.item_ids, (), whole=True)
-        self._activate(change, scope, window if lose_demand else None, not lose_demand)
+        self._activate(change, scope, window if lose_demand else None, not lose_demand,
+                       freed=scope.whole)
         available = {s: window - stop.length_within(window) for s, stop in stops.items()}
         for supplier, time_delivering in available.items():
             self._limit_delivery(change, supplier, time_delivering)
