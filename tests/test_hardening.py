@@ -190,3 +190,87 @@ def test_changed_input_invalidates_the_checkpoint(scenario_file, tmp_path):
     assert message.endswith("(the scenario file changed); starting over")
     message = Checkpoint(tmp_path, run_manifest(changed, 6, 8)).start(resume=True)
     assert "the seed changed" in message
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (from /proc: Linux)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _run_with_workers(scenario_file, tmp_path):
+    """A long ``riskmap run`` on two workers, once they are under way: (process, workers, stderr file)."""
+    err = open(tmp_path / "stderr.txt", "w+")
+    proc = subprocess.Popen(
+        installed_command() + ["run", str(scenario_file), "--workers", "2", "--force",
+                               "--replications", "100000", "--out", str(tmp_path / "out")],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=err, text=True)
+    deadline = time.monotonic() + 30
+    workers: set[int] = set()
+    while len(workers) < 2 and time.monotonic() < deadline:
+        workers = _children(proc.pid)
+        time.sleep(0.05)
+    assert len(workers) >= 2, workers
+    # the workers have started their first chunks (their initializer has run)
+    time.sleep(1.5)
+    return proc, workers, err
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc (Linux)")
+@pytest.mark.cli
+def test_workers_die_with_their_parent_even_on_sigkill(scenario_file, tmp_path):
+    proc, workers, err = _run_with_workers(scenario_file, tmp_path)
+    try:
+        os.kill(proc.pid, signal.SIGKILL)  # what a CI job's timeout does
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [w for w in workers if _alive(w)], "workers outlived their parent"
+    finally:
+        err.close()
+        for w in workers:
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc (Linux)")
+@pytest.mark.cli
+def test_sigterm_ends_a_worker_and_the_run_says_so(scenario_file, tmp_path):
+    proc, workers, err_file = _run_with_workers(scenario_file, tmp_path)
+    try:
+        worker = min(workers)
+        os.kill(worker, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(worker), "a worker survived SIGTERM"
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        err_file.seek(0)
+        err = err_file.read()
+        err_file.close()
+    assert proc.returncode == 3, err
+    assert "a worker process ended" in err and "--resume" in err and "Traceback" not in err
+    assert not [w for w in workers if _alive(w)]

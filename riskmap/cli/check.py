@@ -160,7 +160,8 @@ def check_scenario(path: str, scenario: Scenario, executor, *,
     """
     from riskmap.analysis import risk_map
     from riskmap.report.build import build_report
-    from riskmap.run.montecarlo import ReplicationError, run_scenario
+    from riskmap.errors import SimulationError
+    from riskmap.run.montecarlo import run_scenario
     from riskmap.run.progress import Progress
 
     started = time.perf_counter()
@@ -170,7 +171,7 @@ def check_scenario(path: str, scenario: Scenario, executor, *,
     try:
         summary = run_scenario(scenario, replications=n, seed=root_seed, executor=executor,
                                progress=progress, series=False, simulator=simulator)
-    except ReplicationError as exc:
+    except SimulationError as exc:  # a replication failed, or a worker was lost
         return ScenarioCheck(path, scenario, (), time.perf_counter() - started, n, root_seed,
                              error=str(exc))
     finally:

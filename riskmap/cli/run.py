@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     from riskmap.report.json import write_report
     from riskmap.run.checkpoint import CheckpointExecutor
     from riskmap.run.executors import make_executor
-    from riskmap.run.montecarlo import ReplicationError
+    from riskmap.errors import SimulationError
 
     scenario = load_scenario(args.scenario)
     static = risk_map(scenario.network)  # once per run: the report and the stock arms use it
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
                                   checkpoint)
     try:
         summary, options = simulate_all(scenario, args, executor, static, plan)
-    except ReplicationError as exc:
+    except SimulationError as exc:  # a replication failed, or a worker was lost
         print(f"riskmap: error: {exc}", file=sys.stderr)
         return EXIT_SIMULATION_FAILED
     finally:

@@ -27,8 +27,13 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
+import threading
+import time
 from concurrent import futures
 from typing import Any, Callable, Iterator, Optional, Protocol, Sequence
+
+from riskmap.errors import SimulationError
 
 #: chunks kept in flight per worker: enough to keep every worker busy while
 #: results are merged, few enough that finished results do not pile up.
@@ -47,6 +52,10 @@ class Executor(Protocol):
         ...  # pragma: no cover
 
 
+class WorkerLost(SimulationError):
+    """A worker process ended while it had replications to run (exit code 3)."""
+
+
 class SerialExecutor:
     """Runs every chunk in the calling process, in order."""
 
@@ -63,12 +72,56 @@ class SerialExecutor:
 _worker_context: Any = None
 
 
-def _init_worker(context: Any) -> None:
+def _init_worker(context: Any, parent: int) -> None:
     global _worker_context
     _worker_context = context
     # the parent process handles Ctrl-C and stops the pool; a worker that also
     # raised KeyboardInterrupt would only add tracebacks to the terminal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the command line's SIGTERM handler, which turns the
+    # signal into an exception the pool would report as a failed chunk before giving
+    # the worker the next one: SIGTERM must end a worker.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with(parent)
+
+
+#: seconds between a worker's checks that its parent is still alive.
+WATCH_INTERVAL = 1.0
+
+
+def die_with(parent: int) -> None:
+    """End this process when the process ``parent`` ends, however it ends (SIGKILL too).
+
+    On Linux the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``);
+    everywhere, a daemon thread also checks every :data:`WATCH_INTERVAL` seconds
+    that the parent is still this process's parent, and ends the process when it
+    is not (a killed parent's children are handed to another process).
+    """
+    _parent_death_signal(signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="riskmap-parent-watch", daemon=True).start()
+
+
+def _parent_death_signal(signum: int) -> None:
+    """Ask Linux to send ``signum`` to this process when its parent dies (nothing elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: the watch thread is enough
+        pass
 
 
 def _run_in_worker(task: Callable[[Any, Any], Any], chunk: Any) -> Any:
@@ -89,9 +142,14 @@ class ProcessExecutor:
 
     def run(self, task, context, chunks):
         pool = futures.ProcessPoolExecutor(
-            max_workers=self.workers, initializer=_init_worker, initargs=(context,))
+            max_workers=self.workers, initializer=_init_worker, initargs=(context, os.getpid()))
         try:
             yield from self._stream(pool, task, chunks)
+        except futures.process.BrokenProcessPool:
+            _stop(pool)
+            raise WorkerLost("a worker process ended before its replications were done "
+                             "(killed, or out of memory); the run stopped, and the "
+                             "replications that finished are kept for --resume") from None
         except BaseException:
             # KeyboardInterrupt, a failed chunk, or the consumer closing the
             # generator: nothing more is needed from the pool
