@@ -38,7 +38,7 @@ class ProductionOrder:
     """
 
     __slots__ = ("node", "units", "started", "received", "needs", "whole", "ordered_at",
-                 "entry")
+                 "entry", "_low", "_at_low")
 
     def __init__(self, node, units: int, ordered_at: float, whole: bool = False):
         self.node = node
@@ -49,10 +49,33 @@ class ProductionOrder:
         self.whole = whole
         self.ordered_at = ordered_at
         self.entry = None
+        # The complete kits are the lowest component's kits; they are kept with the
+        # number of components at that level, so an issue to a component above it
+        # costs O(1) and the minimum is taken again only when the last one at the
+        # lowest level rises (items with many components get many issues per order).
+        self._low = 0
+        self._at_low = len(self.needs)
+
+    def recount(self) -> None:
+        """Take the complete kits afresh after ``received`` was set directly."""
+        levels = list(map(floordiv, self.received, self.needs))
+        self._low = low = min(levels)
+        self._at_low = levels.count(low)
+
+    def issue(self, component: int, units: int) -> None:
+        """``units`` of the ``component``-th component were issued to the order."""
+        received = self.received
+        need = self.needs[component]
+        before = received[component] // need
+        received[component] += units
+        if before == self._low and received[component] // need > before:
+            self._at_low -= 1
+            if not self._at_low:
+                self.recount()
 
     def kits(self) -> int:
         """Complete kits issued so far: units of the item that can be made."""
-        return min(map(floordiv, self.received, self.needs))
+        return self._low
 
     def startable(self) -> int:
         """Units that can start now: the complete kits not started (all or none when ``whole``)."""
@@ -263,12 +286,13 @@ class Stock:
     def request(self, now: float, order: ProductionOrder, component: int, units: int) -> bool:
         """``units`` of this item for ``order`` (its ``component``-th): issue what is on hand, queue the rest.
 
-        Returns True when every unit was on hand.
+        Returns True when every unit was on hand. The caller recounts the order's
+        kits (ProductionOrder.recount) once every component was requested.
         """
         self.touch(now)
         give = units if units <= self.on_hand else self.on_hand
         self.on_hand -= give
-        order.received[component] += give
+        order.received[component] += give  # the caller recounts the new order's kits
         if give and self.log is not None:
             self.log.append((now, "issue", self.item_id, give, order.node.item.id))
         rest = units - give
@@ -319,7 +343,7 @@ class Stock:
                     self.book.filled(claim, now)
             else:
                 order = claim.production
-                order.received[claim.component] += give
+                order.issue(claim.component, give)
                 if log is not None:
                     log.append((now, "issue", self.item_id, give, order.node.item.id))
                 # an order has one claim on each component's stock: it is listed once

@@ -157,6 +157,7 @@ class Replenishment:
             if component.continuous:
                 self._review(component, now)
             index += 1
+        order.recount()
         ready = order.startable()
         if ready:
             order.started = ready
