@@ -36,7 +36,7 @@ from __future__ import annotations
 import csv
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 from riskmap.dists import Constant, Gamma, Normal
 from riskmap.model import PART, PRODUCT, Demand, Item, Network, Policy, Source, Supplier
@@ -178,13 +178,14 @@ def base_stock(mean: float, variance: float, lead_time: float, z: float = SAFETY
 
 
 def chain_scenario(network: Network, horizon: float = 365.0, replications: int = 5,
-                   seed: int = 1, outages: int = 3) -> "Scenario":
+                   seed: int = 1, outages: int = 3, also: Sequence[str] = ()) -> "Scenario":
     """A year of trouble on a chain: its most shared suppliers down, a surge on its largest product.
 
     The ``outages`` suppliers whose parts feed the most products stop from day
-    90 for 20 to 60 days (uniform); the product with the largest demand sees
-    half as much demand again from day 200 for 30 days. Ties are broken by id,
-    so the scenario depends on the network only.
+    90 for 20 to 60 days (uniform), and so do the suppliers named in ``also``
+    (after them, skipping those already struck); the product with the largest
+    demand sees half as much demand again from day 200 for 30 days. Ties are
+    broken by id, so the scenario depends on the network (and ``also``) only.
     """
     from riskmap.dists import Uniform
     from riskmap.graph import supply_graph
@@ -194,6 +195,7 @@ def chain_scenario(network: Network, horizon: float = 365.0, replications: int =
     fed = {s.id: len({p for i in network.items for src in i.sources if src.supplier == s.id
                       for p in graph.products_fed(i.id)}) for s in network.suppliers}
     struck = sorted(fed, key=lambda s: (-fed[s], s))[:outages]
+    struck += [sid for sid in dict.fromkeys(also) if sid not in struck]
     disruptions = [Disruption(f"outage-{k + 1}", "outage", Target("supplier", sid),
                               at=Constant(90.0), duration=Uniform(20.0, 60.0))
                    for k, sid in enumerate(struck)]
