@@ -1,4 +1,10 @@
 """``python -m riskmap``."""
-from riskmap.cli.main import entry_point
+try:
+    from riskmap.cli.main import entry_point
+except KeyboardInterrupt:  # Ctrl-C while the command line itself is imported
+    import sys
+
+    print("riskmap: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 entry_point()

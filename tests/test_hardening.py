@@ -15,7 +15,8 @@ import time
 
 import pytest
 
-from riskmap.run.workload import MAX_EVENTS, check_budget, estimated_events
+from riskmap.run.workload import (EVENTS_PER_OCCURRENCE, MAX_EVENTS, check_budget,
+                                  estimated_events)
 from riskmap.cli.main import main
 from riskmap.errors import InputError
 from riskmap.load import load_scenario
@@ -41,8 +42,8 @@ def test_estimate_scales_with_replications_horizon_and_arms(scenario_file):
     # customers: lamp 2 orders/day, bulb-pack 1/day. One-for-one replenishment orders per
     # demand event: the lamp 2/day (bought: a receipt each), bulb-pack 1/day (made: a receipt
     # and a run each), the bulb 1/day (one per bulb-pack production order, whatever its 2
-    # units). The outage: one occurrence in the 60 days.
-    assert one == pytest.approx((2 + 1 + 2 * 1 + 1 * 2 + 1 * 1) * 60 + 1)
+    # units). The outage: one occurrence in the 60 days, costing EVENTS_PER_OCCURRENCE.
+    assert one == pytest.approx((2 + 1 + 2 * 1 + 1 * 2 + 1 * 1) * 60 + EVENTS_PER_OCCURRENCE)
     assert estimated_events(scenario, 10, arms=3) == pytest.approx(30 * one)
 
 
@@ -65,12 +66,13 @@ def test_estimate_counts_reviews_disruption_occurrences_and_surges(scenario_file
     storms = Disruption("storms", "outage", Target("supplier", "bulbco"), rate=100.0,
                         duration=Constant(0.001))
     stormy = dataclasses.replace(scenario, disruptions=scenario.disruptions + (storms,))
-    assert estimated_events(stormy, 1) == pytest.approx(one + 100 * 60)
+    assert estimated_events(stormy, 1) == pytest.approx(one + EVENTS_PER_OCCURRENCE * 100 * 60)
     surge = Disruption("rush", "demand_surge", Target("product", "lamp"), at=Constant(0),
                        duration=Constant(60), factor=1000.0)
     rushed = dataclasses.replace(scenario, disruptions=scenario.disruptions + (surge,))
     # the lamp's 2 orders a day (and its 2 receipts) become 2,000: 3,996 more a day
-    assert estimated_events(rushed, 1) == pytest.approx(one + 2 * 2 * 999 * 60 + 1)
+    assert estimated_events(rushed, 1) == pytest.approx(one + 2 * 2 * 999 * 60
+                                                        + EVENTS_PER_OCCURRENCE)
 
 
 @pytest.mark.cli

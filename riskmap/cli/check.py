@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from riskmap.cli.common import add_simulation_options
+from riskmap.cli.common import add_simulation_options, stderr_warning
 from riskmap.cli.run import check_work, safe_name
 from riskmap.model import Scenario
 from riskmap.plans import evaluate_all
@@ -90,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
     paths = expand_inputs(args.scenarios)
     plans = load_plans(paths, explicit=set(args.scenarios), quiet=args.quiet)
     events = sum(check_work(scenario, args) for _, scenario in plans)
-    executor = make_executor(args.workers, args.scheduler, events)
+    executor = make_executor(args.workers, args.scheduler, events,
+                             warn=stderr_warning(args))
     checks = []
     for path, scenario in plans:
         if not scenario.expect:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from riskmap.errors import Diagnostic, InputError, Pos
 
@@ -30,6 +31,22 @@ def positive_int(text: str) -> int:
     return value
 
 
+#: Seeds are whole numbers from 0 to this, in files and on the command line alike.
+MAX_SEED = 2**63 - 1
+
+
+def seed_number(text: str) -> int:
+    """An argparse type: a seed, a whole number from 0 to 2**63-1 (as the ``seed`` key)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 0 to 2**63-1 ({MAX_SEED}), got {value}")
+    return value
+
+
 def add_simulation_options(parser: argparse.ArgumentParser, overrides: str) -> None:
     """``--replications``, ``--seed``, ``--workers``, ``--scheduler`` and ``--force``.
 
@@ -37,14 +54,26 @@ def add_simulation_options(parser: argparse.ArgumentParser, overrides: str) -> N
     """
     parser.add_argument("--replications", type=positive_int, metavar="N", default=None,
                         help=f"number of replications (overrides {overrides})")
-    parser.add_argument("--seed", type=int, metavar="N", default=None,
+    parser.add_argument("--seed", type=seed_number, metavar="N", default=None,
                         help=f"root random seed (overrides {overrides})")
     parser.add_argument("--workers", type=positive_int, metavar="N", default=None,
-                        help="local worker processes (default: one per CPU; 1 runs in-process)")
+                        help="local worker processes (default: one per CPU; 1 runs in-process; "
+                             "at most 4 per CPU)")
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help="dask.distributed scheduler address (needs riskmap[dask])")
     parser.add_argument("--force", action="store_true",
                         help="run even when the estimated work is enormous (see riskmap.run.workload)")
+
+def stderr_warning(args: argparse.Namespace):
+    """A function printing ``riskmap: warning: MESSAGE`` on stderr, or None under ``--quiet``."""
+    if getattr(args, "quiet", False):
+        return None
+
+    def warn(message: str) -> None:
+        print(f"riskmap: warning: {message}", file=sys.stderr)
+
+    return warn
+
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -97,7 +97,22 @@ def _selected_command(argv: Sequence[str]) -> Optional[str]:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code.
+
+    An interrupt at any point, even while the options are read or a
+    command's modules are imported, is the one-line exit 130 (or 143).
+    """
+    try:
+        return _main(argv)
+    except Terminated:
+        print("riskmap: terminated (SIGTERM)", file=sys.stderr)
+        return EXIT_TERMINATED
+    except KeyboardInterrupt:
+        print("riskmap: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Optional[Sequence[str]]) -> int:
     from riskmap.errors import InputError
 
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -110,20 +125,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
-    module = importlib.import_module(COMMANDS[args.command][0])
     try:
         with _sigterm_raises():
+            module = importlib.import_module(COMMANDS[args.command][0])
             return module.run(args)
     except InputError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except Terminated:
-        print("riskmap: terminated (SIGTERM)", file=sys.stderr)
-        return EXIT_TERMINATED
     except KeyboardInterrupt:
-        print("riskmap: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        raise  # main() says it in one line
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the contract: one line, exit 3
@@ -134,7 +145,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 def entry_point() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:  # a second Ctrl-C while the first one's line was printed
+        code = EXIT_INTERRUPTED
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

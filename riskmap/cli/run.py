@@ -29,7 +29,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from riskmap.cli.common import add_simulation_options, whole_number
+from riskmap.cli.common import add_simulation_options, stderr_warning, whole_number
 from riskmap.options.plan import STOCK_ARMS
 from riskmap.report.text import fixed
 
@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     events = check_work(scenario, args, arms=1 + len(plan.arms))
     out_dir = Path(args.out) if args.out else default_out_dir(scenario.name)
     checkpoint = start_checkpoint(scenario, args, out_dir)
-    executor = CheckpointExecutor(make_executor(args.workers, args.scheduler, events),
+    executor = CheckpointExecutor(make_executor(args.workers, args.scheduler, events,
+                                                warn=stderr_warning(args)),
                                   checkpoint)
     try:
         summary, options = simulate_all(scenario, args, executor, static, plan)

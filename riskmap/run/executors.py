@@ -26,6 +26,7 @@ in the terminal is handled in one place only.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import threading
@@ -134,11 +135,11 @@ class ProcessExecutor:
     Parameters
     ----------
     workers : int, optional
-        Number of processes (default ``os.cpu_count()``).
+        Number of processes (default one per usable CPU).
     """
 
     def __init__(self, workers: Optional[int] = None):
-        self.workers = max(1, int(workers or os.cpu_count() or 1))
+        self.workers = max(1, int(workers or usable_cpus()))
 
     def run(self, task, context, chunks):
         pool = futures.ProcessPoolExecutor(
@@ -244,40 +245,120 @@ def dask_available() -> bool:
 SMALL_RUN_EVENTS = 100_000
 
 
+#: local worker processes per usable CPU above which ``--workers`` is lowered:
+#: a replication keeps one CPU busy, so more processes only share the same CPUs
+#: (and each costs memory and a process slot; a million of them exhausts the
+#: system's process table).
+WORKERS_PER_CPU = 4
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on every system
+        return max(1, os.cpu_count() or 1)
+
+
+def local_workers(requested: Optional[int]) -> tuple[int, Optional[str]]:
+    """The local worker count for ``--workers requested``, and a message when it was lowered.
+
+    ``None`` means one per usable CPU. At most :data:`WORKERS_PER_CPU` per
+    usable CPU run; the report does not depend on the count.
+
+    >>> local_workers(1)
+    (1, None)
+    """
+    cpus = usable_cpus()
+    if requested is None:
+        return cpus, None
+    cap = WORKERS_PER_CPU * cpus
+    if requested <= cap:
+        return requested, None
+    return cap, (f"--workers {requested} lowered to {cap} ({WORKERS_PER_CPU} per CPU of the "
+                 f"{cpus} this machine gives riskmap; more would only share them)")
+
+
+#: ``[PROTOCOL://]HOST[:PORT]`` of a dask.distributed scheduler.
+_SCHEDULER_ADDRESS = re.compile(
+    r"(?:(?P<protocol>[a-z][a-z0-9+.-]*)://)?"
+    r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
+    r"(?::(?P<port>[0-9]{1,5}))?")
+#: ``inproc://HOST/PID/N``: a scheduler in this very process (a dask LocalCluster
+#: made with processes=False, as by a program that calls riskmap as a library).
+_IN_PROCESS_ADDRESS = re.compile(r"inproc://[^/\s]+/[0-9]+/[0-9]+")
+_SCHEDULER_PROTOCOLS = ("tcp", "tls", "ucx", "ws", "wss")
+
+
+def check_scheduler_address(address: str) -> None:
+    """Raise :class:`InputError` unless ``address`` is ``[PROTOCOL://]HOST[:PORT]``.
+
+    Checked before dask is imported or contacted, so a typo is a clear
+    message rather than a connection attempt to somewhere unexpected.
+
+    >>> check_scheduler_address("tcp://10.0.0.5:8786")
+    """
+    from riskmap.errors import InputError
+
+    if _IN_PROCESS_ADDRESS.fullmatch(address):
+        return
+    match = _SCHEDULER_ADDRESS.fullmatch(address)
+    problem = None
+    if match is None:
+        problem = "is not an address"
+    elif match["protocol"] is not None and match["protocol"] not in _SCHEDULER_PROTOCOLS:
+        problem = (f"has an unknown protocol {match['protocol']!r} "
+                   f"(known: {', '.join(_SCHEDULER_PROTOCOLS)})")
+    elif match["port"] is not None and not 1 <= int(match["port"]) <= 65535:
+        problem = f"has port {match['port']}, outside 1-65535"
+    if problem is not None:
+        raise InputError(f"--scheduler {address!r} {problem}; give the scheduler's address "
+                         "as [PROTOCOL://]HOST[:PORT], e.g. tcp://10.0.0.5:8786")
+
+
 def make_executor(workers: Optional[int] = None, scheduler: Optional[str] = None,
-                  events: Optional[float] = None) -> Executor:
+                  events: Optional[float] = None,
+                  warn: Optional[Callable[[str], None]] = None) -> Executor:
     """The executor for a run.
 
     Parameters
     ----------
     workers : int, optional
-        ``1`` runs in this process; more (or ``None``: one per CPU) uses a
-        local process pool.
+        ``1`` runs in this process; more (or ``None``: one per usable CPU)
+        uses a local process pool of at most :data:`WORKERS_PER_CPU` per
+        usable CPU (:func:`local_workers`).
     scheduler : str, optional
         Address of a dask.distributed scheduler.
     events : float, optional
         The run's estimated events (:func:`riskmap.run.workload.estimated_events`):
         with ``workers`` None, a run below :data:`SMALL_RUN_EVENTS` runs in
         this process. The report is the same either way.
+    warn : callable, optional
+        Called with a message when ``workers`` is lowered.
 
     Raises
     ------
     InputError
-        For a scheduler address when dask is not installed or the scheduler
-        cannot be reached.
+        For a malformed scheduler address, when dask is not installed or
+        the scheduler cannot be reached.
     """
     from riskmap.errors import InputError
 
     if scheduler is not None:
+        check_scheduler_address(scheduler)
         if not dask_available():
             raise InputError(
                 f"--scheduler {scheduler}: dask.distributed is not installed; "
                 "install it with: pip install 'riskmap[dask]'")
         try:
             return DaskExecutor(scheduler)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise InputError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
-    count = workers if workers is not None else (os.cpu_count() or 1)
+        except Exception as exc:  # noqa: BLE001 - any failure to connect is the address's
+            raise InputError(f"--scheduler {scheduler}: cannot connect: "
+                             f"{type(exc).__name__}: {exc}; check that the scheduler runs "
+                             "and that this machine can reach it") from None
+    count, lowered = local_workers(workers)
+    if lowered is not None and warn is not None:
+        warn(lowered)
     if workers is None and events is not None and events < SMALL_RUN_EVENTS:
         count = 1
     if count <= 1:

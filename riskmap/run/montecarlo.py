@@ -34,6 +34,7 @@ import numpy as np
 
 from riskmap.errors import InputError, SimulationError
 from riskmap.model import Scenario
+from riskmap.run.workload import check_memory
 from riskmap.run.samples import (
     BAND_PERCENTILES, SERIES_NAMES, Column, Digest, Layout, Samples, SeriesBands, digest,
 )
@@ -43,7 +44,7 @@ __all__ = [
     "BAND_PERCENTILES", "CHUNKS_PER_WORKER", "MAX_CHUNK", "MAX_SERIES_POINTS",
     "MAX_SERIES_REPLICATIONS", "MIN_SERIES_REPLICATIONS", "SERIES_MEMORY", "SERIES_NAMES",
     "Chunk", "Column", "ProgressCallback", "ReplicationError", "RunContext", "RunSummary",
-    "Samples", "SeriesBands", "chunk_size", "in_chunk_order", "make_chunks", "run_chunk",
+    "Samples", "SeriesBands", "chunk_size", "in_chunk_order", "make_chunks", "replication_seed", "run_chunk",
     "run_scenario", "series_replications", "series_sample", "series_times", "summarize",
 ]
 
@@ -114,11 +115,32 @@ class RunContext:
 
 @dataclass(frozen=True)
 class Chunk:
-    """Consecutive replications: their indices, seed children and series flags."""
+    """Consecutive replications: their indices, series flags and the run's root seed.
+
+    The replications' seeds are made where the chunk runs (:attr:`seeds`), so a
+    run of a million replications never holds a million seed objects.
+    """
 
     indices: tuple[int, ...]
-    seeds: tuple[np.random.SeedSequence, ...]
     series: tuple[bool, ...]
+    root: np.random.SeedSequence
+
+    @property
+    def seeds(self) -> tuple[np.random.SeedSequence, ...]:
+        """The seed of each replication: child ``i`` of the root (:func:`replication_seed`)."""
+        return tuple(replication_seed(self.root, i) for i in self.indices)
+
+
+def replication_seed(root: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
+    """Child ``index`` of ``root``: the same sequence as ``root.spawn(n)[index]`` for any ``n > index``.
+
+    >>> root = np.random.SeedSequence(7)
+    >>> bool((replication_seed(root, 3).generate_state(4)
+    ...       == np.random.SeedSequence(7).spawn(5)[3].generate_state(4)).all())
+    True
+    """
+    return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, index),
+                                  pool_size=root.pool_size)
 
 
 def run_chunk(context: RunContext, chunk: Chunk) -> list[Digest]:
@@ -165,14 +187,13 @@ def chunk_size(replications: int, workers: int) -> int:
     return max(1, min(MAX_CHUNK, math.ceil(replications / (max(1, workers) * CHUNKS_PER_WORKER))))
 
 
-def make_chunks(seeds: Sequence[np.random.SeedSequence], size: int,
+def make_chunks(root: np.random.SeedSequence, replications: int, size: int,
                 keep_series: frozenset[int]) -> list[Chunk]:
-    """Consecutive chunks of ``size`` replications (the last may be shorter)."""
+    """Consecutive chunks of ``size`` of the ``replications`` (the last may be shorter)."""
     chunks = []
-    for start in range(0, len(seeds), size):
-        indices = tuple(range(start, min(start + size, len(seeds))))
-        chunks.append(Chunk(indices, tuple(seeds[i] for i in indices),
-                            tuple(i in keep_series for i in indices)))
+    for start in range(0, replications, size):
+        indices = tuple(range(start, min(start + size, replications)))
+        chunks.append(Chunk(indices, tuple(i in keep_series for i in indices), root))
     return chunks
 
 
@@ -350,8 +371,9 @@ def run_scenario(scenario: Scenario, *, replications: Optional[int] = None,
     bands = SeriesBands(times, kept, products)
     keep = series_sample(n, kept) if kept else frozenset()
 
-    seeds = np.random.SeedSequence(root_seed).spawn(n)
-    chunks = make_chunks(seeds, chunk_size(n, executor.workers), keep)
+    check_memory(scenario, n)
+    chunks = make_chunks(np.random.SeedSequence(root_seed), n, chunk_size(n, executor.workers),
+                         keep)
     samples = Samples(layout)
     for ready, held in in_chunk_order(executor.run(run_chunk, context, chunks)):
         for record in ready:

@@ -20,10 +20,18 @@ docs/simulation.md per time unit of one replication:
   Each order is one receipt, and a production order one run more;
 * **periodic reviews**: one per review period of each item;
 * **disruption occurrences**: expected per replication (``rate`` x horizon, or one with
-  ``probability``); each is drawn and laid into the calendars.
+  ``probability``); each is drawn and laid into the calendars of what it strikes, and
+  the lanes and stages it stops are rescheduled around it, which costs about as much
+  as :data:`EVENTS_PER_OCCURRENCE` events (measured: an outage striking one supplier
+  100 times a day).
 
 The counterfactual arms (docs/counterfactuals.md; ``--no-counterfactuals`` skips them)
 repeat it.
+
+Memory is bounded apart from time: every replication's figures are kept (a few dozen
+numbers per product, 9 bytes each, :mod:`riskmap.run.samples`), so a run whose kept
+figures would pass :data:`MAX_SAMPLE_BYTES` is refused even with ``--force``
+(:func:`check_memory`).
 """
 
 from __future__ import annotations
@@ -32,10 +40,18 @@ from riskmap.errors import Diagnostic, InputError, Pos
 from riskmap.graph import supply_graph
 from riskmap.model import Item, Scenario
 
-#: Runs estimated above this many events are refused without ``--force``.
-MAX_EVENTS = 5e9
-#: The rate used to turn events into time in the message (measured: docs/performance.md).
-EVENTS_PER_SECOND = 500_000
+#: Most memory the kept per-replication figures of one run may take, ``--force`` or not.
+MAX_SAMPLE_BYTES = 4 * 2**30
+#: Bytes a kept figure takes (a float64 and a one-byte code, riskmap.run.samples.Column).
+BYTES_PER_FIGURE = 9
+#: Runs estimated above this many events are refused without ``--force``: about two
+#: hours of one CPU at :data:`EVENTS_PER_SECOND`.
+MAX_EVENTS = 1e9
+#: The rate used to turn events into time in the message: the engine's rate on
+#: industrial chains and the bundled scenarios (docs/performance.md), not its best case.
+EVENTS_PER_SECOND = 150_000
+#: What one disruption occurrence costs, counted in events (see the module docstring).
+EVENTS_PER_OCCURRENCE = 3
 
 
 def orders_per_time_unit(item: Item, demand_events: float, units: float) -> float:
@@ -106,7 +122,7 @@ def events_per_time_unit(scenario: Scenario) -> float:
             for component, _ in item.bom:
                 events[component] = events.get(component, 0.0) + production
     disruptions = sum(_occurrences(d, scenario.horizon) for d in scenario.disruptions)
-    return total + disruptions / scenario.horizon
+    return total + EVENTS_PER_OCCURRENCE * disruptions / scenario.horizon
 
 
 def estimated_events(scenario: Scenario, replications: int, arms: int = 1) -> float:
@@ -114,10 +130,40 @@ def estimated_events(scenario: Scenario, replications: int, arms: int = 1) -> fl
     return events_per_time_unit(scenario) * scenario.horizon * replications * max(1, arms)
 
 
+def figures_per_replication(network) -> int:
+    """How many figures one replication of ``network`` keeps (riskmap.run.samples.Samples)."""
+    from riskmap.stats import STATISTICS
+
+    return ((len(STATISTICS["product"]) + 2) * len(network.products)  # + ordered, filled
+            + len(STATISTICS["part"]) * len(network.parts)
+            + len(STATISTICS["supplier"]) * len(network.suppliers))
+
+
+def check_memory(scenario: Scenario, replications: int, arms: int = 1) -> float:
+    """The bytes the run's kept figures take; :class:`InputError` above :data:`MAX_SAMPLE_BYTES`.
+
+    ``--force`` does not lift this bound: past it the run would fail for
+    want of memory rather than merely take long.
+    """
+    per_replication = BYTES_PER_FIGURE * figures_per_replication(scenario.network) * max(1, arms)
+    needed = float(per_replication) * replications
+    if needed > MAX_SAMPLE_BYTES:
+        most = max(1, MAX_SAMPLE_BYTES // max(1, per_replication))
+        arms_text = f" in each of {arms} arms" if arms > 1 else ""
+        raise InputError([Diagnostic(Pos(scenario.file), (
+            f"{replications} replications would keep about {needed / 2**30:,.1f} GiB of "
+            f"per-replication figures{arms_text} (riskmap keeps every replication's figures "
+            f"for the statistics; the limit is {MAX_SAMPLE_BYTES / 2**30:g} GiB, and --force "
+            f"does not lift it); lower replications to at most {most:,}"),
+            check="too-much-memory")])
+    return needed
+
+
 def check_budget(scenario: Scenario, replications: int, arms: int = 1, force: bool = False) -> float:
     """The estimate; raises :class:`InputError` when it is above :data:`MAX_EVENTS`.
 
-    ``force`` skips the refusal (the estimate is still returned).
+    ``force`` skips that refusal (the estimate is still returned), not the
+    memory bound of :func:`check_memory`, checked next.
     """
     events = estimated_events(scenario, replications, arms)
     if events > MAX_EVENTS and not force:
@@ -130,4 +176,5 @@ def check_budget(scenario: Scenario, replications: int, arms: int = 1, force: bo
             f"{', or pass --no-counterfactuals' if arms > 1 else ''}, check that demand rates "
             f"are per {scenario.network.time_unit}, or pass --force to run it anyway"),
             check="too-much-work")])
+    check_memory(scenario, replications, arms)
     return events
