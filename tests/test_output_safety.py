@@ -345,6 +345,8 @@ def test_map_text_shows_escapes(tmp_path, capsys):
     out, err = capsys.readouterr()
     no_active_characters(out + err)
     assert "Risk map: t\\x1b]0;pwned\\x07" in out and "g\\x1b[2J.graphml" in err
+    graph = ET.parse(tmp_path / "g\x1b[2J.graphml").getroot()  # names are XML-safe there too
+    assert any("t\\x1b]0;pwned" in (e.text or "") for e in graph.iter())
 
 
 @pytest.mark.cli
