@@ -1,4 +1,4 @@
-"""What riskmap writes for other programs is safe for them: a shell, Markdown, HTML, XML, a terminal.
+"""What riskmap writes for other programs is safe for them: shell, Markdown, HTML, XML, terminal.
 
 User strings (file names, scenario names, product and supplier ids,
 expectation labels) carry shell metacharacters, Markdown and HTML, characters

@@ -327,5 +327,5 @@ def _note_cell(outcome: Outcome, escape: Escape) -> str:
 
 
 __all__ = ["ScenarioCheck", "all_passed", "tally", "status_word", "outcome_line",
-           "heading_line", "error_line", "totals_line", "rerun_command", "junit_suites", "case_names", "junit_case",
-           "summary_markdown"]
+           "heading_line", "error_line", "totals_line", "rerun_command", "junit_suites",
+           "case_names", "junit_case", "summary_markdown"]
