@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from riskmap.escape import terminal
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -56,14 +58,18 @@ class Diagnostic:
     def format(self) -> str:
         """Render as ``FILE:LINE:COL: severity: MESSAGE``, the format editors parse.
 
-        Always one line: control characters and line separators that came from
-        the file (a key named ``"\\r"``, say) are written as escapes.
+        Always one line that a terminal shows as it is: control characters,
+        line separators and bidi controls that came from the file name or the
+        file (a key named ``"\\r"``, a name holding ``ESC[2J``, say) are written
+        as escapes (:func:`riskmap.escape.terminal`).
 
         >>> Diagnostic(Pos("f.yaml", 4, 3), "unknown key '\\r'").format()
         "f.yaml:4:3: error: unknown key '\\\\r'"
+        >>> Diagnostic(Pos("a\\u202eb.yaml"), "name 'x\\x1b[2J'").format()
+        "a\\\\u202eb.yaml: error: name 'x\\\\x1b[2J'"
         """
         tag = f" [{self.check}]" if self.check else ""
-        return one_line(f"{self.pos}: {self.severity}: {self.message}{tag}")
+        return terminal(f"{self.pos}: {self.severity}: {self.message}{tag}")
 
     def as_error(self) -> "Diagnostic":
         """The same diagnostic promoted to an error (``--strict``)."""

@@ -356,13 +356,35 @@ def write_graph(graph: nx.DiGraph, path: Union[str, Path]) -> Path:
     GEXF reserves the node attributes ``id`` and ``label``: networkx would
     take ``id`` as the node's identity (a supplier and a part both called
     ``cell`` would merge), so in GEXF files the model id is stored as ``ref``.
+    Both formats are XML: text attributes (names come from the user's file)
+    pass through :func:`riskmap.escape.xml`, so a control character in a name
+    is written as its escape and the file still parses.
     """
     path = Path(path)
+    graph = _xml_text(graph)
     if path.suffix.lower() == ".gexf":
         nx.write_gexf(_for_gexf(graph), path)
     else:
         nx.write_graphml(graph, path)
     return path
+
+
+def _xml_text(graph: nx.DiGraph) -> nx.DiGraph:
+    """A copy of ``graph`` whose text attributes an XML 1.0 document can hold."""
+    from riskmap.escape import xml
+
+    def safe(data: dict) -> None:
+        for key, value in data.items():
+            if isinstance(value, str):
+                data[key] = xml(value)
+
+    out = graph.copy()
+    safe(out.graph)
+    for _, data in out.nodes(data=True):
+        safe(data)
+    for _, _, data in out.edges(data=True):
+        safe(data)
+    return out
 
 
 def _for_gexf(graph: nx.DiGraph) -> nx.DiGraph:

@@ -339,7 +339,8 @@ def test_markdown_summary_writes_user_strings_as_text(write, tmp_path):
     summary = tmp_path / "summary.md"
     assert check(path, "--summary", str(summary)) == 0
     text = summary.read_text(encoding="utf-8")
-    assert ("### \\[click\\](https://evil.example) \\*bold\\* &lt;img src=x&gt; a\\|b "
+    # the bare URL is broken by a word joiner, so GitHub does not link it either
+    assert ("### \\[click\\](https:&#8288;//evil.example) \\*bold\\* &lt;img src=x&gt; a\\|b "
             "\\`x\\`") in text
     assert "[click](" not in text and "<img" not in text and "*bold*" not in text
     # a code span fenced by more backticks than the path holds; its underscore stays as it is

@@ -39,10 +39,11 @@ from typing import Optional, Sequence, TextIO
 
 from riskmap.cli.common import add_simulation_options, stderr_warning
 from riskmap.cli.run import check_work, safe_name
+from riskmap.escape import terminal
 from riskmap.model import Scenario
 from riskmap.plans import evaluate_all
-from riskmap.plans.results import (ScenarioCheck, all_passed, heading_line, junit_suites,
-                                   outcome_line, summary_markdown, totals_line)
+from riskmap.plans.results import (ScenarioCheck, all_passed, error_line, heading_line,
+                                   junit_suites, outcome_line, summary_markdown, totals_line)
 
 EXIT_OK = 0
 EXIT_NOT_MET = 1
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     for path, scenario in plans:
         if not scenario.expect:
             if not args.quiet:
-                print(f"riskmap: {path}: no expect: plan, not run", file=sys.stderr)
+                print(terminal(f"riskmap: {path}: no expect: plan, not run"), file=sys.stderr)
             continue
         check = check_scenario(path, scenario, executor, replications=args.replications,
                                seed=args.seed, quiet=args.quiet)
@@ -141,7 +142,7 @@ def load_plans(paths: Sequence[str], explicit: set[str],
             problems.append(Diagnostic(Pos(path), "this is a network file; riskmap check runs "
                                                   "scenario files (with an expect: plan)"))
         elif not quiet:
-            print(f"riskmap: {path}: a network file, skipped", file=sys.stderr)
+            print(terminal(f"riskmap: {path}: a network file, skipped"), file=sys.stderr)
     if problems:
         raise InputError(problems)
     return plans
@@ -168,7 +169,7 @@ def check_scenario(path: str, scenario: Scenario, executor, *,
     started = time.perf_counter()
     n = scenario.replications if replications is None else replications
     root_seed = scenario.seed if seed is None else seed
-    progress = Progress(f"replications of {scenario.name}", quiet=quiet)
+    progress = Progress(terminal(f"replications of {scenario.name}"), quiet=quiet)
     try:
         summary = run_scenario(scenario, replications=n, seed=root_seed, executor=executor,
                                progress=progress, series=False, simulator=simulator)
@@ -190,7 +191,7 @@ def print_check(check: ScenarioCheck, strict_confidence: bool, stream: TextIO) -
     """The scenario's heading line, then one line per expectation."""
     print(heading_line(check), file=stream)
     if check.error:
-        print(f"{check.path}: error: {check.error}", file=stream)
+        print(error_line(check), file=stream)
     for outcome in check.outcomes:
         print(outcome_line(outcome, strict_confidence), file=stream)
     stream.flush()  # a CI log shows each scenario as it finishes, not at the end

@@ -138,8 +138,10 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the contract: one line, exit 3
-        print(f"riskmap: internal error: {type(exc).__name__}: {exc} "
-              f"(please report this with the input files)", file=sys.stderr)
+        from riskmap.escape import terminal
+
+        print(terminal(f"riskmap: internal error: {type(exc).__name__}: {exc} "
+                       f"(please report this with the input files)"), file=sys.stderr)
         return EXIT_INTERNAL
 
 

@@ -15,6 +15,7 @@ import math
 import sys
 from typing import Sequence
 
+from riskmap.escape import terminal
 from riskmap.report.text import INFINITY, compact
 
 
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         from riskmap.graph import build_graph, write_graph
 
         path = write_graph(build_graph(network), args.graph)
-        print(f"riskmap map: graph written to {path}", file=sys.stderr)
+        print(terminal(f"riskmap map: graph written to {path}"), file=sys.stderr)
     result = risk_map(network, solver=args.solver, exact=args.exact)
     if args.json:
         json.dump(result.to_dict(), sys.stdout, sort_keys=True, indent=2, allow_nan=False)
@@ -59,7 +60,11 @@ def run(args: argparse.Namespace) -> int:
 # -- the terminal table ------------------------------------------------------
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> list[str]:
-    """Columns two spaces apart; ``align`` has ``l`` or ``r`` per column (default: first left)."""
+    """Columns two spaces apart; ``align`` has ``l`` or ``r`` per column (default: first left).
+
+    Cells are shown through :func:`riskmap.escape.terminal` (ids and names are user strings).
+    """
+    rows = [[terminal(c) for c in row] for row in rows]
     widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows)]
     align = align or "l" + "r" * (len(headers) - 1)
 
@@ -113,7 +118,7 @@ def render(data: dict, top: int = 0) -> str:
     """The terminal report of a risk map given as :meth:`RiskMap.to_dict` data."""
     unit = data["time_unit"]
     pi_unit = "margin" if data["pi_unit"] == "margin" else "units"
-    out = [f"Risk map: {data['network']}  (times in {unit}s; PI in {pi_unit} lost; "
+    out = [f"Risk map: {terminal(data['network'])}  (times in {unit}s; PI in {pi_unit} lost; "
            f"{INFINITY} = demand met for ever)",
            f"Baseline TTS (nothing down): {compact(data['baseline_tts'], True)}", ""]
     out.append("Products")
@@ -135,5 +140,6 @@ def render(data: dict, top: int = 0) -> str:
         out += table(["region", "suppliers", "TTS", "TTR", "PI", "REI", "TTS-TTR", "extra stock"],
                      _exposure_rows(data["regions"], top, "suppliers"))
     single = data["single_sourced_parts"]
-    out += ["", f"Single-sourced parts ({len(single)}): {_list(single, top or len(single))}"]
+    out += ["", f"Single-sourced parts ({len(single)}): "
+                f"{terminal(_list(single, top or len(single)))}"]
     return "\n".join(out) + "\n"

@@ -31,6 +31,7 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
 
 def run(args: argparse.Namespace) -> int:
     """Render both reports from the JSON file."""
+    from riskmap.escape import terminal
     from riskmap.report import html, markdown
     from riskmap.report.json import read_report
 
@@ -39,5 +40,5 @@ def run(args: argparse.Namespace) -> int:
     written = [markdown.write(report, out_dir), html.write(report, out_dir)]
     if not args.quiet:
         for path in written:
-            print(f"riskmap: wrote {path}", file=sys.stderr)
+            print(terminal(f"riskmap: wrote {path}"), file=sys.stderr)
     return 0

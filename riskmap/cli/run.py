@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from riskmap.cli.common import add_simulation_options, stderr_warning, whole_number
+from riskmap.escape import terminal
 from riskmap.options.plan import STOCK_ARMS
 from riskmap.report.text import fixed
 
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         summary, options = simulate_all(scenario, args, executor, static, plan)
     except SimulationError as exc:  # a replication failed, or a worker was lost
-        print(f"riskmap: error: {exc}", file=sys.stderr)
+        print(terminal(f"riskmap: error: {exc}"), file=sys.stderr)
         return EXIT_SIMULATION_FAILED
     finally:
         close = getattr(executor, "close", None)  # a cluster connection
@@ -105,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(summary_table(report))
     if not args.quiet:
         for path in written:
-            print(f"riskmap: wrote {path}", file=sys.stderr)
+            print(terminal(f"riskmap: wrote {path}"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -118,7 +119,7 @@ def start_checkpoint(scenario, args: argparse.Namespace, out_dir: Path):
     checkpoint = Checkpoint(out_dir, run_manifest(scenario, seed, replications))
     message = checkpoint.start(resume=args.resume)
     if message and not args.quiet:
-        print(f"riskmap: {message}", file=sys.stderr)
+        print(terminal(f"riskmap: {message}"), file=sys.stderr)
     return checkpoint
 
 
@@ -208,12 +209,15 @@ COLUMNS = (
 
 
 def summary_table(report: Report) -> str:
-    """The terminal summary: a row per product, riskiest first, ``mean [95 % CI]`` in each cell."""
+    """The terminal summary: a row per product, riskiest first, ``mean [95 % CI]`` in each cell.
+
+    The scenario name and product ids are shown through :func:`riskmap.escape.terminal`.
+    """
     from riskmap.report.views.products import rank_products
 
     info = report.scenario
     lines = [
-        f"{info.name}: {info.replications} replications, seed {info.seed}, "
+        f"{terminal(info.name)}: {info.replications} replications, seed {info.seed}, "
         f"horizon {info.horizon:g} {report.time_unit}s",
         "",
     ]
@@ -221,7 +225,7 @@ def summary_table(report: Report) -> str:
     rows = [header]
     for pid in rank_products(report):
         stats = report.products[pid]
-        rows.append([pid] + [_cell(stats.get(name), digits) for _, name, digits in COLUMNS])
+        rows.append([terminal(pid)] + [_cell(stats.get(name), digits) for _, name, digits in COLUMNS])
     widths = [max(len(row[k]) for row in rows) for k in range(len(header))]
     for i, row in enumerate(rows):
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]

@@ -4,9 +4,14 @@ One :class:`ScenarioCheck` per scenario file holds its outcomes;
 :mod:`riskmap.cli.check` makes them and prints or writes what this module
 renders:
 
-* :func:`outcome_line` and :func:`totals_line`, the terminal lines;
+* :func:`heading_line`, :func:`outcome_line`, :func:`error_line` and
+  :func:`totals_line`, the terminal lines, passed through
+  :func:`riskmap.escape.terminal` (a name holding ``ESC[2J`` is shown as
+  ``\\x1b[2J``, not acted on);
 * :func:`junit_suites`, the :class:`~riskmap.report.junit.Suite` records of
-  the JUnit file;
+  the JUnit file (:mod:`riskmap.report.junit` makes their text XML-safe);
+  a failure's command to reproduce it is quoted for a shell
+  (:func:`rerun_command`);
 * :func:`summary_markdown`, the Markdown summary for a pull-request comment.
   Every user string in it (scenario names, file paths, ids, error messages)
   goes through :func:`riskmap.report.text.markdown` (or
@@ -19,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
+from riskmap.escape import argument_path, shell, terminal
 from riskmap.model import Expectation, Scenario
 from riskmap.plans.verdicts import INCONCLUSIVE, MET, NOT_MET, STATUSES, UNAVAILABLE, Outcome
 from riskmap.plans.wording import (Escape, advice, expectation_label, figure_text,
@@ -127,13 +133,18 @@ def outcome_line(outcome: Outcome, strict_confidence: bool) -> str:
     if outcome.status == INCONCLUSIVE:
         text += ("; fails under --strict-confidence" if strict_confidence
                  else "; passes with this warning (--strict-confidence fails it)")
-    return text
+    return terminal(text)
 
 
 def heading_line(check: ScenarioCheck) -> str:
     """``FILE: NAME: N replications, seed S, T s``."""
-    return (f"{check.path}: {check.scenario.name}: {check.replications} replications, "
-            f"seed {check.seed}, {check.seconds:.1f} s")
+    return terminal(f"{check.path}: {check.scenario.name}: {check.replications} replications, "
+                    f"seed {check.seed}, {check.seconds:.1f} s")
+
+
+def error_line(check: ScenarioCheck) -> str:
+    """``FILE: error: WHY`` of a scenario whose simulation failed."""
+    return terminal(f"{check.path}: error: {check.error}")
 
 
 def totals_line(checks: Sequence[ScenarioCheck], strict_confidence: bool) -> str:
@@ -230,8 +241,7 @@ def junit_case(outcome: Outcome, name: str, classname: str, check: ScenarioCheck
     # the message names its subject: CI services often show it without the case name
     message = f"{subject_text(e)}: {outcome.message}"
     where = f"{e.pos}: {message}"
-    rerun = (f"Reproduce with: riskmap run {check.path} --seed {check.seed} "
-             f"--replications {check.replications}")
+    rerun = f"Reproduce with: {rerun_command(check)}"
     if outcome.status == UNAVAILABLE:
         return junit.Case(name, classname, junit.ERROR, message, "unavailable", where)
     if outcome.status == NOT_MET or (outcome.status == INCONCLUSIVE and strict_confidence):
@@ -239,6 +249,19 @@ def junit_case(outcome: Outcome, name: str, classname: str, check: ScenarioCheck
         return junit.Case(name, classname, junit.FAILURE, message, kind, f"{where}\n{rerun}")
     output = f"warning: {where}" if outcome.status == INCONCLUSIVE else where
     return junit.Case(name, classname, junit.PASSED, output=output)
+
+
+def rerun_command(check: ScenarioCheck) -> str:
+    """The ``riskmap run`` command that reproduces a check, quoted for a POSIX shell.
+
+    >>> from riskmap.model import Network
+    >>> check = ScenarioCheck("my plan $(touch x).yaml", Scenario("s", Network("n"), 10.0), (),
+    ...                       0.0, 40, 7)
+    >>> rerun_command(check)
+    "riskmap run 'my plan $(touch x).yaml' --seed 7 --replications 40"
+    """
+    return shell(["riskmap", "run", argument_path(check.path), "--seed", check.seed,
+                  "--replications", check.replications])
 
 
 # --------------------------------------------------------------------------
@@ -304,5 +327,5 @@ def _note_cell(outcome: Outcome, escape: Escape) -> str:
 
 
 __all__ = ["ScenarioCheck", "all_passed", "tally", "status_word", "outcome_line",
-           "heading_line", "totals_line", "junit_suites", "case_names", "junit_case",
-           "summary_markdown"]
+           "heading_line", "error_line", "totals_line", "rerun_command", "junit_suites",
+           "case_names", "junit_case", "summary_markdown"]

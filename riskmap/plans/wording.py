@@ -3,8 +3,9 @@
 Numbers go through :func:`riskmap.report.text.measured`, so ``riskmap check``
 prints the same digits as the reports. Functions that write ids of the
 network (a product, a supplier) take an ``escape`` function applied to each
-id: the terminal and JUnit XML write them as they are, the Markdown summary
-through :func:`riskmap.report.text.markdown`.
+id: the terminal and JUnit XML write them as they are (their whole lines then
+pass through :func:`riskmap.escape.terminal` or :func:`riskmap.escape.xml`),
+the Markdown summary through :func:`riskmap.report.text.markdown`.
 """
 
 from __future__ import annotations

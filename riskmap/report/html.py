@@ -7,18 +7,22 @@ hidden).
 
 Escaping: the Jinja2 environment autoescapes every value; only the SVG
 charts (matplotlib escapes the text it writes) and the stylesheet are marked
-safe. A product named ``<script>…</script>`` shows as text.
+safe. A product named ``<script>…</script>`` shows as text, in an attribute
+(``"`` and ``'`` escaped too) as in the page; control and bidi characters
+show as ``\\x1b``, ``\\u202e`` (:func:`riskmap.escape.terminal`), so a name
+cannot reorder the text around it.
 """
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import jinja2
 from markupsafe import Markup
 
+from riskmap.escape import terminal
 from riskmap.report import charts as report_charts
 from riskmap.report import text
 from riskmap.report.content import Report
@@ -28,11 +32,20 @@ from riskmap.report.views import report_sections
 FILENAME = "report.html"
 
 
+def _finalize(value: Any) -> Any:
+    """What the template prints of ``value``: safe markup as is, text with control and bidi
+    characters shown as escapes (autoescaping then escapes ``<``, ``&`` and quotes)."""
+    if isinstance(value, Markup):
+        return value
+    return terminal(value, keep="\n\t")
+
+
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the HTML template (autoescaping on)."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("riskmap.report", "templates"),
-        autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+        autoescape=True, finalize=_finalize, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined)
 
 
 def stylesheet() -> str:

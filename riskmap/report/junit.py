@@ -14,7 +14,11 @@ reporters and Azure Pipelines all read (the Ant ``junit`` task's format)::
     </testsuites>
 
 Counts are computed from the cases, so they always agree. Times are seconds
-with three decimals. This module knows nothing about expectations: it writes
+with three decimals. Every attribute and text node passes through
+:func:`riskmap.escape.xml` before ElementTree escapes ``<``, ``&`` and quotes:
+a character XML 1.0 cannot hold (a control character in a scenario name,
+say) is written as its escape (``\\x1b``), so the file always parses and
+still shows where the character was. This module knows nothing about expectations: it writes
 :class:`Suite` and :class:`Case` records that :mod:`riskmap.cli.check` fills.
 """
 
@@ -25,6 +29,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
+
+from riskmap.escape import xml
 
 #: values of a case's ``result``.
 PASSED = "passed"
@@ -91,32 +97,37 @@ def _counts(element: ET.Element, cases: Sequence[Case]) -> None:
         element.set(attribute, str(sum(1 for c in cases if c.result == result)))
 
 
+def _attributes(values: dict[str, str]) -> dict[str, str]:
+    """Attribute values an XML 1.0 document can hold (:func:`riskmap.escape.xml`)."""
+    return {key: xml(value) for key, value in values.items()}
+
+
 def case_element(case: Case) -> ET.Element:
     """The ``<testcase>`` element of ``case``."""
-    element = ET.Element("testcase", {"name": case.name, "classname": case.classname,
-                                      "time": _seconds(case.time)})
+    element = ET.Element("testcase", _attributes({"name": case.name, "classname": case.classname,
+                                                  "time": _seconds(case.time)}))
     if case.result in (FAILURE, ERROR):
-        child = ET.SubElement(element, case.result, {"message": case.message,
-                                                     "type": case.kind or case.result})
-        child.text = case.details or case.message
+        child = ET.SubElement(element, case.result, _attributes(
+            {"message": case.message, "type": case.kind or case.result}))
+        child.text = xml(case.details or case.message)
     elif case.result == SKIPPED:
-        ET.SubElement(element, "skipped", {"message": case.message})
+        ET.SubElement(element, "skipped", _attributes({"message": case.message}))
     if case.output:
-        ET.SubElement(element, "system-out").text = case.output
+        ET.SubElement(element, "system-out").text = xml(case.output)
     return element
 
 
 def suite_element(suite: Suite) -> ET.Element:
     """The ``<testsuite>`` element of ``suite``, its counts taken from its cases."""
-    element = ET.Element("testsuite", {"name": suite.name})
+    element = ET.Element("testsuite", _attributes({"name": suite.name}))
     _counts(element, suite.cases)
     element.set("time", _seconds(suite.time))
     if suite.timestamp:
-        element.set("timestamp", suite.timestamp)
+        element.set("timestamp", xml(suite.timestamp))
     if suite.properties:
         props = ET.SubElement(element, "properties")
         for key, value in suite.properties:
-            ET.SubElement(props, "property", {"name": key, "value": value})
+            ET.SubElement(props, "property", _attributes({"name": key, "value": value}))
     for case in suite.cases:
         element.append(case_element(case))
     return element
@@ -124,7 +135,7 @@ def suite_element(suite: Suite) -> ET.Element:
 
 def build(suites: Sequence[Suite], name: str = "riskmap check") -> ET.ElementTree:
     """The whole document: ``<testsuites>`` with one ``<testsuite>`` per suite, in order."""
-    root = ET.Element("testsuites", {"name": name})
+    root = ET.Element("testsuites", _attributes({"name": name}))
     cases = [case for suite in suites for case in suite.cases]
     _counts(root, cases)
     root.set("time", _seconds(sum(suite.time for suite in suites)))

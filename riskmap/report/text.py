@@ -14,14 +14,17 @@ digits for the same number:
 
 User strings that end up in Markdown (a product named ``a|b`` or ``*x*``) pass
 through :func:`markdown`, which writes them as literal text, or
-:func:`markdown_code` when they are shown as code (a file path).
+:func:`markdown_code` when they are shown as code (a file path); both live in
+:mod:`riskmap.escape`, with the escaping for the shell, XML and the terminal,
+and are imported here for the renderers.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from typing import Any, Optional
+from typing import Optional
+
+from riskmap.escape import markdown, markdown_code  # noqa: F401 - the renderers' escaping
 
 #: shown for a figure the report does not hold.
 MISSING = "–"
@@ -108,36 +111,3 @@ def compact(value: Optional[float], unbounded: bool = False) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
-
-
-#: characters with a meaning in Markdown inline text or tables.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
-
-
-def markdown(value: Any) -> str:
-    """``value`` as literal Markdown text: one line, HTML entities, special characters backslashed.
-
-    >>> markdown("<script>alert(1)</script> a|b *c*")
-    '&lt;script&gt;alert(1)&lt;/script&gt; a\\\\|b \\\\*c\\\\*'
-    """
-    text = " ".join(str(value).split())  # a newline would end a table row
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def markdown_code(value: Any) -> str:
-    """``value`` as a Markdown code span: on one line, fenced by more backticks than it holds.
-
-    Backslashes do not escape inside a code span, so :func:`markdown` cannot
-    be used there; a fence longer than any run of backticks in the text is
-    what keeps it from closing early.
-
-    >>> markdown_code("scenarios/a_b.yaml"), markdown_code("x`y")
-    ('`scenarios/a_b.yaml`', '``x`y``')
-    """
-    text = " ".join(str(value).splitlines())  # a line break could start a new block
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    if text.startswith("`") or text.endswith("`"):
-        text = f" {text} "  # CommonMark strips one space each side
-    return f"{fence}{text}{fence}"

@@ -24,6 +24,8 @@ import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
+from riskmap.escape import terminal
+
 #: Okabe–Ito palette.
 BLACK = "#000000"
 ORANGE = "#E69F00"
@@ -60,6 +62,8 @@ STYLE = {
     "axes.axisbelow": True,
     "axes.prop_cycle": matplotlib.cycler(
         color=[BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY_BLUE, YELLOW, BLACK]),
+    # labels are user strings: "$" is a dollar sign, never the start of mathtext
+    "text.parse_math": False,
     "svg.fonttype": "none",
     "svg.image_inline": True,
     "figure.dpi": 100,
@@ -171,11 +175,16 @@ def styled(draw):
 
 
 def short(text: str, width: int = 28) -> str:
-    """``text`` cut to ``width`` characters, an ellipsis marking the cut.
+    """A label of a chart: ``text`` cut to ``width`` characters, an ellipsis marking the cut.
 
-    >>> short("a-rather-long-supplier-name", 10)
-    'a-rather-…'
+    Control and bidi characters are shown as escapes first
+    (:func:`riskmap.escape.terminal`): the font has no glyph for them, and
+    the SVG file, an XML document, could not hold most of them.
+
+    >>> short("a-rather-long-supplier-name", 10), short("a\\x1bb")
+    ('a-rather-…', 'a\\\\x1bb')
     """
+    text = terminal(text)
     return text if len(text) <= width else text[:width - 1] + "…"
 
 

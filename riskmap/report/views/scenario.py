@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from riskmap.dists import Dist
+from riskmap.escape import argument_path, shell
 from riskmap.load.dump import policy_record
 from riskmap.model import Disruption, Policy
 from riskmap.report.content import Report
@@ -146,15 +147,27 @@ def scenario_facts(report: Report) -> list[tuple[str, str]]:
 
 
 def reproduce_command(report: Report) -> str:
-    """The command that reproduces the report: the scenario file, seed and replications."""
+    """The command that reproduces the report: the scenario file, seed and replications.
+
+    The file name is the report's own record of it, quoted for a POSIX shell
+    (:func:`riskmap.escape.shell`): a scenario file named
+    ``my plan $(touch PWNED).yaml`` is one word that runs nothing.
+
+    >>> from riskmap.model import Network
+    >>> from riskmap.report.content import FileRecord, RunInfo
+    >>> info = RunInfo(seed=1, replications=50, scenario_file=FileRecord("my plan.yaml", ""))
+    >>> reproduce_command(Report(info, Network("n"), {}))
+    "riskmap run 'my plan.yaml' --seed 1 --replications 50"
+    """
     info = report.scenario
     record = info.scenario_file
     name = record.name if record is not None and record.name else "SCENARIO.yaml"
-    command = f"riskmap run {name}"
+    words = ["riskmap", "run", argument_path(name)]
     if info.seed is not None:
-        command += f" --seed {info.seed}"
+        words += ["--seed", str(info.seed)]
     if info.replications is not None:
-        command += f" --replications {info.replications}"
+        words += ["--replications", str(info.replications)]
+    command = shell(words)
     if info.alternates == "off":
         command += "  # with alternates: off in the scenario"
     return command
