@@ -281,7 +281,7 @@ def test_workers_default_to_all_and_do_not_change_the_outcome(write, monkeypatch
     asked = []
     real = executors.make_executor
     monkeypatch.setattr(executors, "make_executor",
-                        lambda workers=None, scheduler=None, events=None:
+                        lambda workers=None, scheduler=None, events=None, warn=None:
                         asked.append(workers) or real(1))
     assert main(["check", "-q", path]) == 1
     assert asked == [None]  # None: one worker per CPU
