@@ -15,6 +15,11 @@ What it refuses, each with a positioned message:
 * keys that are not scalars;
 * alias expansion larger than :data:`MAX_ALIAS_NODES` nodes (billion laughs),
   nesting deeper than :data:`MAX_DEPTH`, files larger than :data:`MAX_BYTES`.
+
+Every input file riskmap reads (network, scenario, ``report.json``) goes through
+:func:`read_bytes`: what is not a regular file (a FIFO, a device, a folder) is refused
+before it is opened, and no more than :data:`MAX_BYTES` are read unless the caller
+lifts the bound (``--force``).
 """
 
 from __future__ import annotations
@@ -23,12 +28,13 @@ import hashlib
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 import yaml
 
-from riskmap.errors import Collector, InputError, Pos
+from riskmap.errors import Collector, InputError, Pos, display_path
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
@@ -109,22 +115,71 @@ def _mark_pos(file: str, mark: Any) -> Pos:
     return Pos(file, mark.line + 1, mark.column + 1)
 
 
-def read_text(path: str) -> str:
-    """Read a file as UTF-8 text, turning every failure into an :class:`InputError`."""
+#: what a file that is not a regular file is, by its ``stat`` mode, for messages.
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+_CHUNK = 1 << 20
+
+
+def not_a_file(mode: int) -> Optional[str]:
+    """What a ``stat`` mode is when it is not a regular file (``"a FIFO (named pipe)"``), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_bytes(path: str, *, force: bool = False) -> bytes:
+    """The bytes of the file ``path``, every failure an :class:`InputError` naming it.
+
+    A path that is not a regular file is refused by kind before it is opened (opening a
+    FIFO waits for a writer; a device such as ``/dev/zero`` never ends). At most
+    :data:`MAX_BYTES` bytes are read, counted on what is read, not on the size the file
+    system reports (``/proc`` files report 0); ``force`` lifts that bound.
+    """
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise InputError([_diag(path, f"file is {size} bytes; riskmap reads at most "
-                                          f"{MAX_BYTES} bytes per file")])
-        with open(path, "rb") as handle:
-            data = handle.read()
+        kind = not_a_file(os.stat(path).st_mode)
+        if kind is not None:
+            raise InputError([_diag(path, f"is {kind}, not a file; name a riskmap file")])
+        # O_NONBLOCK: should the path have become a FIFO since the stat, opening it
+        # does not wait for a writer; the fstat below then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb", buffering=0) as handle:
+            kind = not_a_file(os.fstat(handle.fileno()).st_mode)
+            if kind is not None:
+                raise InputError([_diag(path, f"is {kind}, not a file; name a riskmap file")])
+            return _read_bounded(path, handle, None if force else MAX_BYTES)
     except FileNotFoundError:
         raise InputError([_diag(path, "file not found")]) from None
     except IsADirectoryError:
-        raise InputError([_diag(path, "is a directory, not a file")]) from None
+        raise InputError([_diag(path, "is a directory, not a file; name a riskmap file")]) from None
     except OSError as exc:
         raise InputError([_diag(path, f"cannot read file: {exc.strerror or exc}")]) from None
-    return decode(path, data)
+
+
+def _read_bounded(path: str, handle: Any, limit: Optional[int]) -> bytes:
+    """Read ``handle`` to its end, refusing more than ``limit`` bytes (``None``: no bound)."""
+    parts: list[bytes] = []
+    total = 0
+    while True:
+        block = handle.read(_CHUNK)
+        if not block:
+            return b"".join(parts)
+        total += len(block)
+        if limit is not None and total > limit:
+            raise InputError([_diag(path, f"file is larger than {limit} bytes "
+                                          f"({limit // (1 << 20)} MiB), the most riskmap reads "
+                                          "per file; pass --force to read it anyway")])
+        parts.append(block)
+
+
+def read_text(path: str, *, force: bool = False) -> str:
+    """Read a file as UTF-8 text through :func:`read_bytes` (``force`` lifts the size bound)."""
+    return decode(path, read_bytes(path, force=force))
 
 
 def file_digest(path: Optional[str]) -> Optional[str]:
