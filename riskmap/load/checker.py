@@ -75,7 +75,7 @@ class Checker:
             if key not in known:
                 self.out.warning(self.doc.key_pos(path + (key,)),
                                  f"{self.where(path + (key,))}: unknown key {key!r} in {name}"
-                                 f"{did_you_mean(key, known)}", "unknown-key")
+                                 f"{self.doc.hints.did_you_mean(key, known)}", "unknown-key")
         cleaned: dict[str, Any] = {POS_KEY: path}
         ok = True
         for f in fields:

@@ -35,6 +35,7 @@ from typing import Any, Optional, Union
 import yaml
 
 from riskmap.errors import Collector, InputError, Pos, display_path
+from riskmap.load.hints import Hints
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
@@ -86,7 +87,8 @@ class Document:
 
     ``positions[path]`` is the position of the value at ``path``;
     ``key_positions[path]`` the position of the key that names it (mappings only);
-    ``raw[path]`` the source text of a scalar, so ``id: 007`` stays ``"007"``.
+    ``raw[path]`` the source text of a scalar, so ``id: 007`` stays ``"007"``;
+    ``hints`` gives the file's "did you mean" hints (:mod:`riskmap.load.hints`).
     """
 
     file: str
@@ -94,6 +96,7 @@ class Document:
     positions: dict[Path, Pos] = field(default_factory=dict)
     key_positions: dict[Path, Pos] = field(default_factory=dict)
     raw: dict[Path, str] = field(default_factory=dict)
+    hints: Hints = field(default_factory=Hints)  # the file's budget of "did you mean" hints
 
     def pos(self, path: Path) -> Pos:
         """Position of ``path``, or of its nearest ancestor that has one."""
