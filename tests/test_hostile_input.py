@@ -10,6 +10,7 @@ files for ``riskmap report``.
 from __future__ import annotations
 
 import difflib
+import glob
 import json
 import os
 import re
@@ -17,9 +18,11 @@ import threading
 import time
 
 import pytest
+import yaml
 
 from riskmap.cli.main import main
 from riskmap.load import check_file, document
+from tests.conftest import SCENARIOS
 from tests.test_validate import NETWORK
 
 pytestmark = pytest.mark.cli
@@ -391,3 +394,30 @@ def test_a_huge_report_json_is_refused_unless_forced(tmp_path, monkeypatch, caps
     for device in ("/dev/zero",):
         assert main(["report", device, "--out", str(tmp_path / "out")]) == 2
         assert "is a character device, not a file" in capsys.readouterr().err
+
+
+def _node_shape(node):
+    """A node tree as plain tuples: tag, position, value; for comparing two composers."""
+    if node is None:
+        return None
+    where = (node.tag, node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return where + (node.value,)
+    if isinstance(node, yaml.SequenceNode):
+        return where + (tuple(_node_shape(n) for n in node.value),)
+    return where + (tuple((_node_shape(k), _node_shape(v)) for k, v in node.value),)
+
+
+@pytest.mark.skipif(document._CParser is None, reason="PyYAML without libyaml")
+@pytest.mark.parametrize("name", sorted(glob.glob(os.path.join(SCENARIOS, "**", "*.yaml"),
+                                                  recursive=True)) + ["anchors", "network"])
+def test_the_fast_composer_gives_pyyaml_nodes(name):
+    # libyaml's events composed by riskmap must give the very nodes (tags, positions) that
+    # PyYAML's own composer gives, or validation would depend on which parser ran
+    text = {"anchors": "riskmap: 1\na: &x {k: [1, 2.5, '007', 1e6, ~, yes, 2020-01-01]}\nb: *x\n",
+            "network": NETWORK}.get(name)
+    if text is None:
+        with open(name, encoding="utf-8") as handle:
+            text = handle.read()
+    fast = document._compose_events(document._CParser(text))
+    assert _node_shape(fast) == _node_shape(yaml.compose(text, Loader=document._SafeLoader))

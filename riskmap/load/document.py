@@ -225,7 +225,7 @@ def parse(text: str, file: str) -> Document:
     Raises :class:`InputError` for anything listed in the module docstring.
     """
     try:
-        node = yaml.compose(text, Loader=_SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -254,6 +254,109 @@ def parse(text: str, file: str) -> Document:
     doc.value = walker.walk(node, (), 0, False)
     walker.collector.raise_if_errors()
     return doc
+
+
+def _compose(text: str) -> Optional[yaml.Node]:
+    """The node tree of ``text``: libyaml's parser when it is there, PyYAML's own otherwise.
+
+    libyaml scans several times faster than PyYAML's Python scanner, which is most of the
+    time of checking a large file. Any problem it meets sends the text to PyYAML's parser
+    again, so a broken file gets the messages (and positions) that PyYAML words.
+    """
+    if _CParser is None:
+        return yaml.compose(text, Loader=_SafeLoader)
+    try:
+        return _compose_events(_CParser(text))
+    except (yaml.YAMLError, _TooDeep, ValueError, UnicodeError):
+        return yaml.compose(text, Loader=_SafeLoader)
+
+
+try:  # libyaml's parser, when PyYAML was built with it
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - a PyYAML without libyaml
+    _CParser = None
+#: resolves the tags of untagged nodes for :func:`_compose_events`, as :class:`_SafeLoader` does.
+_RESOLVER = _SafeLoader("")
+
+
+class _Unsupported(yaml.YAMLError):
+    """A construct :func:`_compose_events` leaves to PyYAML's composer (and its message)."""
+
+
+def _compose_events(parser: Any) -> Optional[yaml.Node]:
+    """Compose the nodes of one document from ``parser``'s events, without recursion.
+
+    What PyYAML's composer does (anchors, aliases, tag resolution), iteratively, so depth
+    costs no stack; nesting deeper than :data:`MAX_DEPTH` and anything unusual
+    (a second document, an unknown or repeated anchor) raise, for PyYAML to report.
+    """
+    parser.get_event()  # stream start
+    if parser.check_event(yaml.StreamEndEvent):
+        return None
+    parser.get_event()  # document start
+    anchors: dict[str, yaml.Node] = {}
+    stack: list[list[Any]] = []  # [collection node, pending mapping key or _NO_KEY]
+    root: Optional[yaml.Node] = None
+    while True:
+        event = parser.get_event()
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            stack.pop()[0].end_mark = event.end_mark
+            if not stack:
+                break
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise _Unsupported("unknown anchor")
+            node = anchors[event.anchor]
+        else:
+            node = _node(event)
+            if event.anchor is not None:
+                if event.anchor in anchors:
+                    raise _Unsupported("repeated anchor")
+                anchors[event.anchor] = node
+        if stack:
+            top = stack[-1]
+            if isinstance(top[0], yaml.SequenceNode):
+                top[0].value.append(node)
+            elif top[1] is _NO_KEY:
+                top[1] = node
+            else:
+                top[0].value.append((top[1], node))
+                top[1] = _NO_KEY
+        else:
+            root = node
+        if isinstance(node, yaml.CollectionNode) and not isinstance(event, yaml.AliasEvent):
+            stack.append([node, _NO_KEY])
+            if len(stack) > MAX_DEPTH:
+                raise _TooDeep(event.start_mark)
+        elif not stack:
+            break
+    parser.get_event()  # document end
+    if not parser.check_event(yaml.StreamEndEvent):
+        raise _Unsupported("more than one document")
+    return root
+
+
+_NO_KEY = object()
+
+
+def _node(event: Any) -> yaml.Node:
+    """The node an event starts: a scalar, or an empty sequence or mapping."""
+    tag = event.tag
+    if isinstance(event, yaml.ScalarEvent):
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                               event.style or None)
+    if isinstance(event, yaml.SequenceStartEvent):
+        kind: type = yaml.SequenceNode
+    elif isinstance(event, yaml.MappingStartEvent):
+        kind = yaml.MappingNode
+    else:
+        raise _Unsupported(f"unexpected {type(event).__name__}")
+    if tag is None or tag == "!":
+        tag = _RESOLVER.resolve(kind, None, event.implicit)
+    return kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
 
 
 def _line_col(mark: Any) -> tuple[int, int]:

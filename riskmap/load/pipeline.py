@@ -23,6 +23,7 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from riskmap.gcpause import paused
 from riskmap.errors import (ERROR, Collector, ConsistencyError, Diagnostic, InputError, Pos,
                             display_path, sorted_diagnostics)
 from riskmap.load import build, consistency, references
@@ -66,6 +67,14 @@ def check_file(path: str, *, kind: Optional[str] = None, strict: bool = False,
     force : bool
         Read files larger than :data:`~riskmap.load.document.MAX_BYTES` (``--force``).
     """
+    # Checking allocates millions of small objects that stay alive until the end (nodes,
+    # positions, cleaned values): the cyclic collector would re-scan them all, again and
+    # again, which made checking superlinear in the file size (docs/performance.md).
+    with paused():
+        return _check_file(path, kind, strict, force)
+
+
+def _check_file(path: str, kind: Optional[str], strict: bool, force: bool) -> Loaded:
     out = Collector()
     files = [path]
     built: Optional[Model] = None
