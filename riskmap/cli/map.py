@@ -16,6 +16,7 @@ import sys
 from typing import Sequence
 
 from riskmap.cli.common import add_force_option
+from riskmap.errors import display_path
 from riskmap.report.text import INFINITY, compact
 
 
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         from riskmap.graph import build_graph, write_graph
 
         path = write_graph(build_graph(network), args.graph)
-        print(f"riskmap map: graph written to {path}", file=sys.stderr)
+        print(f"riskmap map: graph written to {display_path(path)}", file=sys.stderr)
     result = risk_map(network, solver=args.solver, exact=args.exact)
     if args.json:
         json.dump(result.to_dict(), sys.stdout, sort_keys=True, indent=2, allow_nan=False)

@@ -34,7 +34,7 @@ from typing import Any, Optional, Union
 
 import yaml
 
-from riskmap.errors import Collector, InputError, Pos, display_path
+from riskmap.errors import Collector, InputError, Pos
 from riskmap.load.hints import Hints
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -174,9 +174,10 @@ def _read_bounded(path: str, handle: Any, limit: Optional[int]) -> bytes:
             return b"".join(parts)
         total += len(block)
         if limit is not None and total > limit:
-            raise InputError([_diag(path, f"file is larger than {limit} bytes "
-                                          f"({limit // (1 << 20)} MiB), the most riskmap reads "
-                                          "per file; pass --force to read it anyway")])
+            mib = f" ({limit >> 20} MiB)" if limit >= 1 << 20 else ""
+            raise InputError([_diag(path, f"file is larger than {limit} bytes{mib}, the most "
+                                          "riskmap reads per file; pass --force to read it "
+                                          "anyway")])
         parts.append(block)
 
 
