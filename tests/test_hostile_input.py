@@ -13,6 +13,7 @@ import difflib
 import glob
 import json
 import os
+import random
 import re
 import threading
 import time
@@ -421,3 +422,29 @@ def test_the_fast_composer_gives_pyyaml_nodes(name):
             text = handle.read()
     fast = document._compose_events(document._CParser(text))
     assert _node_shape(fast) == _node_shape(yaml.compose(text, Loader=document._SafeLoader))
+
+
+@pytest.mark.skipif(document._CParser is None, reason="PyYAML without libyaml")
+def test_the_fast_composer_agrees_with_pyyaml_on_mutated_files():
+    # Random edits of valid files (YAML punctuation, quotes, tabs, line separators...):
+    # whatever riskmap composes must be what PyYAML composes, or PyYAML must be the one
+    # reading it (then riskmap's messages are PyYAML's)
+    rng = random.Random(7)
+    alphabet = list(":-[]{},&*!|>'\"#\n \t?%@`\\1\u00e9\u2028\r")
+    with open(os.path.join(SCENARIOS, "tutorial.yaml"), encoding="utf-8") as handle:
+        texts = [NETWORK, handle.read()]
+    for _ in range(300):
+        chars = list(rng.choice(texts))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(chars))
+            chars[at:at + rng.randint(0, 1)] = [rng.choice(alphabet)] * rng.randint(0, 1)
+        text = "".join(chars)
+        try:
+            expected = _node_shape(yaml.compose(text, Loader=document._SafeLoader))
+        except (yaml.YAMLError, document._TooDeep):
+            expected = "error"
+        try:
+            got = _node_shape(document._compose(text))
+        except (yaml.YAMLError, document._TooDeep):
+            got = "error"
+        assert got == expected, text

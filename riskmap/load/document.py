@@ -264,7 +264,7 @@ def _compose(text: str) -> Optional[yaml.Node]:
     time of checking a large file. Any problem it meets sends the text to PyYAML's parser
     again, so a broken file gets the messages (and positions) that PyYAML words.
     """
-    if _CParser is None:
+    if _CParser is None or _SCANNERS_DIFFER.search(text):
         return yaml.compose(text, Loader=_SafeLoader)
     try:
         return _compose_events(_CParser(text))
@@ -278,6 +278,14 @@ except ImportError:  # pragma: no cover - a PyYAML without libyaml
     _CParser = None
 #: resolves the tags of untagged nodes for :func:`_compose_events`, as :class:`_SafeLoader` does.
 _RESOLVER = _SafeLoader("")
+
+
+#: characters libyaml and PyYAML's scanner read differently (tabs, line separators, a
+#: carriage return alone): a text holding one is left to PyYAML.
+_SCANNERS_DIFFER = re.compile("[\t\u2028\u2029\x85]|\r(?!\n)")
+#: in a flow collection, a plain scalar that is empty or holds one of these is read
+#: differently by the two (the position of an empty value, ``a?b``, ``a:b``).
+_FLOW_DIFFER = re.compile("[?:]|^$")
 
 
 class _Unsupported(yaml.YAMLError):
@@ -311,6 +319,11 @@ def _compose_events(parser: Any) -> Optional[yaml.Node]:
             node = anchors[event.anchor]
         else:
             node = _node(event)
+            if isinstance(node, yaml.ScalarNode) and (
+                    node.style in ("|", ">")  # block scalar headers are read differently
+                    or (stack and stack[-1][0].flow_style and node.style is None
+                        and _FLOW_DIFFER.search(node.value))):
+                raise _Unsupported("a scalar the two parsers read differently")
             if event.anchor is not None:
                 if event.anchor in anchors:
                     raise _Unsupported("repeated anchor")
