@@ -23,9 +23,9 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from riskmap.gcpause import paused
 from riskmap.errors import (ERROR, Collector, ConsistencyError, Diagnostic, InputError, Pos,
                             display_path, sorted_diagnostics)
+from riskmap.gcpause import paused
 from riskmap.load import build, consistency, references
 from riskmap.load.checker import Checker
 from riskmap.load.document import Document, not_a_file, parse, read_text
