@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     from riskmap.run.executors import make_executor
 
     paths = expand_inputs(args.scenarios)
-    plans = load_plans(paths, explicit=set(args.scenarios), quiet=args.quiet)
+    plans = load_plans(paths, explicit=set(args.scenarios), quiet=args.quiet, force=args.force)
     events = sum(check_work(scenario, args) for _, scenario in plans)
     executor = make_executor(args.workers, args.scheduler, events,
                              warn=stderr_warning(args))
@@ -122,18 +122,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def load_plans(paths: Sequence[str], explicit: set[str],
-               quiet: bool = False) -> list[tuple[str, Scenario]]:
+               quiet: bool = False, force: bool = False) -> list[tuple[str, Scenario]]:
     """Load every file; raise one :class:`InputError` with the diagnostics of all bad ones.
 
     Network files are skipped when they were found in a folder and are an
-    error when named in ``explicit``.
+    error when named in ``explicit``. ``force`` reads files beyond the size bound.
     """
-    from riskmap.errors import Diagnostic, InputError, Pos
+    from riskmap.errors import Diagnostic, InputError, Pos, display_path
     from riskmap.load import check_file
 
     plans, problems = [], []
     for path in paths:
-        loaded = check_file(path)
+        loaded = check_file(path, force=force)
         if loaded.errors:
             problems.extend(loaded.diagnostics)
         elif isinstance(loaded.model, Scenario):
@@ -142,7 +142,8 @@ def load_plans(paths: Sequence[str], explicit: set[str],
             problems.append(Diagnostic(Pos(path), "this is a network file; riskmap check runs "
                                                   "scenario files (with an expect: plan)"))
         elif not quiet:
-            print(terminal(f"riskmap: {path}: a network file, skipped"), file=sys.stderr)
+            print(terminal(f"riskmap: {display_path(path)}: a network file, skipped"),
+                  file=sys.stderr)
     if problems:
         raise InputError(problems)
     return plans

@@ -15,6 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from riskmap.cli.common import add_force_option
+
 
 def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser:
     """Add ``riskmap report`` and its options."""
@@ -26,6 +28,7 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
     parser.add_argument("--out", metavar="DIR", default=None,
                         help="directory for the reports (default: the folder of REPORT_JSON)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr")
+    add_force_option(parser)
     return parser
 
 
@@ -35,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from riskmap.report import html, markdown
     from riskmap.report.json import read_report
 
-    report = read_report(args.report)
+    report = read_report(args.report, force=args.force)
     out_dir = Path(args.out) if args.out else Path(args.report).resolve().parent
     written = [markdown.write(report, out_dir), html.write(report, out_dir)]
     if not args.quiet:

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from riskmap.run.executors import make_executor
     from riskmap.errors import SimulationError
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, force=args.force)
     static = risk_map(scenario.network)  # once per run: the report and the stock arms use it
     plan = (plan_arms(scenario, scenario.alternates, static, args.stock_arms)
             if args.counterfactuals else Plan())

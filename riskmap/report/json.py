@@ -82,25 +82,32 @@ def write_report(report: Report, directory: str | os.PathLike) -> Path:
     return write_atomic(directory / FILENAME, dumps(report))
 
 
-def read_report(path: str) -> Report:
-    """Read a ``report.json``; raise :class:`InputError` with the position of any problem."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Diagnostic(Pos(path), "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Diagnostic(Pos(path), f"cannot read the file: {exc}")]) from None
+def read_report(path: str, *, force: bool = False) -> Report:
+    """Read a ``report.json``; raise :class:`InputError` naming the position or JSON path of any problem.
+
+    The file is read as every input is (:func:`riskmap.load.document.read_bytes`: regular
+    files only, at most ``MAX_BYTES`` unless ``force``).
+    """
+    from riskmap.load.document import decode, read_bytes
+
+    if not os.path.lexists(path):
+        raise InputError([Diagnostic(Pos(path), "no such file")])
+    text = decode(path, read_bytes(path, force=force))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError([Diagnostic(Pos(path, exc.lineno, exc.colno),
                                      f"not valid JSON: {exc.msg}")]) from None
     except RecursionError:
-        raise InputError([Diagnostic(Pos(path, 1, 1), "values are nested too deeply")]) from None
+        raise InputError([Diagnostic(Pos(path), "values are nested too deeply to be a riskmap "
+                                                "report.json")]) from None
     try:
         return Report.from_dict(data)
     except ReportFormatError as exc:
-        raise InputError([Diagnostic(Pos(path, 1, 1), str(exc))]) from None
+        raise InputError([Diagnostic(Pos(path), str(exc))]) from None
+    except RecursionError:
+        raise InputError([Diagnostic(Pos(path), "values are nested too deeply to be a riskmap "
+                                                "report.json")]) from None
 
 
 def write_atomic(path: Path, text: str) -> Path:
