@@ -135,7 +135,8 @@ def prepare_target(path: Union[str, os.PathLike], option: str) -> Path:
         if len(os.fsencode(path.name)) > _longest_name(path.parent):
             raise _error(errno.ENAMETOOLONG, path)
         probe = temporary_name(path)
-        _write_bytes(probe, b"")  # the folder takes a new file: permission, read-only file system
+        # the folder takes a new file (permission, read-only file system)
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         probe.unlink()
     return path
 
