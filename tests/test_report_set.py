@@ -549,17 +549,22 @@ def _random_interruptions(scenario_file, tmp_path, rounds: int, seed: int) -> No
         run_seed = 100 + k
         command = installed_command() + ["run", str(scenario_file), "--out", str(out),
                                          "--seed", str(run_seed), "--replications", "6",
-                                         "--workers", "1", "-q"]
+                                         "--workers", "1"]
         proc = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.5, 6.0))
+        first = proc.stderr.readline()  # riskmap has started (its signal handling too)
+        assert first.startswith("riskmap: "), first
+        # the rest of the run takes about 2.5 s, most of it writing the reports
+        time.sleep(rng.uniform(0.0, 3.0))
         signum = rng.choice((signal.SIGINT, signal.SIGTERM))
         proc.send_signal(signum)
         _, err = proc.communicate(timeout=120)
-        assert proc.returncode in (0, 130, 143), err
-        assert "Traceback" not in err
-        if proc.returncode == 0:
+        finished = "report.html\n" in err  # the last "wrote" line: the command was done
+        if finished:  # a signal after the command returned ends the interpreter as it likes
             seeds_written.add(run_seed)
+        else:
+            assert proc.returncode in (130, 143), err
+            assert "Traceback" not in err
         found = seeds_of_set(out)
         if found[0] is not None and found[0] not in seeds_written:
             seeds_written.add(found[0])  # finished just as the signal came
