@@ -372,3 +372,21 @@ def _a_digest(line: bytes):
     from riskmap.run.checkpoint import decode
 
     return decode(json.loads(line)["result"])
+
+
+@pytest.mark.cli
+def test_a_full_disk_while_checkpointing_is_exit_2(scenario_file, tmp_path, monkeypatch, capsys):
+    """Before: exit 3 (OSError from the checkpoint's append)."""
+    import errno
+
+    from riskmap.run import checkpoint
+
+    def full(value):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(checkpoint, "encode", full)
+    out_dir = tmp_path / "out"
+    assert main(["run", str(scenario_file), "--out", str(out_dir), "--replications", "4",
+                 "--workers", "1", "--no-counterfactuals", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"no space left on the device holding {out_dir}" in err and "Traceback" not in err
