@@ -9,7 +9,6 @@ output paths that crashed with exit 3.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import random
 import re
@@ -25,7 +24,7 @@ from riskmap.cli.main import main
 from riskmap.output import atomic
 from riskmap.output.lock import LOCK_FILE, FolderLock, Holder
 from riskmap.report import publish
-from riskmap.report.publish import JOURNAL, REPORT_SET, STAGING_PREFIX, OutputFolder, recover
+from riskmap.report.publish import JOURNAL, REPORT_SET, STAGING_PREFIX, OutputFolder
 from tests.conftest import LAMP_NETWORK, LAMP_SCENARIO
 from tests.test_cli_run import installed_command, wait_for_replications
 
@@ -410,7 +409,6 @@ def test_out_that_is_a_file_is_exit_2(scenario_file, tmp_path, capsys):
         err = capsys.readouterr().err
         assert f"{blocker} is a file, not a folder; remove it or choose another --out" in err
         assert "Traceback" not in err
-    assert main(["report", str(scenario_file), "--out", str(blocker)]) in (2,)
 
 
 @pytest.mark.parametrize("code,words", [(errno.EACCES, "permission denied"),
@@ -532,7 +530,7 @@ def test_progress_speaks_before_the_mapping_and_quiet_says_nothing(scenario_file
     assert heard["plan"] == "riskmap: planning counterfactuals...\n"
     assert "riskmap: simulating 4 replications of the scenario and of" in rest.err
     assert "riskmap: counterfactual 1/" in rest.err
-    assert "mapping" not in rest.out and "replications" not in rest.out.split("\n")[0][-20:]
+    assert rest.out.startswith("Acme fire: spring: 4 replications") and "riskmap:" not in rest.out
     assert main(["run", str(scenario_file), "--out", str(tmp_path / "q"), "--workers", "1",
                  "--replications", "4", "-q"]) == 0
     assert capsys.readouterr().err == ""
