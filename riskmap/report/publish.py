@@ -1,4 +1,4 @@
-"""The report set written as one unit: a reader finds the old set or the new one, never a mix.
+"""The report set written as one unit: however writing ends, the old set or the new one, never a mix.
 
 A run's reports are a *set*: ``report.json``, ``report.md``, ``report.html``
 and the ``report-figures/`` folder that ``report.md`` links to
