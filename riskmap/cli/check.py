@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
     paths = expand_inputs(args.scenarios)
     plans = load_plans(paths, explicit=set(args.scenarios), quiet=args.quiet, force=args.force)
+    ready_targets(args)  # a bad --junit or --summary path fails now, not after the runs
     events = sum(check_work(scenario, args) for _, scenario in plans)
     executor = make_executor(args.workers, args.scheduler, events,
                              warn=stderr_warning(args))
@@ -107,14 +108,30 @@ def run(args: argparse.Namespace) -> int:
     if args.junit:
         from riskmap.report import junit
 
-        junit.write(args.junit, junit_suites(checks, args.strict_confidence, junit_classname))
+        write_file(args.junit, "--junit",
+                   junit.dumps(junit_suites(checks, args.strict_confidence, junit_classname)))
     if args.summary:
-        from riskmap.report.json import write_atomic
-
-        target = Path(args.summary)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, summary_markdown(checks, args.strict_confidence))
+        write_file(args.summary, "--summary", summary_markdown(checks, args.strict_confidence))
     return exit_code(checks, args.strict_confidence)
+
+
+def ready_targets(args: argparse.Namespace) -> None:
+    """Make the ``--junit`` and ``--summary`` files' folders ready (exit 2 naming the fix)."""
+    from riskmap.output.atomic import prepare_target
+
+    for option, target in (("--junit", args.junit), ("--summary", args.summary)):
+        if target:
+            prepare_target(target, option)
+
+
+def write_file(target: str, option: str, text: str) -> Path:
+    """Write the file named by ``option`` whole or not at all; a write fault is exit 2."""
+    from riskmap.output.atomic import prepare_target, write_atomic
+    from riskmap.output.faults import output_faults
+
+    path = prepare_target(target, option)  # again: the folder may have gone meanwhile
+    with output_faults(path, option):
+        return write_atomic(path, text)
 
 
 # --------------------------------------------------------------------------

@@ -47,9 +47,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_file(args.file, force=args.force)
     network = getattr(loaded, "network", loaded)  # a Scenario carries its Network
     if args.graph:
-        from riskmap.graph import build_graph, write_graph
-
-        path = write_graph(build_graph(network), args.graph)
+        path = write_graph_file(network, args.graph)
         print(terminal(f"riskmap map: graph written to {display_path(path)}"), file=sys.stderr)
     result = risk_map(network, solver=args.solver, exact=args.exact)
     if args.json:
@@ -58,6 +56,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render(result.to_dict(), top=args.top))
     return 0
+
+
+def write_graph_file(network, target: str):
+    """Write ``--graph`` whole or not at all (its folders created); a bad path is exit 2."""
+    from riskmap.graph import build_graph, write_graph
+    from riskmap.output.atomic import prepare_target, write_atomic
+    from riskmap.output.faults import output_faults
+
+    path = prepare_target(target, "--graph")
+    graph = build_graph(network)
+    with output_faults(path, "--graph"):
+        # the temporary file keeps the suffix, which picks GraphML or GEXF
+        return write_atomic(path, lambda temporary: write_graph(graph, temporary))
 
 
 # -- the terminal table ------------------------------------------------------
