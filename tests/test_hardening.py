@@ -323,7 +323,16 @@ DAMAGES = {
         b'"events": 1, "values": 3}}}\n') + b"".join(lines[1:])), "are run again"),
     "arm cut mid-line": (lambda out: _damage_arm(out, lambda lines: b"".join(lines[:2])
                                                  + lines[2][:25]), None),
+    # reading a FIFO would wait for a writer for ever: refused by kind, as damage
+    "manifest a FIFO": (lambda out: _fifo(out / ".riskmap-checkpoint" / "manifest.json"),
+                        "is damaged"),
+    "arm a FIFO": (lambda out: _fifo(_first_arm(out)), "is damaged"),
 }
+
+
+def _fifo(path):
+    path.unlink()
+    os.mkfifo(path)
 
 
 @pytest.mark.cli

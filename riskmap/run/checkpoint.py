@@ -47,7 +47,8 @@ from typing import Any, Callable, Iterator, Optional
 import numpy as np
 
 from riskmap import __version__
-from riskmap.load.document import file_digest
+from riskmap.errors import InputError
+from riskmap.load.document import file_digest, read_bytes
 from riskmap.output.atomic import write_atomic
 from riskmap.output.faults import output_faults
 
@@ -180,8 +181,8 @@ class Checkpoint:
     def _changed(self) -> list[str]:
         """What differs between the stored manifest and this run's, or ``[DAMAGED]``."""
         try:
-            stored = json.loads((self.folder / MANIFEST).read_bytes().decode("utf-8"))
-        except (OSError, ValueError):  # missing, not UTF-8, not JSON (cut short)
+            stored = json.loads(_read(self.folder / MANIFEST).decode("utf-8"))
+        except (InputError, ValueError):  # missing, not a file, not UTF-8, not JSON (cut short)
             return [DAMAGED]
         if not isinstance(stored, dict) or set(stored) != set(_WHAT):
             return [DAMAGED]
@@ -189,10 +190,7 @@ class Checkpoint:
 
     def remove(self) -> None:
         """Remove the checkpoint, whatever is in its place (a folder, a file, a link)."""
-        if _is_folder(self.folder):
-            shutil.rmtree(self.folder, ignore_errors=True)
-        elif os.path.lexists(self.folder):
-            os.unlink(self.folder)
+        _remove(self.folder)
 
     def arm(self, key: str) -> "ArmStore":
         return ArmStore(self.folder / f"{key}.jsonl", self.out_dir, self.warn)
@@ -200,6 +198,23 @@ class Checkpoint:
 
 #: what :meth:`Checkpoint._changed` returns for a manifest that cannot be read.
 DAMAGED = "the checkpoint itself"
+
+
+def _read(path: Path) -> bytes:
+    """A checkpoint file's bytes, through the one guarded reader of input files.
+
+    A FIFO or device in its place is refused by kind rather than waited on;
+    no size bound, since a long run's checkpoint is legitimately large.
+    """
+    return read_bytes(str(path), force=True)
+
+
+def _remove(path: Path) -> None:
+    """Remove whatever is at ``path`` (a folder, a file, a FIFO, a link)."""
+    if _is_folder(path):
+        shutil.rmtree(path, ignore_errors=True)
+    elif os.path.lexists(path):
+        os.unlink(path)
 
 
 def _is_folder(path: Path) -> bool:
@@ -218,12 +233,15 @@ class ArmStore:
     def load(self) -> dict[int, Any]:
         """The replications recorded, by index; a damaged tail is cut off and said."""
         done: dict[int, Any] = {}
-        try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
+        if not os.path.lexists(self.path):
             return done
-        except OSError:  # unreadable (a folder in its place...): everything is redone
-            data = b"\x00"
+        try:
+            data = _read(self.path)
+        except InputError:  # unreadable (a folder or a FIFO in its place...): everything is redone
+            self.warn(f"the checkpoint in {self.out_dir} is damaged ({self.path.name} is not a "
+                      f"readable file); its replications are run again")
+            _remove(self.path)
+            return done
         kept = 0
         for line in data.splitlines(keepends=True):
             record = _record(line)
