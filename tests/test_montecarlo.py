@@ -170,6 +170,15 @@ def test_chunk_size_bounds():
 
 
 @pytest.mark.hand
+def test_long_replications_travel_alone():
+    # 10 replications of 1.6 million events on 2 workers: 10 chunks (5 and 5), not 5 of 2
+    assert chunk_size(10, 2, events_per_replication=1.6e6) == 1
+    # at most CHUNK_EVENTS a chunk: 5 replications of 100,000 events, not 13
+    assert chunk_size(100, 2, events_per_replication=1e5) == 5
+    assert chunk_size(100, 2, events_per_replication=10.0) == 13  # short ones: as before
+
+
+@pytest.mark.hand
 def test_chunks_cover_every_replication_once_in_order():
     seeds = np.random.SeedSequence(1).spawn(11)
     chunks = make_chunks(np.random.SeedSequence(1), 11, 4, frozenset({0, 10}))

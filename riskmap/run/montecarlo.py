@@ -13,7 +13,11 @@ Chunks
 Replications travel to the executor in chunks of consecutive indices
 (:func:`chunk_size`): big enough that the cost of sending a chunk and its
 results is small next to simulating it, small enough that every worker gets
-several chunks and the progress line moves.
+several chunks and the progress line moves. A long replication (above
+:data:`CHUNK_EVENTS` estimated events, a second or more) travels alone or
+nearly so, so that 10 replications on 2 workers split 5 and 5 rather than 6
+and 4 in chunks of 2. How the replications are chunked never changes the
+summary.
 
 Memory
 ------
@@ -34,7 +38,7 @@ import numpy as np
 
 from riskmap.errors import InputError, SimulationError
 from riskmap.model import Scenario
-from riskmap.run.workload import check_memory
+from riskmap.run.workload import check_memory, estimated_events
 from riskmap.run.samples import (
     BAND_PERCENTILES, SERIES_NAMES, Column, Digest, Layout, Samples, SeriesBands, digest,
 )
@@ -44,14 +48,17 @@ __all__ = [
     "BAND_PERCENTILES", "CHUNKS_PER_WORKER", "MAX_CHUNK", "MAX_SERIES_POINTS",
     "MAX_SERIES_REPLICATIONS", "MIN_SERIES_REPLICATIONS", "SERIES_MEMORY", "SERIES_NAMES",
     "Chunk", "Column", "ProgressCallback", "ReplicationError", "RunContext", "RunSummary",
-    "Samples", "SeriesBands", "chunk_size", "in_chunk_order", "make_chunks", "replication_seed", "run_chunk",
-    "run_scenario", "series_replications", "series_sample", "series_times", "summarize",
+    "Samples", "SeriesBands", "chunk_size", "in_chunk_order", "make_chunks", "replication_seed",
+    "run_chunk", "run_scenario", "series_replications", "series_sample", "series_times", "summarize",
 ]
 
 #: largest number of replications in one chunk.
 MAX_CHUNK = 25
 #: chunks per worker aimed at, so that workers finishing early pick up more.
 CHUNKS_PER_WORKER = 4
+#: estimated events a chunk should hold at most (a few seconds of simulation);
+#: longer replications are sent one by one.
+CHUNK_EVENTS = 500_000
 
 #: most time points kept per series: horizons longer than this are sampled
 #: every ``stride`` integer times (see :func:`series_times`). 401 is daily for
@@ -178,13 +185,20 @@ def default_simulator() -> Callable:
 # Chunking and series sampling
 
 
-def chunk_size(replications: int, workers: int) -> int:
-    """Replications per chunk: about :data:`CHUNKS_PER_WORKER` chunks per worker, at most :data:`MAX_CHUNK`.
+def chunk_size(replications: int, workers: int,
+               events_per_replication: Optional[float] = None) -> int:
+    """Replications per chunk: about :data:`CHUNKS_PER_WORKER` chunks per worker, at most
+    :data:`MAX_CHUNK`, and at most :data:`CHUNK_EVENTS` estimated events (at least one).
 
     >>> chunk_size(200, 2), chunk_size(3, 8), chunk_size(1000, 1)
     (25, 1, 25)
+    >>> chunk_size(10, 2), chunk_size(10, 2, events_per_replication=1.6e6)
+    (2, 1)
     """
-    return max(1, min(MAX_CHUNK, math.ceil(replications / (max(1, workers) * CHUNKS_PER_WORKER))))
+    size = min(MAX_CHUNK, math.ceil(replications / (max(1, workers) * CHUNKS_PER_WORKER)))
+    if events_per_replication is not None and events_per_replication > 0:
+        size = min(size, int(CHUNK_EVENTS // events_per_replication))
+    return max(1, size)
 
 
 def make_chunks(root: np.random.SeedSequence, replications: int, size: int,
@@ -372,8 +386,8 @@ def run_scenario(scenario: Scenario, *, replications: Optional[int] = None,
     keep = series_sample(n, kept) if kept else frozenset()
 
     check_memory(scenario, n)
-    chunks = make_chunks(np.random.SeedSequence(root_seed), n, chunk_size(n, executor.workers),
-                         keep)
+    size = chunk_size(n, executor.workers, estimated_events(scenario, 1))
+    chunks = make_chunks(np.random.SeedSequence(root_seed), n, size, keep)
     samples = Samples(layout)
     for ready, held in in_chunk_order(executor.run(run_chunk, context, chunks)):
         for record in ready:
