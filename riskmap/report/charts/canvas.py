@@ -220,3 +220,35 @@ def legend(canvas: Canvas, x: float, y: float, entries: Sequence[tuple[str, str,
                         dash="4 2" if kind == "dash" else None)
         canvas.text(x + 18, y, text, size=8)
         x += 18 + 5.2 * len(text) + 14
+
+
+#: height of one row of a row chart, and the width of its labels, in points.
+ROW_HEIGHT, LABEL_WIDTH = 20.0, 150.0
+
+
+class RowFrame:
+    """The frame of a chart with one row per item: labels on the left, a value axis below.
+
+    ``labels`` are ``(text, colour, bold)``; row ``k`` (from the top) is
+    centred on :meth:`y`; :attr:`x` maps values to the canvas.
+    """
+
+    def __init__(self, canvas: Canvas, labels: Sequence[tuple[str, str, bool]], low: float,
+                 high: float, top: float, title: str, row: float = ROW_HEIGHT):
+        self.canvas, self.top, self.row = canvas, top, row
+        self.bottom = top + row * len(labels)
+        ticks = nice_ticks(low, high, 6)
+        self.x = Scale(ticks[0], ticks[-1], LABEL_WIDTH, canvas.width - 16)
+        for k, (text, colour, bold) in enumerate(labels):
+            canvas.text(LABEL_WIDTH - 6, self.y(k), text, size=8, anchor="end", fill=colour,
+                        bold=bold)
+        x_axis(canvas, self.x, ticks, top, self.bottom, title)
+
+    def y(self, k: int) -> float:
+        """The centre of row ``k`` (0 is the top row)."""
+        return self.top + (k + 0.5) * self.row
+
+    @staticmethod
+    def height(rows: int, top: float, row: float = ROW_HEIGHT) -> float:
+        """The height of a canvas holding a frame of ``rows`` rows under ``top``."""
+        return top + rows * row + 34
