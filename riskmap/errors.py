@@ -10,6 +10,7 @@ every problem at once, not one per attempt.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -30,8 +31,27 @@ class Pos:
 
     def __str__(self) -> str:
         if self.line <= 0:
-            return self.file
-        return f"{self.file}:{self.line}:{self.col}"
+            return display_path(self.file)
+        return f"{display_path(self.file)}:{self.line}:{self.col}"
+
+
+def display_path(path: "str | os.PathLike[str]") -> str:
+    """A file name as messages print it: bytes that are not UTF-8 written as ``\\xff``.
+
+    A name read from the file system may hold such bytes (Python keeps them as surrogate
+    escapes); printed as they are, they would fail on a UTF-8 terminal.
+
+    >>> display_path(os.fsdecode(b"\\xff.yaml"))
+    '\\\\xff.yaml'
+    """
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        return text.decode("utf-8", "backslashreplace")
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file system name decodes to
+        raw = text.encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,18 @@ def test_installed_command(scenario_file, tmp_path):
     assert report["format"] == 1
 
 
+def wait_for_replications(proc) -> str:
+    """Read ``proc``'s stderr up to its first count of replications (the run is under way).
+
+    The lines before it say what riskmap is doing (mapping, planning); returns the count line.
+    """
+    for line in proc.stderr:
+        if "replications" in line and "/" in line:
+            return line
+        assert line.startswith("riskmap: "), line
+    raise AssertionError("the run ended before counting a replication")
+
+
 def signal_a_run(scenario_file, tmp_path, signum):
     """Start a long ``riskmap run``, send ``signum`` once it is under way.
 
@@ -164,8 +176,7 @@ def signal_a_run(scenario_file, tmp_path, signum):
                                "--replications", "4000", "--out", str(out_dir)],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        first = proc.stderr.readline()  # the first progress line: the run is under way
-        assert "replications" in first, first
+        wait_for_replications(proc)
         proc.send_signal(signum)
         start = time.monotonic()
         _, err = proc.communicate(timeout=60)

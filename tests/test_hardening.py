@@ -276,3 +276,128 @@ def test_sigterm_ends_a_worker_and_the_run_says_so(scenario_file, tmp_path):
     assert proc.returncode == 3, err
     assert "a worker process ended" in err and "--resume" in err and "Traceback" not in err
     assert not [w for w in workers if _alive(w)]
+
+
+# --------------------------------------------------------------------------- damaged checkpoints
+
+
+def _interrupted_checkpoint(scenario_file, out_dir, monkeypatch) -> list:
+    """A run stopped after its last replication, before its reports: its full checkpoint."""
+    import riskmap.report.build as build
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build, "build_report", stopped)
+        assert main(["run", str(scenario_file), "--out", str(out_dir), "--replications", "6",
+                     "--workers", "1", "--no-counterfactuals", "-q"]) == 130
+    return sorted((out_dir / ".riskmap-checkpoint").glob("*.jsonl"))
+
+
+def _first_arm(out_dir):
+    return sorted((out_dir / ".riskmap-checkpoint").glob("*.jsonl"))[0]
+
+
+def _damage_arm(out_dir, make):
+    arm = _first_arm(out_dir)
+    lines = arm.read_bytes().splitlines(keepends=True)
+    arm.write_bytes(make(lines))
+
+
+#: damages of a checkpoint: name -> (what to do to the output folder, the warning expected)
+DAMAGES = {
+    "manifest not UTF-8": (lambda out: (out / ".riskmap-checkpoint" / "manifest.json")
+                           .write_bytes(b"\xff\xfe{"), "is damaged (its manifest cannot be read)"),
+    "manifest cut short": (lambda out: (out / ".riskmap-checkpoint" / "manifest.json")
+                           .write_text('{"seed": 5, "rep'), "is damaged"),
+    "manifest a list": (lambda out: (out / ".riskmap-checkpoint" / "manifest.json")
+                        .write_text("[1, 2]"), "is damaged"),
+    "arm not UTF-8": (lambda out: _damage_arm(out, lambda lines: lines[0] + b"\xff\xfe\n"
+                                              + b"".join(lines[1:])),
+                      "its replications from the first damaged line on are run again"),
+    "arm record wrongly typed": (lambda out: _damage_arm(out, lambda lines: lines[0].replace(
+        b'"events":', b'"events":"many","was":', 1) + b"".join(lines[1:])), "are run again"),
+    "arm record another type": (lambda out: _damage_arm(out, lambda lines: (
+        b'{"index": 0, "result": {"__result__": "Digest", "fields": {"index": 0, '
+        b'"events": 1, "values": 3}}}\n') + b"".join(lines[1:])), "are run again"),
+    "arm cut mid-line": (lambda out: _damage_arm(out, lambda lines: b"".join(lines[:2])
+                                                 + lines[2][:25]), None),
+    # reading a FIFO would wait for a writer for ever: refused by kind, as damage
+    "manifest a FIFO": (lambda out: _fifo(out / ".riskmap-checkpoint" / "manifest.json"),
+                        "is damaged"),
+    "arm a FIFO": (lambda out: _fifo(_first_arm(out)), "is damaged"),
+}
+
+
+def _fifo(path):
+    path.unlink()
+    os.mkfifo(path)
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_a_damaged_checkpoint_is_discarded_with_a_warning_never_exit_3(
+        scenario_file, tmp_path, monkeypatch, capsys, damage):
+    """Before: exit 3 (UnicodeDecodeError, AttributeError, a crash in the statistics)."""
+    out_dir = tmp_path / "out"
+    assert _interrupted_checkpoint(scenario_file, out_dir, monkeypatch)
+    make, warning = DAMAGES[damage]
+    make(out_dir)
+    capsys.readouterr()
+    args = ["run", str(scenario_file), "--replications", "6", "--workers", "1",
+            "--no-counterfactuals"]
+    assert main(args + ["--out", str(out_dir), "--resume"]) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if warning is None:  # a last line cut short by an interruption: redone without a word
+        assert "is damaged" not in err
+    else:
+        assert warning in err and f"the checkpoint in {out_dir}" in err
+    assert main(args + ["--out", str(tmp_path / "fresh"), "-q"]) == 0
+    assert ((out_dir / "report.json").read_bytes()
+            == (tmp_path / "fresh" / "report.json").read_bytes())
+
+
+@pytest.mark.cli
+def test_a_damaged_arm_is_cut_so_later_replications_are_read_back(scenario_file, tmp_path,
+                                                                  monkeypatch):
+    from riskmap.run.checkpoint import ArmStore
+
+    out_dir = tmp_path / "out"
+    _interrupted_checkpoint(scenario_file, out_dir, monkeypatch)
+    arm = _first_arm(out_dir)
+    lines = arm.read_bytes().splitlines(keepends=True)
+    arm.write_bytes(b"".join(lines[:2]) + b"garbage\n" + b"".join(lines[2:]))
+    warned = []
+    store = ArmStore(arm, out_dir, warned.append)
+    assert sorted(store.load()) == [0, 1] and len(warned) == 1
+    assert arm.read_bytes() == b"".join(lines[:2])  # the damaged tail is gone
+    store.append([ArmStore(tmp_path / "none.jsonl").load().get(0) or _a_digest(lines[2])])
+    assert sorted(ArmStore(arm, out_dir, warned.append).load()) == [0, 1, 2] and len(warned) == 1
+
+
+def _a_digest(line: bytes):
+    import json
+
+    from riskmap.run.checkpoint import decode
+
+    return decode(json.loads(line)["result"])
+
+
+@pytest.mark.cli
+def test_a_full_disk_while_checkpointing_is_exit_2(scenario_file, tmp_path, monkeypatch, capsys):
+    """Before: exit 3 (OSError from the checkpoint's append)."""
+    import errno
+
+    from riskmap.run import checkpoint
+
+    def full(value):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(checkpoint, "encode", full)
+    out_dir = tmp_path / "out"
+    assert main(["run", str(scenario_file), "--out", str(out_dir), "--replications", "4",
+                 "--workers", "1", "--no-counterfactuals", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"no space left on the device holding {out_dir}" in err and "Traceback" not in err

@@ -89,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
     from riskmap.run.executors import make_executor
 
     paths = expand_inputs(args.scenarios)
-    plans = load_plans(paths, explicit=set(args.scenarios), quiet=args.quiet)
+    plans = load_plans(paths, explicit=set(args.scenarios), quiet=args.quiet, force=args.force)
+    ready_targets(args)  # a bad --junit or --summary path fails now, not after the runs
     events = sum(check_work(scenario, args) for _, scenario in plans)
     executor = make_executor(args.workers, args.scheduler, events,
                              warn=stderr_warning(args))
@@ -107,14 +108,30 @@ def run(args: argparse.Namespace) -> int:
     if args.junit:
         from riskmap.report import junit
 
-        junit.write(args.junit, junit_suites(checks, args.strict_confidence, junit_classname))
+        write_file(args.junit, "--junit",
+                   junit.dumps(junit_suites(checks, args.strict_confidence, junit_classname)))
     if args.summary:
-        from riskmap.report.json import write_atomic
-
-        target = Path(args.summary)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, summary_markdown(checks, args.strict_confidence))
+        write_file(args.summary, "--summary", summary_markdown(checks, args.strict_confidence))
     return exit_code(checks, args.strict_confidence)
+
+
+def ready_targets(args: argparse.Namespace) -> None:
+    """Make the ``--junit`` and ``--summary`` files' folders ready (exit 2 naming the fix)."""
+    from riskmap.output.atomic import prepare_target
+
+    for option, target in (("--junit", args.junit), ("--summary", args.summary)):
+        if target:
+            prepare_target(target, option)
+
+
+def write_file(target: str, option: str, text: str) -> Path:
+    """Write the file named by ``option`` whole or not at all; a write fault is exit 2."""
+    from riskmap.output.atomic import prepare_target, write_atomic
+    from riskmap.output.faults import output_faults
+
+    path = prepare_target(target, option)  # again: the folder may have gone meanwhile
+    with output_faults(path, option):
+        return write_atomic(path, text)
 
 
 # --------------------------------------------------------------------------
@@ -122,18 +139,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def load_plans(paths: Sequence[str], explicit: set[str],
-               quiet: bool = False) -> list[tuple[str, Scenario]]:
+               quiet: bool = False, force: bool = False) -> list[tuple[str, Scenario]]:
     """Load every file; raise one :class:`InputError` with the diagnostics of all bad ones.
 
     Network files are skipped when they were found in a folder and are an
-    error when named in ``explicit``.
+    error when named in ``explicit``. ``force`` reads files beyond the size bound.
     """
-    from riskmap.errors import Diagnostic, InputError, Pos
+    from riskmap.errors import Diagnostic, InputError, Pos, display_path
     from riskmap.load import check_file
 
     plans, problems = [], []
     for path in paths:
-        loaded = check_file(path)
+        loaded = check_file(path, force=force)
         if loaded.errors:
             problems.extend(loaded.diagnostics)
         elif isinstance(loaded.model, Scenario):
@@ -142,7 +159,8 @@ def load_plans(paths: Sequence[str], explicit: set[str],
             problems.append(Diagnostic(Pos(path), "this is a network file; riskmap check runs "
                                                   "scenario files (with an expect: plan)"))
         elif not quiet:
-            print(terminal(f"riskmap: {path}: a network file, skipped"), file=sys.stderr)
+            print(terminal(f"riskmap: {display_path(path)}: a network file, skipped"),
+                  file=sys.stderr)
     if problems:
         raise InputError(problems)
     return plans

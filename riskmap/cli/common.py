@@ -62,7 +62,20 @@ def add_simulation_options(parser: argparse.ArgumentParser, overrides: str) -> N
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help="dask.distributed scheduler address (needs riskmap[dask])")
     parser.add_argument("--force", action="store_true",
-                        help="run even when the estimated work is enormous (see riskmap.run.workload)")
+                        help="run even when the estimated work is enormous (see riskmap.run.workload), "
+                             f"and read input files larger than {_max_mib()} MiB")
+
+
+def add_force_option(parser: argparse.ArgumentParser) -> None:
+    """``--force``: read input files larger than the size bound of riskmap.load.document."""
+    parser.add_argument("--force", action="store_true",
+                        help=f"read input files larger than {_max_mib()} MiB")
+
+
+def _max_mib() -> int:
+    from riskmap.load.document import MAX_BYTES
+
+    return MAX_BYTES >> 20
 
 def stderr_warning(args: argparse.Namespace):
     """A function printing ``riskmap: warning: MESSAGE`` on stderr, or None under ``--quiet``."""
@@ -81,20 +94,28 @@ YAML_SUFFIXES = (".yaml", ".yml")
 def expand_inputs(names: list[str]) -> list[str]:
     """Files as given, and for each folder its ``*.yaml``/``*.yml`` files, in sorted order.
 
-    A missing path raises :class:`InputError` naming it.
+    A missing path, and a folder (or subfolder) that cannot be listed, raise
+    :class:`InputError` naming each: a folder skipped silently would let a check pass
+    having read only part of the files.
     """
     out: list[str] = []
-    missing = []
+    missing: list[Diagnostic] = []
+
+    def unreadable(exc: OSError) -> None:
+        folder = exc.filename if exc.filename is not None else name
+        missing.append(Diagnostic(Pos(folder), f"cannot read folder: {exc.strerror or exc}; "
+                                               "fix its permissions or leave it out"))
+
     for name in names:
         if os.path.isdir(name):
             found = []
-            for folder, dirs, files in os.walk(name):
+            for folder, dirs, files in os.walk(name, onerror=unreadable):
                 dirs.sort()
                 found.extend(os.path.join(folder, f) for f in files
                              if f.endswith(YAML_SUFFIXES))
             out.extend(sorted(found))
-        elif os.path.exists(name):
-            out.append(name)
+        elif os.path.lexists(name):
+            out.append(name)  # read_bytes refuses what is not a regular file, by kind
         else:
             missing.append(Diagnostic(Pos(name), "file not found"))
     if missing:

@@ -15,6 +15,8 @@ import math
 import sys
 from typing import Sequence
 
+from riskmap.cli.common import add_force_option
+from riskmap.errors import display_path
 from riskmap.escape import terminal
 from riskmap.report.text import INFINITY, compact
 
@@ -31,6 +33,7 @@ def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
                         help="show only the first N rows of each table (default: all)")
     parser.add_argument("--solver", choices=("auto", "highspy", "scipy"), default="auto",
                         help="linear-program solver (default: highspy when installed)")
+    add_force_option(parser)
     parser.add_argument("--exact", action="store_true", default=None,
                         help="solve over the whole network even when it is large "
                              "(default: only up to 5,000 program columns)")
@@ -41,13 +44,11 @@ def run(args: argparse.Namespace) -> int:
     from riskmap.analysis.risk_map import risk_map
     from riskmap.load import load_file
 
-    loaded = load_file(args.file)
+    loaded = load_file(args.file, force=args.force)
     network = getattr(loaded, "network", loaded)  # a Scenario carries its Network
     if args.graph:
-        from riskmap.graph import build_graph, write_graph
-
-        path = write_graph(build_graph(network), args.graph)
-        print(terminal(f"riskmap map: graph written to {path}"), file=sys.stderr)
+        path = write_graph_file(network, args.graph)
+        print(terminal(f"riskmap map: graph written to {display_path(path)}"), file=sys.stderr)
     result = risk_map(network, solver=args.solver, exact=args.exact)
     if args.json:
         json.dump(result.to_dict(), sys.stdout, sort_keys=True, indent=2, allow_nan=False)
@@ -55,6 +56,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render(result.to_dict(), top=args.top))
     return 0
+
+
+def write_graph_file(network, target: str):
+    """Write ``--graph`` whole or not at all (its folders created); a bad path is exit 2."""
+    from riskmap.graph import build_graph, write_graph
+    from riskmap.output.atomic import prepare_target, write_atomic
+    from riskmap.output.faults import output_faults
+
+    path = prepare_target(target, "--graph")
+    graph = build_graph(network)
+    with output_faults(path, "--graph"):
+        # the temporary file keeps the suffix, which picks GraphML or GEXF
+        return write_atomic(path, lambda temporary: write_graph(graph, temporary))
 
 
 # -- the terminal table ------------------------------------------------------

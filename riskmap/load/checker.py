@@ -16,6 +16,7 @@ its position and returns the private ``_INVALID`` marker.
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any, Callable, Optional
 
 from riskmap import dists
@@ -74,7 +75,7 @@ class Checker:
             if key not in known:
                 self.out.warning(self.doc.key_pos(path + (key,)),
                                  f"{self.where(path + (key,))}: unknown key {key!r} in {name}"
-                                 f"{did_you_mean(key, known)}", "unknown-key")
+                                 f"{self.doc.hints.did_you_mean(key, known)}", "unknown-key")
         cleaned: dict[str, Any] = {POS_KEY: path}
         ok = True
         for f in fields:
@@ -247,7 +248,48 @@ def _k_id(ch, value, path, arg):
     return _check_id_text(ch, value, path)
 
 
-def _check_id_text(ch, value: str, path: Path) -> Any:
+#: Unicode categories of characters an id never holds: controls (Cc: newline, tab...)
+#: and format characters (Cf: U+202E right-to-left override, U+200B zero-width space...).
+_HIDDEN_CATEGORIES = ("Cc", "Cf")
+
+
+def cleaned_id(value: str) -> str:
+    """``value`` without control or format characters and surrounding whitespace.
+
+    >>> cleaned_id(" bulb\\n"), cleaned_id("s1\\u202e")
+    ('bulb', 's1')
+    """
+    return "".join(c for c in value if unicodedata.category(c) not in _HIDDEN_CATEGORIES).strip()
+
+
+def _hidden_id_problem(ch: Checker, value: str, path: Path, at_key: bool = False) -> bool:
+    """Report an id (defined or referred to) holding hidden characters; True if it does.
+
+    Such an id looks like another on screen (``"bulb\\n"``, ``"bulb\\u200b"``) but is not it:
+    refused everywhere, with the cleaned id as the fix.
+    """
+    clean = cleaned_id(value)
+    if clean == value:
+        return False
+    hidden = [c for c in value if unicodedata.category(c) in _HIDDEN_CATEGORIES]
+    names = [_char_name(c) for c in dict.fromkeys(hidden)]
+    what = (f"the invisible character{'s' if len(names) > 1 else ''} {', '.join(names)}"
+            if hidden else "surrounding whitespace")
+    hint = f"; did you mean {clean!r}?" if clean else "; write the id with letters or digits"
+    pos = ch.doc.key_pos(path) if at_key else ch.doc.pos(path)
+    ch.out.error(pos, f"{ch.where(path)}: id {value!r} holds {what}{hint}", "value")
+    return True
+
+
+def _char_name(c: str) -> str:
+    """``U+202E (RIGHT-TO-LEFT OVERRIDE)``, for a message about a character one cannot see."""
+    name = unicodedata.name(c, "")
+    return f"U+{ord(c):04X}" + (f" ({name})" if name else "")
+
+
+def _check_id_text(ch, value: str, path: Path, at_key: bool = False) -> Any:
+    if _hidden_id_problem(ch, value, path, at_key):
+        return _INVALID
     if len(value) > MAX_ID_LENGTH:
         ch.error(path, f"{ch.where(path)}: id is {len(value)} characters long "
                        f"(at most {MAX_ID_LENGTH})", "value")
@@ -264,6 +306,8 @@ def _k_ref(ch, value, path, arg):
     if not isinstance(value, str):
         ch.error(path, f"{ch.where(path)}: expected the id of a {arg}, got {describe(value)}",
                  "type")
+        return _INVALID
+    if _hidden_id_problem(ch, value, path):
         return _INVALID
     return value  # whether it exists is checked by riskmap.load.references
 
@@ -316,7 +360,7 @@ def _k_bom(ch, value, path, arg):
     out = {}
     ok = True
     for comp, qty in value.items():
-        if _check_id_text(ch, comp, path + (comp,)) is _INVALID:
+        if _check_id_text(ch, comp, path + (comp,), at_key=True) is _INVALID:
             ok = False
             continue
         q = _count(ch, qty, path + (comp,), 1)

@@ -15,6 +15,11 @@ What it refuses, each with a positioned message:
 * keys that are not scalars;
 * alias expansion larger than :data:`MAX_ALIAS_NODES` nodes (billion laughs),
   nesting deeper than :data:`MAX_DEPTH`, files larger than :data:`MAX_BYTES`.
+
+Every input file riskmap reads (network, scenario, ``report.json``) goes through
+:func:`read_bytes`: what is not a regular file (a FIFO, a device, a folder) is refused
+before it is opened, and no more than :data:`MAX_BYTES` are read unless the caller
+lifts the bound (``--force``).
 """
 
 from __future__ import annotations
@@ -23,12 +28,14 @@ import hashlib
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 import yaml
 
 from riskmap.errors import Collector, InputError, Pos
+from riskmap.load.hints import Hints
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
@@ -80,7 +87,8 @@ class Document:
 
     ``positions[path]`` is the position of the value at ``path``;
     ``key_positions[path]`` the position of the key that names it (mappings only);
-    ``raw[path]`` the source text of a scalar, so ``id: 007`` stays ``"007"``.
+    ``raw[path]`` the source text of a scalar, so ``id: 007`` stays ``"007"``;
+    ``hints`` gives the file's "did you mean" hints (:mod:`riskmap.load.hints`).
     """
 
     file: str
@@ -88,6 +96,7 @@ class Document:
     positions: dict[Path, Pos] = field(default_factory=dict)
     key_positions: dict[Path, Pos] = field(default_factory=dict)
     raw: dict[Path, str] = field(default_factory=dict)
+    hints: Hints = field(default_factory=Hints)  # the file's budget of "did you mean" hints
 
     def pos(self, path: Path) -> Pos:
         """Position of ``path``, or of its nearest ancestor that has one."""
@@ -109,22 +118,72 @@ def _mark_pos(file: str, mark: Any) -> Pos:
     return Pos(file, mark.line + 1, mark.column + 1)
 
 
-def read_text(path: str) -> str:
-    """Read a file as UTF-8 text, turning every failure into an :class:`InputError`."""
+#: what a file that is not a regular file is, by its ``stat`` mode, for messages.
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+_CHUNK = 1 << 20
+
+
+def not_a_file(mode: int) -> Optional[str]:
+    """What a ``stat`` mode is when it is not a regular file (``"a FIFO (named pipe)"``), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_bytes(path: str, *, force: bool = False) -> bytes:
+    """The bytes of the file ``path``, every failure an :class:`InputError` naming it.
+
+    A path that is not a regular file is refused by kind before it is opened (opening a
+    FIFO waits for a writer; a device such as ``/dev/zero`` never ends). At most
+    :data:`MAX_BYTES` bytes are read, counted on what is read, not on the size the file
+    system reports (``/proc`` files report 0); ``force`` lifts that bound.
+    """
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise InputError([_diag(path, f"file is {size} bytes; riskmap reads at most "
-                                          f"{MAX_BYTES} bytes per file")])
-        with open(path, "rb") as handle:
-            data = handle.read()
+        kind = not_a_file(os.stat(path).st_mode)
+        if kind is not None:
+            raise InputError([_diag(path, f"is {kind}, not a file; name a riskmap file")])
+        # O_NONBLOCK: should the path have become a FIFO since the stat, opening it
+        # does not wait for a writer; the fstat below then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb", buffering=0) as handle:
+            kind = not_a_file(os.fstat(handle.fileno()).st_mode)
+            if kind is not None:
+                raise InputError([_diag(path, f"is {kind}, not a file; name a riskmap file")])
+            return _read_bounded(path, handle, None if force else MAX_BYTES)
     except FileNotFoundError:
         raise InputError([_diag(path, "file not found")]) from None
     except IsADirectoryError:
-        raise InputError([_diag(path, "is a directory, not a file")]) from None
+        raise InputError([_diag(path, "is a directory, not a file; name a riskmap file")]) from None
     except OSError as exc:
         raise InputError([_diag(path, f"cannot read file: {exc.strerror or exc}")]) from None
-    return decode(path, data)
+
+
+def _read_bounded(path: str, handle: Any, limit: Optional[int]) -> bytes:
+    """Read ``handle`` to its end, refusing more than ``limit`` bytes (``None``: no bound)."""
+    parts: list[bytes] = []
+    total = 0
+    while True:
+        block = handle.read(_CHUNK)
+        if not block:
+            return b"".join(parts)
+        total += len(block)
+        if limit is not None and total > limit:
+            mib = f" ({limit >> 20} MiB)" if limit >= 1 << 20 else ""
+            raise InputError([_diag(path, f"file is larger than {limit} bytes{mib}, the most "
+                                          "riskmap reads per file; pass --force to read it "
+                                          "anyway")])
+        parts.append(block)
+
+
+def read_text(path: str, *, force: bool = False) -> str:
+    """Read a file as UTF-8 text through :func:`read_bytes` (``force`` lifts the size bound)."""
+    return decode(path, read_bytes(path, force=force))
 
 
 def file_digest(path: Optional[str]) -> Optional[str]:
@@ -167,7 +226,7 @@ def parse(text: str, file: str) -> Document:
     Raises :class:`InputError` for anything listed in the module docstring.
     """
     try:
-        node = yaml.compose(text, Loader=_SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -196,6 +255,122 @@ def parse(text: str, file: str) -> Document:
     doc.value = walker.walk(node, (), 0, False)
     walker.collector.raise_if_errors()
     return doc
+
+
+def _compose(text: str) -> Optional[yaml.Node]:
+    """The node tree of ``text``: libyaml's parser when it is there, PyYAML's own otherwise.
+
+    libyaml scans several times faster than PyYAML's Python scanner, which is most of the
+    time of checking a large file. Any problem it meets sends the text to PyYAML's parser
+    again, so a broken file gets the messages (and positions) that PyYAML words.
+    """
+    if _CParser is None or _SCANNERS_DIFFER.search(text):
+        return yaml.compose(text, Loader=_SafeLoader)
+    try:
+        return _compose_events(_CParser(text))
+    except (yaml.YAMLError, _TooDeep, ValueError, UnicodeError):
+        return yaml.compose(text, Loader=_SafeLoader)
+
+
+try:  # libyaml's parser, when PyYAML was built with it
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - a PyYAML without libyaml
+    _CParser = None
+#: resolves the tags of untagged nodes for :func:`_compose_events`, as :class:`_SafeLoader` does.
+_RESOLVER = _SafeLoader("")
+
+
+#: characters libyaml and PyYAML's scanner read differently (tabs, line separators, a
+#: carriage return alone): a text holding one is left to PyYAML.
+_SCANNERS_DIFFER = re.compile("[\t\u2028\u2029\x85]|\r(?!\n)")
+#: in a flow collection, a plain scalar that is empty or holds one of these is read
+#: differently by the two (the position of an empty value, ``a?b``, ``a:b``).
+_FLOW_DIFFER = re.compile("[?:]|^$")
+
+
+class _Unsupported(yaml.YAMLError):
+    """A construct :func:`_compose_events` leaves to PyYAML's composer (and its message)."""
+
+
+def _compose_events(parser: Any) -> Optional[yaml.Node]:
+    """Compose the nodes of one document from ``parser``'s events, without recursion.
+
+    What PyYAML's composer does (anchors, aliases, tag resolution), iteratively, so depth
+    costs no stack; nesting deeper than :data:`MAX_DEPTH` and anything unusual
+    (a second document, an unknown or repeated anchor) raise, for PyYAML to report.
+    """
+    parser.get_event()  # stream start
+    if parser.check_event(yaml.StreamEndEvent):
+        return None
+    parser.get_event()  # document start
+    anchors: dict[str, yaml.Node] = {}
+    stack: list[list[Any]] = []  # [collection node, pending mapping key or _NO_KEY]
+    root: Optional[yaml.Node] = None
+    while True:
+        event = parser.get_event()
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            stack.pop()[0].end_mark = event.end_mark
+            if not stack:
+                break
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise _Unsupported("unknown anchor")
+            node = anchors[event.anchor]
+        else:
+            node = _node(event)
+            if isinstance(node, yaml.ScalarNode) and (
+                    node.style in ("|", ">")  # block scalar headers are read differently
+                    or (stack and stack[-1][0].flow_style and node.style is None
+                        and _FLOW_DIFFER.search(node.value))):
+                raise _Unsupported("a scalar the two parsers read differently")
+            if event.anchor is not None:
+                if event.anchor in anchors:
+                    raise _Unsupported("repeated anchor")
+                anchors[event.anchor] = node
+        if stack:
+            top = stack[-1]
+            if isinstance(top[0], yaml.SequenceNode):
+                top[0].value.append(node)
+            elif top[1] is _NO_KEY:
+                top[1] = node
+            else:
+                top[0].value.append((top[1], node))
+                top[1] = _NO_KEY
+        else:
+            root = node
+        if isinstance(node, yaml.CollectionNode) and not isinstance(event, yaml.AliasEvent):
+            stack.append([node, _NO_KEY])
+            if len(stack) > MAX_DEPTH:
+                raise _TooDeep(event.start_mark)
+        elif not stack:
+            break
+    parser.get_event()  # document end
+    if not parser.check_event(yaml.StreamEndEvent):
+        raise _Unsupported("more than one document")
+    return root
+
+
+_NO_KEY = object()
+
+
+def _node(event: Any) -> yaml.Node:
+    """The node an event starts: a scalar, or an empty sequence or mapping."""
+    tag = event.tag
+    if isinstance(event, yaml.ScalarEvent):
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                               event.style or None)
+    if isinstance(event, yaml.SequenceStartEvent):
+        kind: type = yaml.SequenceNode
+    elif isinstance(event, yaml.MappingStartEvent):
+        kind = yaml.MappingNode
+    else:
+        raise _Unsupported(f"unexpected {type(event).__name__}")
+    if tag is None or tag == "!":
+        tag = _RESOLVER.resolve(kind, None, event.implicit)
+    return kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
 
 
 def _line_col(mark: Any) -> tuple[int, int]:

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from riskmap.errors import (ERROR, Collector, ConsistencyError, Diagnostic, InputError, Pos,
-                            sorted_diagnostics)
+                            display_path, sorted_diagnostics)
+from riskmap.gcpause import paused
 from riskmap.load import build, consistency, references
 from riskmap.load.checker import Checker
-from riskmap.load.document import Document, parse, read_text
+from riskmap.load.document import Document, not_a_file, parse, read_text
 from riskmap.load.schema import FORMAT_VERSION
 from riskmap.model import Network, Scenario
 
@@ -44,13 +45,15 @@ class Loaded:
     model: Optional[Model]
     diagnostics: tuple[Diagnostic, ...]
     files: tuple[str, ...]  # the file and, for a scenario, its network file
+    kind: Optional[str] = None  # what the file reads as by its keys: "network" or "scenario"
 
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == ERROR]
 
 
-def check_file(path: str, *, kind: Optional[str] = None, strict: bool = False) -> Loaded:
+def check_file(path: str, *, kind: Optional[str] = None, strict: bool = False,
+               force: bool = False) -> Loaded:
     """Check a network or scenario file; never raises for bad input.
 
     Parameters
@@ -61,17 +64,29 @@ def check_file(path: str, *, kind: Optional[str] = None, strict: bool = False) -
         What the file must be; ``None`` decides from its keys.
     strict : bool
         Promote warnings (unknown keys, consistency checks) to errors.
+    force : bool
+        Read files larger than :data:`~riskmap.load.document.MAX_BYTES` (``--force``).
     """
+    # Checking allocates millions of small objects that stay alive until the end (nodes,
+    # positions, cleaned values): the cyclic collector would re-scan them all, again and
+    # again, which made checking superlinear in the file size (docs/performance.md).
+    with paused():
+        return _check_file(path, kind, strict, force)
+
+
+def _check_file(path: str, kind: Optional[str], strict: bool, force: bool) -> Loaded:
     out = Collector()
     files = [path]
     built: Optional[Model] = None
+    looks: Optional[str] = None
     try:
-        doc = parse(read_text(path), path)
+        doc = parse(read_text(path, force=force), path)
         root = _root(doc, out)
         if root is not None:
-            file_kind = kind or ("scenario" if any(k in root for k in SCENARIO_KEYS) else "network")
+            looks = "scenario" if any(k in root for k in SCENARIO_KEYS) else "network"
+            file_kind = kind or looks
             if file_kind == "scenario":
-                built = _scenario(doc, root, out, files)
+                built = _scenario(doc, root, out, files, force)
             else:
                 built = _network(doc, doc.value, (), "network", out)
     except InputError as exc:
@@ -81,7 +96,7 @@ def check_file(path: str, *, kind: Optional[str] = None, strict: bool = False) -
         diagnostics = [d.as_error() for d in diagnostics]
     ordered = tuple(sorted_diagnostics(diagnostics))
     has_errors = any(d.severity == ERROR for d in ordered)
-    return Loaded(None if has_errors else built, ordered, tuple(files))
+    return Loaded(None if has_errors else built, ordered, tuple(files), looks)
 
 
 def _root(doc: Document, out: Collector) -> Optional[dict]:
@@ -128,7 +143,8 @@ def _network(doc: Document, value: dict, root: tuple, table: str, out: Collector
     return network
 
 
-def _scenario(doc: Document, root: dict, out: Collector, files: list[str]) -> Optional[Scenario]:
+def _scenario(doc: Document, root: dict, out: Collector, files: list[str],
+              force: bool = False) -> Optional[Scenario]:
     checker = Checker(doc, out)
     cleaned = checker.entity("scenario", root, ())
     if cleaned is None:
@@ -142,11 +158,17 @@ def _scenario(doc: Document, root: dict, out: Collector, files: list[str]) -> Op
     else:
         net_path = os.path.normpath(os.path.join(os.path.dirname(doc.file), net_value))
         files.append(net_path)
-        if not os.path.isfile(net_path):
-            out.error(doc.pos(("network",)), f"network file {net_value!r} not found (looked for "
-                                             f"{net_path}, relative to this scenario)", "missing-file")
+        problem = _network_file_problem(doc.file, net_value, net_path)
+        if problem:
+            out.error(doc.pos(("network",)), *problem)
             return None
-        loaded = check_file(net_path, kind="network")
+        loaded = check_file(net_path, kind="network", force=force)
+        if loaded.kind == "scenario":
+            # read as a network, a scenario only gives unknown-key warnings and no products
+            out.error(doc.pos(("network",)), f"network: {net_value!r} is a scenario file, not a "
+                                             "network; name the network file that scenario runs "
+                                             "on (its own 'network:' value)", "value")
+            return None
         net_out.extend(loaded.diagnostics)
         network = loaded.model
     out.extend(net_out.diagnostics)
@@ -154,6 +176,30 @@ def _scenario(doc: Document, root: dict, out: Collector, files: list[str]) -> Op
     if network is None or out.errors:
         return None
     return build.scenario(doc, cleaned, network, _default_name(doc.file))
+
+
+def _network_file_problem(scenario_file: str, written: str, net_path: str
+                          ) -> Optional[tuple[str, str]]:
+    """Why a scenario's ``network:`` path cannot be its network file (message, check), or None."""
+    where = f"looked for {display_path(net_path)}, relative to this scenario"
+    try:
+        mode = os.stat(net_path).st_mode
+    except OSError:
+        return f"network file {written!r} not found ({where})", "missing-file"
+    kind = not_a_file(mode)
+    if kind is not None:
+        return f"network file {written!r} is {kind}, not a file ({where})", "missing-file"
+    if _same_file(scenario_file, net_path):
+        return (f"network: {written!r} is this scenario file itself; name the network file the "
+                "scenario runs on, or write the network inline under 'network:'", "value")
+    return None
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.normpath(a) == os.path.normpath(b)
 
 
 def _raise(loaded: Loaded, strict: bool) -> Model:
@@ -165,7 +211,7 @@ def _raise(loaded: Loaded, strict: bool) -> Model:
     return loaded.model
 
 
-def load_file(path: str, *, strict: bool = False) -> Model:
+def load_file(path: str, *, strict: bool = False, force: bool = False) -> Model:
     """Load a network or a scenario file (decided by its keys).
 
     Raises
@@ -173,17 +219,23 @@ def load_file(path: str, *, strict: bool = False) -> Model:
     InputError
         With every diagnostic of the file, when any is an error.
     """
-    return _raise(check_file(path, strict=strict), strict)
+    return _raise(check_file(path, strict=strict, force=force), strict)
 
 
-def load_network(path: str, *, strict: bool = False) -> Network:
-    """Load a network file; raises :class:`~riskmap.errors.InputError` on bad input."""
-    return _raise(check_file(path, kind="network", strict=strict), strict)
+def load_network(path: str, *, strict: bool = False, force: bool = False) -> Network:
+    """Load a network file; raises :class:`~riskmap.errors.InputError` on bad input.
+
+    ``force`` reads files larger than :data:`~riskmap.load.document.MAX_BYTES`.
+    """
+    return _raise(check_file(path, kind="network", strict=strict, force=force), strict)
 
 
-def load_scenario(path: str, *, strict: bool = False) -> Scenario:
-    """Load a scenario file and its network; raises :class:`~riskmap.errors.InputError`."""
-    return _raise(check_file(path, kind="scenario", strict=strict), strict)
+def load_scenario(path: str, *, strict: bool = False, force: bool = False) -> Scenario:
+    """Load a scenario file and its network; raises :class:`~riskmap.errors.InputError`.
+
+    ``force`` reads files larger than :data:`~riskmap.load.document.MAX_BYTES`.
+    """
+    return _raise(check_file(path, kind="scenario", strict=strict, force=force), strict)
 
 
 __all__ = ["Loaded", "check_file", "load_file", "load_network", "load_scenario"]

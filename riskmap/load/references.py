@@ -13,7 +13,7 @@ from typing import Any, Iterable, Optional
 
 import networkx as nx
 
-from riskmap.errors import Collector, did_you_mean
+from riskmap.errors import Collector
 from riskmap.load.checker import POS_KEY
 from riskmap.load.document import Document, Path
 from riskmap.load.rules import expectation_subject, what_if_ids, what_if_subject
@@ -75,7 +75,7 @@ class Refs:
         if value in index:
             return True
         report = self.key_error if at_key else self.error
-        report(path, f"unknown {what} {value!r}{did_you_mean(value, index) or hint}",
+        report(path, f"unknown {what} {value!r}{self.doc.hints.did_you_mean(value, index) or hint}",
                "unknown-reference")
         return False
 

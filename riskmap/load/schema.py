@@ -22,7 +22,8 @@ from typing import Any
 FORMAT_VERSION = 1
 MAX_COUNT = 10**12
 MAX_NUMBER = 1e15
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+# \Z, not $: "$" also matches before a final newline, which would let "bulb\n" through
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*\Z")
 MAX_ID_LENGTH = 200
 MAX_TEXT_LENGTH = 2000
 

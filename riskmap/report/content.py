@@ -236,6 +236,7 @@ class _Reader:
                 problems.append(f"{key}: missing or not an object")
         if problems:
             raise ReportFormatError("", "; ".join(problems))
+        check_shape(data)
         info = self.block("scenario", _run_info)
         network = self.block("network", network_from_record, default={})
         if not network.name:
@@ -270,6 +271,178 @@ class _Reader:
         if not any(key in self.data for key in sections) and not self.data.get("alternates"):
             return None
         return self.block("alternates", lambda _: OptionTables.from_dict(self.data))
+
+
+# --------------------------------------------------------------------------- the shape
+#
+# Before any block is read, every value whose type the records and the views rely on is
+# checked against the table below, so a hand-edited or foreign report.json gives one
+# message naming the JSON path of the bad value (``products.bulb.fill_rate.mean``), never
+# an error deep in a renderer. Keys the tables do not name are left to the readers.
+#
+# A spec is a type name (``"num?"``: a number or null, ``"int"``, ``"str?"``, ``"bool?"``,
+# ``"strs?"``: a list of strings or null, ``"est"``: an estimate, ``"any"``), a dict
+# (an object with those keys, each optional), ``("each", SPEC)`` (an object whose every
+# value matches), ``("list", SPEC)`` (a list whose every entry matches), ``("opt", SPEC)``
+# (that or null) or ``("stats", NAMES)`` (an object whose keys among NAMES are estimates).
+
+_TYPE_NAMES = {
+    "num": "a number", "int": "a whole number", "str": "a string", "bool": "true or false",
+    "strs": "a list of strings", "obj": "an object", "list": "a list",
+}
+
+
+def _stat_names(subject: str) -> frozenset[str]:
+    from riskmap.stats.statistics import STATISTICS
+
+    return frozenset(stat.name for stat in STATISTICS[subject])
+
+
+def _report_shape() -> dict:
+    exposure = {"tts": "num?", "ttr": "num?", "pi": "num?", "rei": "num?",
+                "tts_minus_ttr": "num?", "at_risk": "bool?", "tts_unbounded": "bool?",
+                "products": "strs?", "single_point_of_failure_for": "strs?",
+                "suppliers": "strs?", "region": "str?",
+                "extra_stock": ("opt", {"total": "int?", "items": ("opt", ("each", "int"))})}
+    source = {"supplier": "str", "capacity": "num?", "share": "num?", "unit_cost": "num?",
+              "alternate": "bool?"}
+    item = {"id": "str", "name": "str?", "stock": "int?", "capacity": "num?",
+            "production": "str?", "sources": ("opt", ("list", source)),
+            "bom": ("opt", ("each", "int")), "price": "num?", "margin": "num?",
+            "backorder_cost": "num?", "lost_sale_cost": "num?",
+            "demand": ("opt", {"rate": "num?"}), "policy": ("opt", "obj"),
+            "substitutes": ("opt", ("list", {"product": "str", "acceptance": "num"}))}
+    network = {"name": "str?", "time_unit": "str?",
+               "regions": ("opt", ("list", {"id": "str", "name": "str?"})),
+               "suppliers": ("opt", ("list", {"id": "str", "name": "str?", "region": "str?",
+                                              "capacity": "num?", "depends_on": "strs?"})),
+               "parts": ("opt", ("list", item)), "products": ("opt", ("list", item))}
+    scenario = {"name": "str?", "network": "str?", "seed": "int?", "replications": "int?",
+                "horizon": "num?", "warmup": "num?", "time_unit": "str?", "alternates": "str?",
+                "riskmap_version": "str?",
+                "files": ("opt", ("each", ("opt", {"name": "str?", "sha256": "str?"}))),
+                "disruptions": ("opt", ("list", {"id": "str?", "kind": "str", "target": "obj",
+                                                 "probability": "num?", "rate": "num?"}))}
+    row = ("opt", ("list", "obj"))
+    products = _stat_names("product")
+    return {
+        "scenario": scenario,
+        "network": ("opt", network),
+        "products": ("each", ("stats", products)),
+        "totals": ("opt", ("stats", products)),
+        "parts": ("opt", ("each", ("stats", _stat_names("part")))),
+        "suppliers": ("opt", ("each", ("all", exposure, ("stats", _stat_names("supplier"))))),
+        "regions": ("opt", ("each", exposure)),
+        "alternates": row, "candidates": row, "stock_what_ifs": row, "what_ifs": row,
+        "all_alternates": ("opt", "obj"),
+        "series": ("opt", {"times": ("opt", ("list", "num")), "replications": "int?",
+                           "products": ("opt", ("each", ("each", ("each",
+                                                                  ("opt", ("list", "num?"))))))}),
+        "statistics": ("opt", ("each", {"subject": "str?", "unit": "str?",
+                                        "description": "str?"})),
+    }
+
+
+def check_shape(data: Any) -> None:
+    """Raise :class:`ReportFormatError` at the JSON path of the first value of the wrong type."""
+    if not isinstance(data, dict):
+        raise ReportFormatError("", "expected a JSON object (a riskmap report.json)")
+    _check(data, _report_shape(), "")
+
+
+def _join(where: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{where}[{key}]"
+    return f"{where}.{key}" if where else str(key)
+
+
+def _check(value: Any, spec: Any, where: str) -> None:
+    if isinstance(spec, str):
+        _check_type(value, spec, where)
+    elif isinstance(spec, dict):
+        _check_type(value, "obj", where)
+        for key, sub in spec.items():
+            if key in value:
+                _check(value[key], sub, _join(where, key))
+    elif spec[0] == "opt":
+        if value is not None:
+            _check(value, spec[1], where)
+    elif spec[0] == "each":
+        _check_type(value, "obj", where)
+        for key, entry in value.items():
+            _check(entry, spec[1], _join(where, key))
+    elif spec[0] == "list":
+        _check_type(value, "list", where)
+        for k, entry in enumerate(value):
+            _check(entry, spec[1], _join(where, k))
+    elif spec[0] == "all":
+        for sub in spec[1:]:
+            _check(value, sub, where)
+    elif spec[0] == "stats":
+        _check_type(value, "obj", where)
+        for key in spec[1].intersection(value):
+            _check_estimate(value[key], _join(where, key))
+
+
+def _check_estimate(value: Any, where: str) -> None:
+    """An estimate: ``{mean, ci95: [low, high], n, unit, p50...}``, numbers or null."""
+    if not isinstance(value, dict) or "mean" not in value:
+        raise ReportFormatError(where, f"expected an estimate object {{mean, ci95, n, ...}}, "
+                                       f"got {_kind_of(value)}; write the figure as riskmap "
+                                       "run does, or remove the key")
+    for key in ("mean", "p50", "p90", "p95"):
+        if key in value:
+            _check_type(value[key], "num?", _join(where, key))
+    if "n" in value:
+        _check_type(value["n"], "int", _join(where, "n"))
+    if "unit" in value:
+        _check_type(value["unit"], "str?", _join(where, "unit"))
+    for key in ("ci95", "p50_ci95", "p90_ci95", "p95_ci95"):
+        bounds = value.get(key)
+        if bounds is None:
+            continue
+        if not isinstance(bounds, list) or len(bounds) != 2:
+            raise ReportFormatError(_join(where, key), f"expected [low, high], got "
+                                                       f"{_kind_of(bounds)}")
+        for k, bound in enumerate(bounds):
+            _check_type(bound, "num?", _join(_join(where, key), k))
+
+
+def _check_type(value: Any, name: str, where: str) -> None:
+    optional = name.endswith("?")
+    base = name.rstrip("?")
+    if value is None and (optional or base == "any"):
+        return
+    ok = {
+        "num": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "str": lambda v: isinstance(v, str),
+        "bool": lambda v: isinstance(v, bool),
+        "strs": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+        "obj": lambda v: isinstance(v, dict),
+        "list": lambda v: isinstance(v, list),
+        "any": lambda v: True,
+    }[base](value)
+    if not ok:
+        expected = _TYPE_NAMES[base] + (" or null" if optional else "")
+        raise ReportFormatError(where, f"expected {expected}, got {_kind_of(value)}; fix the "
+                                       "value, or write the report again with riskmap run")
+
+
+def _kind_of(value: Any) -> str:
+    """How a JSON value reads in a message: ``the string 'high'``, ``a list``, ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string {shown!r}"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return f"the number {value!r}"
 
 
 def _problem(exc: Exception) -> str:

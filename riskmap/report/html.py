@@ -30,7 +30,7 @@ from riskmap.escape import terminal
 from riskmap.report import charts as report_charts
 from riskmap.report import text
 from riskmap.report.content import Report
-from riskmap.report.json import write_atomic
+from riskmap.output.atomic import write_atomic
 from riskmap.report.views import report_sections
 
 FILENAME = "report.html"

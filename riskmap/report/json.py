@@ -55,10 +55,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from riskmap.errors import Diagnostic, InputError, Pos
+from riskmap.output.atomic import write_atomic  # noqa: F401 - also imported from here
 from riskmap.report.content import Report, ReportFormatError
 
 FILENAME = "report.json"
@@ -74,47 +74,40 @@ def write_report(report: Report, directory: str | os.PathLike) -> Path:
     """Write ``report.json`` into ``directory`` atomically; return its path.
 
     The text goes to a temporary file in the same directory, which then
-    replaces ``report.json`` in one step: a reader never sees half a report,
-    and an interrupted run leaves any previous report intact.
+    replaces ``report.json`` in one step (:func:`riskmap.output.atomic.write_atomic`):
+    a reader never sees half a report. ``riskmap run`` writes it into a
+    staging folder with the renderings and puts the set in place as one
+    (:mod:`riskmap.report.publish`).
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     return write_atomic(directory / FILENAME, dumps(report))
 
 
-def read_report(path: str) -> Report:
-    """Read a ``report.json``; raise :class:`InputError` with the position of any problem."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Diagnostic(Pos(path), "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Diagnostic(Pos(path), f"cannot read the file: {exc}")]) from None
+def read_report(path: str, *, force: bool = False) -> Report:
+    """Read a ``report.json``; raise :class:`InputError` naming the position or JSON path of any problem.
+
+    The file is read as every input is (:func:`riskmap.load.document.read_bytes`: regular
+    files only, at most ``MAX_BYTES`` unless ``force``).
+    """
+    from riskmap.load.document import decode, read_bytes
+
+    if not os.path.lexists(path):
+        raise InputError([Diagnostic(Pos(path), "no such file")])
+    text = decode(path, read_bytes(path, force=force))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError([Diagnostic(Pos(path, exc.lineno, exc.colno),
                                      f"not valid JSON: {exc.msg}")]) from None
     except RecursionError:
-        raise InputError([Diagnostic(Pos(path, 1, 1), "values are nested too deeply")]) from None
+        raise InputError([Diagnostic(Pos(path), "values are nested too deeply to be a riskmap "
+                                                "report.json")]) from None
     try:
         return Report.from_dict(data)
     except ReportFormatError as exc:
-        raise InputError([Diagnostic(Pos(path, 1, 1), str(exc))]) from None
+        raise InputError([Diagnostic(Pos(path), str(exc))]) from None
+    except RecursionError:
+        raise InputError([Diagnostic(Pos(path), "values are nested too deeply to be a riskmap "
+                                                "report.json")]) from None
 
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and :func:`os.replace`."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates the file private (0600); a report is meant to be shared
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -153,7 +153,7 @@ def dumps(suites: Sequence[Suite], name: str = "riskmap check") -> str:
 
 def write(path: str | os.PathLike, suites: Sequence[Suite], name: str = "riskmap check") -> Path:
     """Write the JUnit file atomically (parent folders created); return its path."""
-    from riskmap.report.json import write_atomic
+    from riskmap.output.atomic import write_atomic
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from riskmap.report import charts as report_charts
 from riskmap.report import text
 from riskmap.report.content import Report
-from riskmap.report.json import write_atomic
+from riskmap.output.atomic import write_atomic
 from riskmap.report.views import report_sections
 
 FILENAME = "report.md"

@@ -8,6 +8,13 @@ On a terminal the line redraws itself in place (``\\r``), at most
 Elsewhere (a CI log, a file) a plain line is printed at each quarter of the
 run, so logs stay short. ``quiet`` prints nothing. Progress never goes to
 stdout, which holds only the command's output.
+
+Before the first replication ends, and between the steps of a run, a line
+says what is happening (:meth:`Progress.note`), so that a large network that
+takes minutes to map and plan shows work from the first second::
+
+    riskmap: mapping 20,000 items...
+    riskmap: planning counterfactuals...
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from __future__ import annotations
 import sys
 import time
 from typing import Callable, Optional, TextIO
+
+from riskmap.escape import terminal
 
 #: seconds between redraws of the terminal line.
 REDRAW_INTERVAL = 0.1
@@ -84,6 +93,24 @@ class Progress:
             elapsed = self.clock() - self.start
             self.stream.write(f"riskmap: {done}/{total} {self.label} ({elapsed:.1f} s)\n")
             self.stream.flush()
+
+    def note(self, text: str) -> None:
+        """A line ``riskmap: TEXT`` on the stream (after the bar, on a line of its own).
+
+        ``TEXT`` may hold user strings (paths, names): control characters are shown escaped.
+        """
+        if self.quiet:
+            return
+        if self._drawn:
+            self.stream.write("\n")
+            self._drawn = False
+            self._last_draw = -1.0  # the bar is drawn again at the next count
+        self.stream.write(terminal(f"riskmap: {text}") + "\n")
+        self.stream.flush()
+
+    def restart(self) -> None:
+        """Count elapsed seconds from now (the replications start after the notes)."""
+        self.start = self.clock()
 
     def close(self) -> None:
         """End the terminal line so later output starts on a fresh line."""
