@@ -64,7 +64,7 @@ def export(revision: str, folder: Path) -> Path:
 
 
 def time_command(package_root: Path, report: Path, repeat: int) -> dict:
-    """Best wall-clock and CPU seconds of ``riskmap report`` with the riskmap under ``package_root``."""
+    """Best wall-clock and CPU seconds of ``riskmap report``, the riskmap under ``package_root``."""
     best = None
     with tempfile.TemporaryDirectory() as out:
         for _ in range(repeat):

@@ -21,7 +21,8 @@ from riskmap.report import html, markdown
 from riskmap.report.charts.risk_map import risk_map_chart
 from riskmap.report.content import SupplierFigures
 from riskmap.report.views import PRODUCT_DETAIL_LIMIT, TABLE_LIMIT, report_sections
-from riskmap.report.views.network import DETAIL_LIMIT, PATH_LIMIT, groups, item_tiers
+from riskmap.report.views.network import (DETAIL_LIMIT, PATH_LIMIT, groups, item_tiers,
+                                          node_count)
 from riskmap.testing.synthetic import synthetic_network
 from tests.test_report_browser import BROWSER, browse, console_messages, needs_browser
 from tests.test_report_support import synthetic_report, tutorial_report
@@ -71,6 +72,7 @@ class Rows(HTMLParser):
 
 @pytest.mark.hand
 def test_large_network_is_drawn_by_tier_and_region(large):
+    assert node_count(large) > DETAIL_LIMIT
     chart = risk_map_chart(large)
     assert chart.alt.startswith("Risk map aggregated: ")
     # no node drawn one by one: one box per group, nothing per supplier or item

@@ -9,7 +9,8 @@ hidden).
 
 Escaping: the Jinja2 environment autoescapes every value; only the SVG
 charts (whose text :mod:`riskmap.report.charts.canvas` escapes), the
-stylesheet and the table script are marked safe. A product named ``<script>…</script>`` shows as text, in an attribute
+stylesheet and the table script are marked safe. A product named
+``<script>…</script>`` shows as text, in an attribute
 (``"`` and ``'`` escaped too) as in the page; control and bidi characters
 show as ``\\x1b``, ``\\u202e`` (:func:`riskmap.escape.terminal`), so a name
 cannot reorder the text around it.

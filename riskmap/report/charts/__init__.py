@@ -12,7 +12,8 @@ sentence instead of a picture):
 * :mod:`~riskmap.report.charts.alternates`: what each alternate source avoids.
 
 :mod:`~riskmap.report.charts.svg` holds the palette and the :class:`Chart`
-record, :mod:`~riskmap.report.charts.canvas` the SVG elements, scales and axes. Legible with many items: bar charts grow in
+record, :mod:`~riskmap.report.charts.canvas` the SVG elements, scales and axes.
+Legible with many items: bar charts grow in
 height with the number of rows; fan charts are drawn for the
 :data:`~riskmap.report.charts.fans.PRODUCT_CHART_LIMIT` riskiest products only
 (the renderers say which were left out). docs/reports.md, "Adding a chart",

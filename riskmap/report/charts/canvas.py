@@ -55,7 +55,8 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 
 def label(text: str, width: int = 28) -> str:
-    """A label cut to ``width`` characters (an ellipsis marks the cut), control characters escaped."""
+    """A label cut to ``width`` characters (an ellipsis marks the cut), control characters shown
+    as escapes."""
     text = terminal(str(text))
     return text if len(text) <= width else text[:width - 1] + "…"
 

@@ -8,6 +8,11 @@ from them; other suppliers depend on them) sit left of the suppliers that
 depend on them, suppliers grouped by region. When the network has no parts
 (a report written without its network) suppliers link straight to the
 products the static map says they reach.
+
+Past :data:`~riskmap.report.views.network.DETAIL_LIMIT` nodes the picture is
+aggregated instead (:func:`aggregated_chart`): counts by tier and region and
+the riskiest paths (:mod:`riskmap.report.views.network`). Both pictures are
+written as SVG directly (:mod:`riskmap.report.charts.canvas`).
 """
 
 from __future__ import annotations
