@@ -6,88 +6,104 @@ Usage (from the repository root)::
 
 Draws every chart of ``REPORT.json`` (what ``riskmap run`` draws once for
 report.md and report.html) ``K`` times with :func:`riskmap.report.charts.draw_all`
-and prints the best time, per chart and in total. With ``--before REV`` (a
-git revision from before the charts moved to ``riskmap/report/charts/``,
-when ``riskmap/report/plots.py`` and ``riskmap/report/ranking.py`` drew them
-from the report.json dictionary) the same is done with that revision's two
-files, and each chart's SVG is compared byte for byte.
+and prints the best wall-clock and CPU time, in total and per chart kind, and
+the size of the SVG written. With ``--before REV`` (a git revision that has
+``riskmap/report/charts/``) the same is done in a child process on that
+revision's ``riskmap`` package, exported from git into a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
 import sys
+import tarfile
+import io
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+
+#: run in a child process with a revision's riskmap first on sys.path.
+CHILD = """
+import json, sys, time
+from riskmap.report import charts
+from riskmap.report.json import read_report
+report = read_report(sys.argv[1])
+best = None
+for _ in range(int(sys.argv[2])):
+    charts._draw_cached.cache_clear()
+    wall, cpu = time.perf_counter(), time.process_time()
+    drawn = charts.draw_all(report)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    best = (wall, cpu) if best is None or wall < best[0] else best
+print(json.dumps({"wall": best[0], "cpu": best[1], "charts": len(drawn.all()),
+                  "bytes": sum(len(c.svg) for c in drawn.all())}))
+"""
 
 
-def load_module(path: str, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
+def measure(package_root: Path, report: str, repeat: int) -> dict:
+    """Best wall-clock and CPU seconds of ``draw_all`` with the riskmap under ``package_root``."""
+    env = {**os.environ, "PYTHONPATH": str(package_root)}
+    out = subprocess.run([sys.executable, "-c", CHILD, str(Path(report).resolve()), str(repeat)],
+                         cwd=package_root, env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def load_before(revision: str):
-    """``plots`` of ``revision``, with the ``ranking`` module it imports from that revision too."""
-    with tempfile.TemporaryDirectory() as folder:
-        paths = {}
-        for name in ("ranking", "plots"):
-            source = subprocess.run(["git", "show", f"{revision}:riskmap/report/{name}.py"],
-                                    cwd=ROOT, capture_output=True, text=True, check=True).stdout
-            paths[name] = Path(folder) / f"{name}_before.py"
-            paths[name].write_text(source, encoding="utf-8")
-        # the old plots.py imports riskmap.report.ranking, which no longer exists
-        load_module(str(paths["ranking"]), "riskmap.report.ranking")
-        return load_module(str(paths["plots"]), "plots_before")
+def export(revision: str, folder: Path) -> Path:
+    """The ``riskmap`` package of ``revision``, written under ``folder``."""
+    archive = subprocess.run(["git", "archive", "--format=tar", revision, "riskmap"], cwd=ROOT,
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder)
+    return folder
 
 
-def best_draw(draw, clear, report, repeat: int):
-    """``(best seconds, charts)`` of ``draw(report)``, its cache emptied by ``clear()`` first."""
-    best, charts = None, None
-    for _ in range(repeat):
-        clear()
-        start = time.perf_counter()
-        charts = draw(report)
-        seconds = time.perf_counter() - start
-        best = seconds if best is None else min(best, seconds)
-    return best, charts
+def per_chart(report_path: str) -> list[tuple[str, float]]:
+    """CPU seconds of each chart function of this checkout, once each."""
+    sys.path.insert(0, str(ROOT))
+    from riskmap.report.charts import (alternates_chart, charted_products, fan_chart,
+                                       risk_map_chart, survival_chart, waits_chart)
+    from riskmap.report.json import read_report
+
+    report = read_report(report_path)
+    rows = []
+    for name, draw in (("risk map", risk_map_chart), ("TTS/TTR", survival_chart),
+                       ("waits", waits_chart), ("alternates", alternates_chart)):
+        start = time.process_time()
+        draw(report)
+        rows.append((name, time.process_time() - start))
+    start = time.process_time()
+    products = charted_products(report)
+    for pid in products:
+        fan_chart(report, pid)
+    rows.append((f"{len(products)} fan charts", time.process_time() - start))
+    return rows
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("report")
     parser.add_argument("--before", metavar="REV",
-                        help="a git revision whose riskmap/report/plots.py to compare with")
+                        help="a git revision with riskmap/report/charts/ to compare with")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
 
-    from riskmap.report import charts
-    from riskmap.report.json import read_report
-
-    report = read_report(args.report)
-    print(f"{len(report.products)} products, load average {os.getloadavg()[0]:.2f}")
-    seconds, drawn = best_draw(charts.draw_all, charts._draw_cached.cache_clear, report,
-                               args.repeat)
-    print(f"now     {seconds:6.3f} s for {len(drawn.all())} charts (best of {args.repeat})")
+    print(f"{args.report}: load average {os.getloadavg()[0]:.2f}")
+    now = measure(ROOT, args.report, args.repeat)
+    print(f"now     {now['wall']:7.3f} s wall {now['cpu']:7.3f} s CPU for {now['charts']} charts, "
+          f"{now['bytes'] / 1e3:,.0f} kB of SVG (best of {args.repeat})")
+    for name, seconds in per_chart(args.report):
+        print(f"   {name:<16} {seconds:7.3f} s CPU")
     if args.before:
-        old = load_before(args.before)
-        content = json.loads(Path(args.report).read_text(encoding="utf-8"))
-        old_seconds, old_charts = best_draw(old.draw_all, old._draw_canonical.cache_clear,
-                                            content, args.repeat)
-        print(f"before  {old_seconds:6.3f} s  (x{old_seconds / seconds:.2f} faster now)")
-        for new, previous in zip(drawn.all(), old_charts.all()):
-            same = "identical" if new.svg == previous.svg else "differs"
-            print(f"   {new.name:<28} {same}")
+        with tempfile.TemporaryDirectory() as folder:
+            old = measure(export(args.before, Path(folder)), args.report, args.repeat)
+        print(f"before  {old['wall']:7.3f} s wall {old['cpu']:7.3f} s CPU for {old['charts']} "
+              f"charts, {old['bytes'] / 1e3:,.0f} kB of SVG ({args.before}); "
+              f"x{old['wall'] / now['wall']:.1f} faster now")
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
     return 0
 

@@ -263,7 +263,9 @@ def test_html_escapes_every_user_string():
     report = dataclasses.replace(report, scenario=dataclasses.replace(
         report.scenario, scenario_file=FileRecord(hostile + ".yaml", "0" * 64)))
     page_text = html.render(report)
-    page = Elements(page_text)
+    own = f"<script>{html.script()}</script>"  # riskmap's one table script, allowed by its hash
+    assert page_text.count("<script") == 1 and own in page_text
+    page = Elements(page_text.replace(own, ""))
     assert "script" not in page.names() and "img" not in page.names()
     for tag, attrs in page.tags:
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)

@@ -1,13 +1,16 @@
 """``report.html``: the report as one self-contained page for risk reviewers.
 
 The page opens anywhere offline: the stylesheet is inline, every chart is
-inline SVG, and a Content-Security-Policy forbids scripts and any network
-request. It prints cleanly (each product starts a page; navigation is
+inline SVG, and a Content-Security-Policy forbids any network request and
+every script but riskmap's own few lines that sort and filter the tables
+(``templates/report.js``, allowed by its SHA-256 hash; without it the
+tables are plain tables). It prints cleanly (each product starts a page; navigation is
 hidden).
 
 Escaping: the Jinja2 environment autoescapes every value; only the SVG
-charts (matplotlib escapes the text it writes) and the stylesheet are marked
-safe. A product named ``<script>…</script>`` shows as text, in an attribute
+charts (whose text :mod:`riskmap.report.charts.canvas` escapes), the
+stylesheet and the table script are marked safe. A product named
+``<script>…</script>`` shows as text, in an attribute
 (``"`` and ``'`` escaped too) as in the page; control and bidi characters
 show as ``\\x1b``, ``\\u202e`` (:func:`riskmap.escape.terminal`), so a name
 cannot reorder the text around it.
@@ -15,6 +18,8 @@ cannot reorder the text around it.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from importlib import resources
 from pathlib import Path
 from typing import Any, Optional
@@ -53,6 +58,17 @@ def stylesheet() -> str:
     return resources.files("riskmap.report").joinpath("templates/report.css").read_text("utf-8")
 
 
+def script() -> str:
+    """The page's one script (``templates/report.js``): sorting and filtering of the tables."""
+    return resources.files("riskmap.report").joinpath("templates/report.js").read_text("utf-8")
+
+
+def script_hash(source: str) -> str:
+    """The Content-Security-Policy source that allows the inline script ``source`` alone."""
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
 def render(report: Report, charts: Optional[report_charts.Charts] = None) -> str:
     """The HTML text of ``report``, its ``charts`` inline.
 
@@ -65,6 +81,7 @@ def render(report: Report, charts: Optional[report_charts.Charts] = None) -> str
     template = environment().get_template("report.html.j2")
     return template.render(
         s=sections, charts=charts, css=Markup(stylesheet()),
+        script=Markup(script()), script_hash=script_hash(script()),
         replications=info.replications, seed=info.seed,
         version=info.riskmap_version or "", format=report.format,
         omitted=len(charts.fans) < len(sections.products),

@@ -1,4 +1,4 @@
-"""Charts of a report, drawn with matplotlib and returned as SVG text.
+"""Charts of a report, written as SVG text (:mod:`~riskmap.report.charts.canvas`).
 
 Every chart is a function ``Report -> Optional[Chart]`` in a module of its
 own that reads the typed :class:`~riskmap.report.content.Report` and returns
@@ -11,8 +11,9 @@ sentence instead of a picture):
 * :mod:`~riskmap.report.charts.waits`: how long customers waited;
 * :mod:`~riskmap.report.charts.alternates`: what each alternate source avoids.
 
-:mod:`~riskmap.report.charts.svg` holds the one style and the deterministic
-SVG rendering all of them use. Legible with many items: bar charts grow in
+:mod:`~riskmap.report.charts.svg` holds the palette and the :class:`Chart`
+record, :mod:`~riskmap.report.charts.canvas` the SVG elements, scales and axes.
+Legible with many items: bar charts grow in
 height with the number of rows; fan charts are drawn for the
 :data:`~riskmap.report.charts.fans.PRODUCT_CHART_LIMIT` riskiest products only
 (the renderers say which were left out). docs/reports.md, "Adding a chart",
@@ -25,7 +26,6 @@ import functools
 from dataclasses import dataclass
 from typing import Optional
 
-from riskmap import gcpause
 from riskmap.report.charts.alternates import alternates_chart
 from riskmap.report.charts.fans import charted_products, fan_chart
 from riskmap.report.charts.risk_map import risk_map_chart
@@ -84,12 +84,7 @@ class _Key:
 
 @functools.lru_cache(maxsize=2)
 def _draw_cached(key: _Key) -> Charts:
-    # matplotlib creates tens of thousands of small objects per figure: drawing a
-    # 100-product report's 14 charts took 3 to 10 % less CPU with the cyclic
-    # collector paused (docs/performance.md, "Report charts"); the figures'
-    # reference cycles are freed by the next collection after this
-    with gcpause.paused():
-        return _draw(key.report)
+    return _draw(key.report)
 
 
 def _draw(report: Report) -> Charts:

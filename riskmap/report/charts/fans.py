@@ -6,8 +6,9 @@ from typing import Optional
 
 from riskmap.dists import (Constant, Dist, Exponential, Gamma, LogNormal, Normal, Poisson,
                            Triangular, Uniform)
-from riskmap.report.charts.svg import (BLUE, GREY, VERMILLION, Chart, file_safe, new_figure,
-                                       render, short, styled)
+from riskmap.report.charts.canvas import (INK, Canvas, Scale, label, legend, nice_ticks,
+                                          x_axis, y_axis)
+from riskmap.report.charts.svg import BLUE, GREY, VERMILLION, Chart, file_safe
 from riskmap.report.content import Report
 from riskmap.report.views.products import rank_products
 
@@ -55,11 +56,12 @@ def charted_products(report: Report) -> list[str]:
     return [pid for pid in rank_products(report) if pid in series][:PRODUCT_CHART_LIMIT]
 
 
-@styled
 def fan_chart(report: Report, product_id: str, name: Optional[str] = None) -> Optional[Chart]:
     """On-hand stock and backlog of one product over time: median, 25–75 % and 5–95 % bands.
 
     ``name`` is the chart's file-name stem (default ``fan-<product id made file-safe>``).
+    Drawn as SVG directly (:mod:`~riskmap.report.charts.canvas`): a fan chart
+    is a few polygons and lines, which matplotlib took about a second to lay out.
     """
     bands = report.series.products.get(product_id)
     times = list(report.series.times)
@@ -67,62 +69,77 @@ def fan_chart(report: Report, product_id: str, name: Optional[str] = None) -> Op
         return None
     names = [n for n in ("on_hand", "backlog") if n in bands]
     windows = disruption_windows(report)[:WINDOW_LIMIT]
-    # one timeline row per disruption above the panels: labels never overlap
-    timeline = 0.22 * len(windows) + 0.15 if windows else 0.0
-    heights = ([timeline] if windows else []) + [1.7] * len(names)
-    fig = new_figure(8.0, sum(heights) + 0.6)
-    axes = fig.subplots(len(heights), 1, sharex=True, squeeze=False,
-                        gridspec_kw={"height_ratios": heights})[:, 0]
+    timeline = ROW * len(windows) + 8 if windows else 0.0
+    height = TOP + timeline + len(names) * (PANEL + GAP) + BOTTOM
+    canvas = Canvas(WIDTH, height)
+    xscale = Scale(times[0], times[-1], LEFT, WIDTH - RIGHT)
+    legend(canvas, WIDTH - RIGHT - 250, TOP / 2,
+           [("box", GREY, 0.5, "5–95 %"), ("box", GREY, 0.9, "25–75 %"),
+            ("line", INK, 1.0, "median")])
+    top = TOP
     if windows:
-        _timeline(axes[0], windows)
-        axes = axes[1:]
-    for ax, series_name in zip(axes, names):
-        _fan_panel(ax, times, bands[series_name], series_name)
-        _shade_windows(ax, windows)
-    axes[-1].set_xlabel(f"time ({report.time_unit}s)")
-    axes[-1].set_xlim(times[0], times[-1])
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper right", ncol=3,
-               frameon=False)
+        _timeline(canvas, xscale, windows, top)
+        top += timeline
+    for series_name in names:
+        _fan_panel(canvas, xscale, times, bands[series_name], series_name, top, windows)
+        top += PANEL + GAP
+    ticks = [t for t in nice_ticks(times[0], times[-1], 8) if times[0] <= t <= times[-1]]
+    x_axis(canvas, xscale, ticks or [times[0], times[-1]], TOP, top - GAP,
+           f"time ({report.time_unit}s)", grid=False)
     alt = (f"Fan chart of {product_id}: on-hand stock and backlog over time, median and "
            f"percentile bands over {report.series.replications} replications")
-    return render(fig, name or f"fan-{file_safe(product_id)}", alt)
+    return Chart(name or f"fan-{file_safe(product_id)}", alt, canvas.svg(alt))
 
 
-def _fan_panel(ax, times, band: dict, name: str) -> None:
+#: the fan chart's size and margins, in points.
+WIDTH, LEFT, RIGHT, TOP, BOTTOM = 576.0, 56.0, 14.0, 22.0, 34.0
+PANEL, GAP, ROW = 118.0, 10.0, 15.0
+
+
+def _fan_panel(canvas: Canvas, xscale: Scale, times, band: dict, name: str, top: float,
+               windows) -> None:
     def get(key):
         values = band.get(key)
         return values if values and len(values) == len(times) else None
 
     colour = BLUE if name == "on_hand" else VERMILLION
-    if get("p5") and get("p95"):
-        ax.fill_between(times, get("p5"), get("p95"), color=colour, alpha=0.18, linewidth=0,
-                        label="5–95 %")
-    if get("p25") and get("p75"):
-        ax.fill_between(times, get("p25"), get("p75"), color=colour, alpha=0.38, linewidth=0,
-                        label="25–75 %")
+    present = [v for key in ("p95", "p75", "p50") if get(key) for v in get(key)]
+    ticks = nice_ticks(0.0, max(present + [1.0]), 4)
+    yscale = Scale(0.0, ticks[-1], top + PANEL, top)
+    _shade_windows(canvas, xscale, windows, top)
+    y_axis(canvas, yscale, ticks, LEFT, WIDTH - RIGHT,
+           "on hand (units)" if name == "on_hand" else "backlog (units)")
+    xs = [xscale(t) for t in times]
+    for low, high, opacity in (("p5", "p95", 0.18), ("p25", "p75", 0.38)):
+        if get(low) and get(high):
+            upper = [(x, yscale(v)) for x, v in zip(xs, get(high))]
+            lower = [(x, yscale(v)) for x, v in zip(xs, get(low))]
+            canvas.polygon(upper + lower[::-1], fill=colour, opacity=opacity)
     if get("p50"):
-        ax.plot(times, get("p50"), color=colour, linewidth=1.4, label="median")
-    ax.set_ylabel("on hand (units)" if name == "on_hand" else "backlog (units)")
-    ax.set_ylim(bottom=0)
+        canvas.polyline([(x, yscale(v)) for x, v in zip(xs, get("p50"))], stroke=colour)
+    canvas.line(LEFT, top, LEFT, top + PANEL, width=0.8)
 
 
-def _shade_windows(ax, windows) -> None:
+def _shade_windows(canvas: Canvas, xscale: Scale, windows, top: float) -> None:
     for _, start, short_end, long_end in windows:
-        ax.axvspan(start, short_end, color=GREY, alpha=0.25, linewidth=0, zorder=0)
+        left, right = _clip(xscale, start), _clip(xscale, short_end)
+        canvas.rect(left, top, right - left, PANEL, fill=GREY, opacity=0.25)
         if long_end > short_end:
-            ax.axvspan(short_end, long_end, color=GREY, alpha=0.12, linewidth=0, zorder=0)
+            far = _clip(xscale, long_end)
+            canvas.rect(right, top, far - right, PANEL, fill=GREY, opacity=0.12)
 
 
-def _timeline(ax, windows) -> None:
+def _clip(xscale: Scale, value: float) -> float:
+    return min(max(xscale(value), xscale.start), xscale.end)
+
+
+def _timeline(canvas: Canvas, xscale: Scale, windows, top: float) -> None:
     """A row per disruption: dark to its shortest end, light to its longest end."""
-    ys = list(range(len(windows)))[::-1]
-    for y, (_, start, short_end, long_end) in zip(ys, windows):
-        ax.barh(y, short_end - start, left=start, height=0.6, color=GREY, alpha=0.8)
+    for k, (name, start, short_end, long_end) in enumerate(windows):
+        y = top + k * ROW
+        left, right = _clip(xscale, start), _clip(xscale, short_end)
+        canvas.rect(left, y + 2, right - left, ROW - 4, fill=GREY, opacity=0.8)
         if long_end > short_end:
-            ax.barh(y, long_end - short_end, left=short_end, height=0.6, color=GREY, alpha=0.35)
-    ax.set_yticks(ys, [short(w[0], 22) for w in windows], fontsize=7)
-    ax.set_ylim(-0.6, len(windows) - 0.4)
-    ax.grid(False)
-    ax.spines["left"].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    ax.tick_params(axis="x", bottom=False)
+            far = _clip(xscale, long_end)
+            canvas.rect(right, y + 2, far - right, ROW - 4, fill=GREY, opacity=0.35)
+        canvas.text(LEFT - 4, y + ROW / 2, label(name, 12), size=7, anchor="end", title=name)

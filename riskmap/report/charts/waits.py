@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
+from riskmap.report.charts.canvas import Canvas, RowFrame
 from riskmap.report.charts.svg import (BAR_LIMIT, BLACK, BLUE, GREY, ORANGE, VERMILLION, Chart,
-                                       new_figure, render, short, styled)
+                                       short)
 from riskmap.report.content import Report
 from riskmap.report.views.products import mean_of, rank_products
 
@@ -36,13 +37,12 @@ def wait_statistics(report: Report) -> list[str]:
     return sorted(names)
 
 
-@styled
 def waits_chart(report: Report) -> Optional[Chart]:
     """Per product, how long customers who waited waited: one row per product, riskiest first.
 
     Each marker is a mean over the replications where someone waited of the within-run
     median, 90th and 95th percentile wait, on one axis so the products compare at a
-    glance; a grey segment joins the median to the 95th percentile.
+    glance; a grey segment joins the median to the 95th percentile. Drawn as SVG directly.
     """
     products = report.products
     names = set(wait_statistics(report))
@@ -53,37 +53,38 @@ def waits_chart(report: Report) -> Optional[Chart]:
               if any(mean_of(products[pid].get(m[0])) for m in markers)][:BAR_LIMIT]
     if not markers or not ranked:
         return None
-    fig = new_figure(8.0, 0.26 * len(ranked) + 1.4)
-    ax = fig.subplots()
-    ys = list(range(len(ranked)))[::-1]
-    for name, marker, colour, label in markers:
-        points = [(y, mean_of(products[pid].get(name))) for y, pid in zip(ys, ranked)]
-        points = [(y, v) for y, v in points if v is not None]
-        if points:
-            ax.scatter([v for _, v in points], [y for y, _ in points], marker=marker,
-                       color=colour, s=28, label=label, zorder=3)
-    _median_to_p95(ax, ys, [(mean_of(products[pid].get("wait_p50")),
-                             mean_of(products[pid].get("wait_p95"))) for pid in ranked])
-    ax.set_yticks(ys, [short(pid, 24) for pid in ranked])
-    ax.set_xlabel(f"wait of the customers who waited ({report.time_unit}s), mean over replications")
-    ax.set_xlim(left=0)
-    ax.grid(axis="y", visible=False)
-    fig.legend(*ax.get_legend_handles_labels(), loc="outside upper right", ncol=2,
-               frameon=False)
-    return render(fig, "waits", "Customer waits per product: "
-                  + ", ".join(label for _, _, _, label in markers))
+    values = [mean_of(products[pid].get(m[0])) for pid in ranked for m in markers]
+    high = max([v for v in values if v is not None] + [1.0])
+    canvas = Canvas(576.0, RowFrame.height(len(ranked), 24.0, 18.0))
+    x = 160.0
+    for name, marker, colour, text in markers:
+        _marker(canvas, marker, x, 11, colour)
+        canvas.text(x + 8, 11, text, size=8)
+        x += 16 + 5.2 * len(text)
+    frame = RowFrame(canvas, [(short(pid, 24), BLACK, False) for pid in ranked], 0.0, high,
+                     24.0, f"wait of the customers who waited ({report.time_unit}s), "
+                     "mean over replications", 18.0)
+    for k, pid in enumerate(ranked):
+        y = frame.y(k)
+        low, top = (mean_of(products[pid].get("wait_p50")), mean_of(products[pid].get("wait_p95")))
+        if low is not None and top is not None:
+            canvas.line(frame.x(low), y, frame.x(top), y, stroke=GREY, width=1.0)
+        for name, marker, colour, _ in markers:
+            value = mean_of(products[pid].get(name))
+            if value is not None:
+                _marker(canvas, marker, frame.x(value), y, colour)
+    return Chart("waits", "Customer waits per product: "
+                 + ", ".join(label for _, _, _, label in markers), canvas.svg("Customer waits"))
 
 
-def _median_to_p95(ax, ys: list[int], spans: list[tuple[Optional[float], Optional[float]]]) -> None:
-    """A grey segment per row from the median to the 95th percentile.
-
-    One line collection rather than a line per row: the picture is the same,
-    and matplotlib lays out and draws one artist instead of up to
-    :data:`BAR_LIMIT` per panel.
-    """
-    rows = [(y, low, high) for y, (low, high) in zip(ys, spans)
-            if low is not None and high is not None]
-    if rows:
-        ax.hlines([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
-                  color=GREY, linewidth=1, zorder=2,
-                  capstyle="projecting")  # the ends a plotted line has
+def _marker(canvas: Canvas, marker: str, x: float, y: float, colour: str) -> None:
+    """A dot (``o``), square (``s``), triangle (``^``) or cross (``x``) centred on ``(x, y)``."""
+    if marker == "o":
+        canvas.circle(x, y, 3.2, fill=colour, stroke=colour)
+    elif marker == "s":
+        canvas.rect(x - 3, y - 3, 6, 6, fill=colour)
+    elif marker == "^":
+        canvas.polygon([(x, y - 3.6), (x + 3.6, y + 3), (x - 3.6, y + 3)], fill=colour)
+    else:
+        canvas.line(x - 3, y - 3, x + 3, y + 3, stroke=colour, width=1.4)
+        canvas.line(x - 3, y + 3, x + 3, y - 3, stroke=colour, width=1.4)

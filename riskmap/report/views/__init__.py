@@ -13,7 +13,15 @@ Markdown report and the HTML report rank and word things the same way.
 * :mod:`~riskmap.report.views.exposures`: TTS against TTR of suppliers and regions;
 * :mod:`~riskmap.report.views.options`: the alternates and the other option tables;
 * :mod:`~riskmap.report.views.scenario`: facts, disruptions, policies and
-  the command that reproduces the report.
+  the command that reproduces the report;
+* :mod:`~riskmap.report.views.network`: the network by tier and region and
+  its riskiest paths, for networks too large to draw node by node.
+
+Readable at any size: a table of items (products, suppliers, regions,
+policies, disruptions) shows its first :data:`TABLE_LIMIT` rows, riskiest
+first where the rows have a risk order, and says how many it leaves out;
+full product statistics are given for the :data:`PRODUCT_DETAIL_LIMIT`
+riskiest products. report.json holds every row.
 
 :func:`report_sections` gathers them into the :class:`Sections` both templates print.
 """
@@ -21,8 +29,11 @@ Markdown report and the HTML report rank and word things the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from riskmap.report.content import Report
+from riskmap.report.text import MISSING, number, percent
+from riskmap.report.views.network import Group, RiskPath, groups, is_large, riskiest_paths
 from riskmap.report.views.exposures import ExposureRow, exposure_rows
 from riskmap.report.views.options import OptionRow, OptionTable, alternate_rows, option_tables
 from riskmap.report.views.products import (ProductSummary, StatisticRow, statistic_rows,
@@ -31,14 +42,47 @@ from riskmap.report.views.scenario import (DisruptionRow, PolicyRow, disruption_
                                            policy_rows, reproduce_command, scenario_facts)
 
 
+#: rows of an item table (products, suppliers, regions, policies, disruptions) in the reports.
+TABLE_LIMIT = 50
+#: products whose full statistics the reports give (the riskiest).
+PRODUCT_DETAIL_LIMIT = 25
+
+
 @dataclass(frozen=True)
 class ProductSection:
-    """One product's part of the report: its name, its sentence and its statistic rows."""
+    """One product's part of the report: its name, its key figures, sentence and statistic rows.
+
+    ``key`` is the one line that leads the product (fill rate, backorder
+    probability, worst wait, backordered units); ``worst_wait`` is the mean
+    95th-percentile wait when the report has it, else the mean longest wait.
+    """
 
     id: str
     name: str
     sentence: str
     statistics: list[StatisticRow]
+    fill_rate: str = MISSING
+    backorder_probability: str = MISSING
+    worst_wait: str = MISSING
+    backorder_units: str = MISSING
+
+    @property
+    def key(self) -> str:
+        """The key figures as one line of text."""
+        return (f"fill rate {self.fill_rate} · P(backorder) {self.backorder_probability} · "
+                f"worst wait {self.worst_wait} · backordered units {self.backorder_units}")
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """How many rows of each item table the reports leave out (report.json has them all)."""
+
+    summary: int = 0
+    products: int = 0
+    suppliers: int = 0
+    regions: int = 0
+    policies: int = 0
+    disruptions: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,6 +110,12 @@ class Sections:
         What was run.
     command : str
         The command that reproduces the report.
+    left_out : LeftOut
+        Rows of each table beyond :data:`TABLE_LIMIT` (products beyond
+        :data:`PRODUCT_DETAIL_LIMIT`) that the reports do not print.
+    large_network : bool
+        Whether the risk map is aggregated (:mod:`~riskmap.report.views.network`);
+        then ``groups`` and ``paths`` hold its boxes and riskiest paths.
     """
 
     title: str
@@ -81,24 +131,68 @@ class Sections:
     policies: list[PolicyRow]
     facts: list[tuple[str, str]]
     command: str
+    left_out: LeftOut = LeftOut()
+    large_network: bool = False
+    groups: tuple[Group, ...] = ()
+    paths: tuple[RiskPath, ...] = ()
+
+    @property
+    def anything_left_out(self) -> bool:
+        """Whether some table of the reports leaves rows out."""
+        return any(vars(self.left_out).values())
 
 
 def report_sections(report: Report) -> Sections:
     """The :class:`Sections` of a report."""
     summary = summarize_products(report)
+    suppliers = exposure_rows(report, "suppliers")
+    regions = exposure_rows(report, "regions")
+    disruptions = disruption_rows(report)
+    policies = policy_rows(report)
+    detailed = summary[:PRODUCT_DETAIL_LIMIT]
+    large = is_large(report)
     return Sections(
         title=report.scenario.name or "riskmap report",
         time_unit=report.time_unit,
-        summary=summary,
+        summary=summary[:TABLE_LIMIT],
         has_money=any(r.revenue_at_risk is not None or r.margin_at_risk is not None
                       for r in summary),
-        suppliers=exposure_rows(report, "suppliers"),
-        regions=exposure_rows(report, "regions"),
-        products=[ProductSection(r.id, r.name, r.sentence, statistic_rows(report, r.id))
-                  for r in summary],
+        suppliers=suppliers[:TABLE_LIMIT],
+        regions=regions[:TABLE_LIMIT],
+        products=[product_section(report, r) for r in detailed],
         alternates=alternate_rows(report),
         options=option_tables(report),
-        disruptions=disruption_rows(report),
-        policies=policy_rows(report),
+        disruptions=disruptions[:TABLE_LIMIT],
+        policies=policies[:TABLE_LIMIT],
         facts=scenario_facts(report),
-        command=reproduce_command(report))
+        command=reproduce_command(report),
+        left_out=LeftOut(
+            summary=_beyond(summary), products=len(summary) - len(detailed),
+            suppliers=_beyond(suppliers), regions=_beyond(regions),
+            policies=_beyond(policies), disruptions=_beyond(disruptions)),
+        large_network=large,
+        groups=tuple(groups(report)) if large else (),
+        paths=tuple(riskiest_paths(report)) if large else ())
+
+
+def _beyond(rows: list) -> int:
+    return max(0, len(rows) - TABLE_LIMIT)
+
+
+def product_section(report: Report, row: ProductSummary) -> ProductSection:
+    """The section of one product: its key figures, sentence and statistics."""
+    stats = report.products.get(row.id, {})
+    worst = _mean(stats.get("wait_p95"))
+    if worst is None:
+        worst = row.longest_wait
+    unit = report.time_unit
+    return ProductSection(
+        row.id, row.name, row.sentence, statistic_rows(report, row.id),
+        fill_rate=percent(row.fill_rate, 1),
+        backorder_probability=percent(row.backorder_probability),
+        worst_wait=MISSING if worst is None else f"{number(worst)} {unit}s",
+        backorder_units=number(row.backorder_units))
+
+
+def _mean(estimate) -> Optional[float]:
+    return None if estimate is None else estimate.mean
