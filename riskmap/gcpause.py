@@ -1,11 +1,11 @@
 """Pausing Python's cyclic garbage collector around allocation-heavy work.
 
 Work that allocates and frees millions of small objects (a replication's
-events, a report's charts) triggers collections that re-scan every object
+events, the parse of a large file) triggers collections that re-scan every object
 still alive, again and again. Where that work makes no cyclic garbage as it
 goes, or only a bounded amount freed by the next collection after it, the
 collector can be paused for its duration: the simulation engine
-(riskmap.sim.engine) and the report charts (riskmap.report.charts) do so
+(riskmap.sim.engine) and the loader (riskmap.load.pipeline) do so
 (docs/performance.md says what each saves).
 """
 
