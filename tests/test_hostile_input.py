@@ -448,3 +448,19 @@ def test_the_fast_composer_agrees_with_pyyaml_on_mutated_files():
         except (yaml.YAMLError, document._TooDeep):
             got = "error"
         assert got == expected, text
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("x", "expected a number, got the string 'x'"),
+    (True, "expected a number, got true"),
+    (None, "expected a number, got null"),
+], ids=["string", "boolean", "null"])
+def test_a_bad_value_in_a_long_number_list_is_named_by_its_index(tmp_path, capsys,
+                                                                 report_content, bad, message):
+    """Lists of numbers are checked at once, but a bad one is still named where it is."""
+    times = report_content["series"]["times"]
+    assert len(times) > 3
+    times[3] = bad
+    code, err, path = _report(tmp_path, capsys, json.dumps(report_content))
+    assert code == 2
+    assert err.startswith(f"{path}: error: series.times[3]: {message}"), err

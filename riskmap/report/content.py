@@ -373,6 +373,9 @@ def _check(value: Any, spec: Any, where: str) -> None:
             _check(entry, spec[1], _join(where, key))
     elif spec[0] == "list":
         _check_type(value, "list", where)
+        if isinstance(spec[1], str):  # the long lists: series and bands of numbers
+            _check_scalars(value, spec[1], where)
+            return
         for k, entry in enumerate(value):
             _check(entry, spec[1], _join(where, k))
     elif spec[0] == "all":
@@ -408,25 +411,43 @@ def _check_estimate(value: Any, where: str) -> None:
             _check_type(bound, "num?", _join(_join(where, key), k))
 
 
-def _check_type(value: Any, name: str, where: str) -> None:
-    optional = name.endswith("?")
+#: what each type name of the shapes accepts (null is handled apart, by the ``?`` suffix).
+_TYPE_CHECKS = {
+    "num": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "str": lambda v: isinstance(v, str),
+    "bool": lambda v: isinstance(v, bool),
+    "strs": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "obj": lambda v: isinstance(v, dict),
+    "list": lambda v: isinstance(v, list),
+    "any": lambda v: True,
+}
+
+
+def _accepts(name: str, value: Any) -> bool:
+    """Whether ``value`` is of the type ``name`` (``num``, ``str?``...)."""
     base = name.rstrip("?")
-    if value is None and (optional or base == "any"):
-        return
-    ok = {
-        "num": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "str": lambda v: isinstance(v, str),
-        "bool": lambda v: isinstance(v, bool),
-        "strs": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-        "obj": lambda v: isinstance(v, dict),
-        "list": lambda v: isinstance(v, list),
-        "any": lambda v: True,
-    }[base](value)
-    if not ok:
-        expected = _TYPE_NAMES[base] + (" or null" if optional else "")
+    if value is None and (name.endswith("?") or base == "any"):
+        return True
+    return _TYPE_CHECKS[base](value)
+
+
+def _check_type(value: Any, name: str, where: str) -> None:
+    if not _accepts(name, value):
+        base = name.rstrip("?")
+        expected = _TYPE_NAMES[base] + (" or null" if name.endswith("?") else "")
         raise ReportFormatError(where, f"expected {expected}, got {_kind_of(value)}; fix the "
                                        "value, or write the report again with riskmap run")
+
+
+def _check_scalars(value: list, name: str, where: str) -> None:
+    """A list of values of type ``name``: checked at C speed, walked only to name a bad one."""
+    if name in ("num", "num?"):
+        optional = name == "num?"
+        if all(type(v) is float or type(v) is int or (optional and v is None) for v in value):
+            return
+    for k, entry in enumerate(value):
+        _check_type(entry, name, _join(where, k))
 
 
 def _kind_of(value: Any) -> str:
