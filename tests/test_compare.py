@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -231,3 +232,18 @@ def test_compare_bad_input_exits_2_naming_the_file(case, scenario_file, tmp_path
     assert "error" in err and "Traceback" not in err
     assert ("nope.yaml" if case == "missing" else "bad.json") in err
     assert not (tmp_path / "cmp").exists()
+
+
+@pytest.mark.cli
+def test_compare_shows_a_hostile_scenario_name_as_text(two_scenarios, tmp_path, capsys):
+    fewer, more = two_scenarios
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(Path(more).read_text().replace('name: "Acme fire: spring"',
+                                                 'name: "<script>x</script> | *b* \\u001b[31m"'))
+    out = tmp_path / "cmp"
+    assert compare(fewer, str(hostile), "--out", str(out)) == 0
+    html = (out / "compare.html").read_text()
+    md = (out / "compare.md").read_text()
+    assert "<script>x" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "<script>x" not in md and "\\|" in md and "\\*b\\*" in md
+    assert "\x1b" not in html + md + capsys.readouterr().out

@@ -61,7 +61,7 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
                              "0.01 = 1 point) up to X is not counted (default 0: any "
                              "distinguishable worsening counts)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr")
-    add_simulation_options(parser, "BASE's seed and replications")
+    add_simulation_options(parser, "BASE's, used for both runs; scenarios only")
     return parser
 
 

@@ -149,17 +149,43 @@ def _side_lines(comparison: Comparison, escape) -> list[str]:
 
 # --------------------------------------------------------------------------- compare.md
 
+#: products the summary of compare.md shows at most (the worse first), so it fits a screen.
+SUMMARY_PRODUCTS = 10
+
+
+def summary_products(comparison: Comparison) -> tuple[list[str], list[str]]:
+    """Products with a distinguishable change (worse first, then most changes first), and the rest."""
+    worse = comparison.worse()
+    counts = {p: sum(c.distinguishable for c in changes.values())
+              for p, changes in comparison.products.items()}
+    changed = sorted((p for p, n in counts.items() if n), key=lambda p: (p not in worse, -counts[p], p))
+    return changed, sorted(p for p, n in counts.items() if not n)
+
 
 def render_markdown(comparison: Comparison) -> str:
     """compare.md: the one-screen summary, then every figure of every product folded."""
     esc = markdown
     lines = [f"### riskmap compare: {esc(comparison.base.name)} → {esc(comparison.head.name)}", "",
-             f"**{esc(verdict(comparison))}**", "", f"_{esc(comparison.note)}_", "",
-             "| product | figure | base | head | change | 95 % CI | |",
-             "|---|---|--:|--:|--:|--:|---|"]
-    for r in rows(comparison, headline_only=True):
-        lines.append(f"| {esc(r.product)} | {r.metric} | {r.base} | {r.head} | {esc(r.change)} "
-                     f"| {esc(r.ci95)} | {'**worse**' if r.worse else _mark(r)} |")
+             f"**{esc(verdict(comparison))}**", "", f"_{esc(comparison.note)}_", ""]
+    changed, unchanged = summary_products(comparison)
+    shown = changed[:SUMMARY_PRODUCTS]
+    if shown:
+        lines += ["| product | figure | base | head | change | 95 % CI | |",
+                  "|---|---|--:|--:|--:|--:|---|"]
+        for r in rows(comparison, headline_only=True):
+            if r.product in shown:
+                lines.append(f"| {esc(r.product)} | {r.metric} | {r.base} | {r.head} "
+                             f"| {esc(r.change)} | {esc(r.ci95)} "
+                             f"| {'**worse**' if r.worse else _mark(r)} |")
+        if len(changed) > len(shown):
+            lines += ["", f"{len(changed) - len(shown)} more products with a distinguishable "
+                          "change: see every figure below."]
+    else:
+        lines.append("No figure of any product changed distinguishably.")
+    if unchanged:
+        names = ", ".join(esc(p) for p in unchanged[:SUMMARY_PRODUCTS])
+        more = f" and {len(unchanged) - SUMMARY_PRODUCTS} more" if len(unchanged) > SUMMARY_PRODUCTS else ""
+        lines += ["", f"Without a distinguishable change: {names}{more}."]
     lines += [""] + _side_lines(comparison, esc)
     lines += ["", "<details><summary>Every figure</summary>", "",
               "| product | figure | base | head | change | 95 % CI | |",
