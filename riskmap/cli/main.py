@@ -59,6 +59,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("riskmap.cli.run", "Monte Carlo simulation of a scenario; writes reports"),
     "check": ("riskmap.cli.check", "run scenarios and enforce their expect: plans"),
     "report": ("riskmap.cli.report", "render report.md and report.html again from a report.json"),
+    "compare": ("riskmap.cli.compare", "two plans side by side: the change of each figure, paired "
+                                       "or from two reports"),
 }
 
 

@@ -17,7 +17,6 @@ without minus with, ``fill_rate_gain`` = fill rate with minus without,
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
@@ -25,7 +24,8 @@ import numpy as np
 
 from riskmap.options.tables import Effect
 from riskmap.run.samples import Samples
-from riskmap.stats import Estimate, estimate_mean, rounded, t_quantile
+from riskmap.stats import Estimate, estimate_mean, rounded
+from riskmap.stats.differences import welch_interval
 
 
 def fill_rates(filled: np.ndarray, ordered: np.ndarray) -> np.ndarray:
@@ -151,14 +151,7 @@ def unpaired_interval(better: np.ndarray, worse: np.ndarray,
     if n < 2 or m < 2:
         return (None, None)
     va, vb = float(np.var(a, ddof=1)) / n, float(np.var(b, ddof=1)) / m
-    diff = float(np.mean(a) - np.mean(b))
-    se = math.sqrt(va + vb)
-    if se == 0:
-        return (diff, diff)
-    # Welch-Satterthwaite degrees of freedom
-    df = (va + vb) ** 2 / (va ** 2 / (n - 1) + vb ** 2 / (m - 1))
-    half = t_quantile(0.5 + level / 2, max(1, int(df))) * se
-    return (diff - half, diff + half)
+    return welch_interval(float(np.mean(a) - np.mean(b)), va, n, vb, m, level)
 
 
 def excludes_zero(estimate: Optional[Estimate]) -> bool:
