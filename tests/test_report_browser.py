@@ -64,10 +64,11 @@ def test_page_renders_every_section_without_console_errors(tutorial_page):
     result = browse(tutorial_page, "--dump-dom")
     assert result.returncode == 0, result.stderr[-2000:]
     dom = result.stdout
-    for section in ("summary", "risk-map", "survival", "products", "alternates", "assumptions"):
+    for section in ("summary", "risk-map", "survival", "risk-matrix", "products", "alternates",
+                    "assumptions"):
         assert f'<section id="{section}">' in dom
     assert "<title>Risk report: Tiny workshop, motor supplier outage</title>" in dom
-    assert dom.count("<svg") == 4
+    assert dom.count("<svg") == 5  # risk map, TTS/TTR, risk matrix, waits, one fan chart
     assert console_messages(result.stderr) == []
 
 

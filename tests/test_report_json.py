@@ -68,7 +68,8 @@ ESTIMATE_KEYS = {"mean", "ci95", "n", "unit", "p50", "p90", "p95", "p50_ci95", "
 
 def test_top_level_and_scenario_keys_are_pinned(report):
     assert set(report) == {"format", "scenario", "network", "products", "parts", "suppliers",
-                           "regions", "alternates", "series", "statistics", "totals"}
+                           "regions", "alternates", "series", "statistics", "totals",
+                           "risk_matrix"}
     assert report["format"] == 1
     assert set(report["scenario"]) == {"name", "network", "seed", "replications", "horizon",
                                        "warmup", "time_unit", "alternates", "riskmap_version",

@@ -27,9 +27,11 @@ pytestmark = pytest.mark.hand
 HOSTILE = '<script>document.title="PWNED"</script>'
 HOSTILE_IMG = "<img src=x onerror=alert(1)>|*x*"
 
-SECTION_IDS = ["summary", "risk-map", "survival", "products", "alternates", "assumptions"]
+SECTION_IDS = ["summary", "risk-map", "survival", "risk-matrix", "products", "alternates",
+               "assumptions"]
 MD_HEADINGS = ["# Risk report: ", "## Summary", "## Risk map",
-               "## Time to survive and time to recover", "## Products",
+               "## Time to survive and time to recover", "## Supplier risk matrix",
+               "## Products",
                "## Alternates and stocks that help", "## Scenario and assumptions"]
 
 
@@ -85,9 +87,9 @@ def test_html_tables_and_pictures(tutorial_html):
     page = outline(tutorial_html)
     # summary, suppliers, product, facts, disruptions, policies
     assert page.tags.count("table") >= 5
-    # risk map, TTS/TTR, waits and one fan chart, each inline
-    assert page.tags.count("svg") == 4
-    assert page.tags.count("figure") == 4
+    # risk map, TTS/TTR, risk matrix, waits and one fan chart, each inline
+    assert page.tags.count("svg") == 5
+    assert page.tags.count("figure") == 5
     text = "".join(page.text)
     assert "Tiny e-bike falls into backorder in 80% of the 5 simulated runs" in text
     assert "riskmap run tutorial.yaml --seed 1 --replications 5" in text
@@ -121,7 +123,8 @@ def test_markdown_headings_tables_and_images(tutorial_md, tmp_path, tutorial):
     assert "| 1 | Tiny e-bike | 80% | 52.8 | 96.0% |" in tutorial_md
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", tutorial_md)
     assert images == ["report-figures/risk-map.svg", "report-figures/tts-ttr.svg",
-                      "report-figures/waits.svg", "report-figures/fan-01-ebike.svg"]
+                      "report-figures/risk-matrix.svg", "report-figures/waits.svg",
+                      "report-figures/fan-01-ebike.svg"]
     path = markdown.write(tutorial, tmp_path)
     assert path == tmp_path / "report.md"
     for image in images:
@@ -233,7 +236,7 @@ def test_alternates_table_and_chart_when_present(tutorial):
     text = markdown.render(report)
     assert "| 1 | motoralt | motor | 40 \\[30, 50\\] | +3.0 pp \\[+2.0, +4.0\\] |" in text
     assert "report-figures/alternates.svg" in text
-    assert outline(html.render(report)).tags.count("svg") == 5
+    assert outline(html.render(report)).tags.count("svg") == 6
 
 
 def _with_ebike_statistics(report: Report, **changed) -> Report:

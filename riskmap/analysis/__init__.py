@@ -5,7 +5,8 @@
 * :mod:`~riskmap.analysis.snapshot`: the zero-lead-time linear programs;
 * :mod:`~riskmap.analysis.solvers`: HiGHS (highspy) and SciPy back ends;
 * :mod:`~riskmap.analysis.survival`: TTS, PI and extra stock per outage;
-* :mod:`~riskmap.analysis.risk_map`: :func:`risk_map` and :class:`RiskMap`.
+* :mod:`~riskmap.analysis.risk_map`: :func:`risk_map` and :class:`RiskMap`;
+* :mod:`~riskmap.analysis.matrix`: the supplier risk matrix (likelihood, impact, score).
 """
 
 from riskmap.analysis.risk_map import RiskMap, risk_map

@@ -16,6 +16,7 @@ from typing import Optional
 import numpy as np
 
 from riskmap import __version__
+from riskmap.analysis.matrix import risk_matrix
 from riskmap.analysis.risk_map import RiskMap
 from riskmap.load.document import file_digest
 from riskmap.options.tables import OptionTables
@@ -55,7 +56,8 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
         regions={r.id: r for r in risk_map.regions} if risk_map is not None else {},
         options=options,
         series=bands(summary),
-        statistics=statistics_info(scenario.network.time_unit))
+        statistics=statistics_info(scenario.network.time_unit),
+        risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers))
 
 
 def run_info(summary) -> RunInfo:

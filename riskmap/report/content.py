@@ -27,6 +27,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from riskmap.analysis.matrix import RiskMatrix
 from riskmap.analysis.risk_map import Exposure
 from riskmap.dists import from_spec
 from riskmap.load.dump import network_from_record, network_record, spec
@@ -166,6 +167,7 @@ class Report:
     series: Bands = field(default_factory=Bands)
     statistics: dict[str, StatisticInfo] = field(default_factory=dict)
     format: int = FORMAT
+    risk_matrix: Optional[RiskMatrix] = None
 
     @property
     def time_unit(self) -> str:
@@ -188,6 +190,8 @@ class Report:
         }
         if self.options is not None:
             out.update(self.options.to_dict())
+        if self.risk_matrix is not None:
+            out["risk_matrix"] = self.risk_matrix.to_dict()
         out = json_safe(out)
         # the bands are plain finite floats already, and by far the largest part:
         # they skip the generic pass
@@ -252,7 +256,8 @@ class _Reader:
             options=self.options(),
             series=self.block("series", _bands, default={}),
             statistics=self.block("statistics", _statistics, default={}),
-            format=data["format"])
+            format=data["format"],
+            risk_matrix=self.block("risk_matrix", _risk_matrix))
 
     def block(self, key: str, read, default: Any = None):
         value = self.data.get(key, default)
@@ -325,6 +330,18 @@ def _report_shape() -> dict:
                                                  "probability": "num?", "rate": "num?"}))}
     row = ("opt", ("list", "obj"))
     products = _stat_names("product")
+    rolled = ("opt", ("each", {"score": "num",
+                               "suppliers": ("opt", ("list", {"supplier": "str",
+                                                              "score": "num"}))}))
+    matrix = {"impact_unit": "str?", "score_unit": "str?", "spend_unit": "str?",
+              "horizon": "num?",
+              "suppliers": ("opt", ("each", {
+                  "likelihood": "num", "impact": "num?", "score": "num?", "spend": "num?",
+                  "lost_revenue": "num?", "down_time": "num?",
+                  "causes": ("opt", ("list", {"disruption": "str", "probability": "num",
+                                              "via": "str?"})),
+                  "products": ("opt", ("list", {"product": "str", "lost_revenue": "num?"}))})),
+              "parts": rolled, "products": rolled}
     return {
         "scenario": scenario,
         "network": ("opt", network),
@@ -340,6 +357,7 @@ def _report_shape() -> dict:
                                                                   ("opt", ("list", "num?"))))))}),
         "statistics": ("opt", ("each", {"subject": "str?", "unit": "str?",
                                         "description": "str?"})),
+        "risk_matrix": ("opt", matrix),
     }
 
 
@@ -537,6 +555,11 @@ def _run_info(value: Any) -> RunInfo:
         riskmap_version=_text(s.get("riskmap_version")),
         scenario_file=_file_from(files.get("scenario")),
         network_file=_file_from(files.get("network")), disruptions=tuple(disruptions))
+
+
+def _risk_matrix(value: Any) -> Optional[RiskMatrix]:
+    """The supplier risk matrix; ``None`` for a report written before it existed."""
+    return None if value is None else RiskMatrix.from_dict(_mapping(value))
 
 
 def _text(value: Any) -> Optional[str]:

@@ -7,6 +7,7 @@ sentence instead of a picture):
 
 * :mod:`~riskmap.report.charts.risk_map`: the network by tier;
 * :mod:`~riskmap.report.charts.survival`: time to survive against time to recover;
+* :mod:`~riskmap.report.charts.matrix`: the supplier risk matrix (likelihood against impact);
 * :mod:`~riskmap.report.charts.fans`: stock and backlog over time, per product;
 * :mod:`~riskmap.report.charts.waits`: how long customers waited;
 * :mod:`~riskmap.report.charts.alternates`: what each alternate source avoids.
@@ -28,6 +29,7 @@ from typing import Optional
 
 from riskmap.report.charts.alternates import alternates_chart
 from riskmap.report.charts.fans import charted_products, fan_chart
+from riskmap.report.charts.matrix import matrix_chart
 from riskmap.report.charts.risk_map import risk_map_chart
 from riskmap.report.charts.survival import survival_chart
 from riskmap.report.charts.svg import Chart, file_safe
@@ -44,10 +46,12 @@ class Charts:
     fans: dict[str, Chart]
     waits: Optional[Chart]
     alternates: Optional[Chart]
+    matrix: Optional[Chart] = None
 
     def all(self) -> list[Chart]:
         """The charts that exist, in report order."""
-        found = [self.risk_map, self.survival, *self.fans.values(), self.waits, self.alternates]
+        found = [self.risk_map, self.survival, self.matrix, *self.fans.values(), self.waits,
+                 self.alternates]
         return [c for c in found if c is not None]
 
 
@@ -95,4 +99,5 @@ def _draw(report: Report) -> Charts:
         if chart is not None:
             fans[pid] = chart
     return Charts(risk_map=risk_map_chart(report), survival=survival_chart(report), fans=fans,
-                  waits=waits_chart(report), alternates=alternates_chart(report))
+                  waits=waits_chart(report), alternates=alternates_chart(report),
+                  matrix=matrix_chart(report))

@@ -15,7 +15,9 @@ Markdown report and the HTML report rank and word things the same way.
 * :mod:`~riskmap.report.views.scenario`: facts, disruptions, policies and
   the command that reproduces the report;
 * :mod:`~riskmap.report.views.network`: the network by tier and region and
-  its riskiest paths, for networks too large to draw node by node.
+  its riskiest paths, for networks too large to draw node by node;
+* :mod:`~riskmap.report.views.matrix`: the supplier risk matrix, riskiest
+  suppliers first, with what drives each score.
 
 Readable at any size: a table of items (products, suppliers, regions,
 policies, disruptions) shows its first :data:`TABLE_LIMIT` rows, riskiest
@@ -35,6 +37,7 @@ from riskmap.report.content import Report
 from riskmap.report.text import MISSING, number, percent
 from riskmap.report.views.network import Group, RiskPath, groups, is_large, riskiest_paths
 from riskmap.report.views.exposures import ExposureRow, exposure_rows
+from riskmap.report.views.matrix import MATRIX_LIMIT, MatrixRow, impact_words, matrix_rows
 from riskmap.report.views.options import OptionRow, OptionTable, alternate_rows, option_tables
 from riskmap.report.views.products import (ProductSummary, StatisticRow, statistic_rows,
                                            summarize_products)
@@ -116,6 +119,11 @@ class Sections:
     large_network : bool
         Whether the risk map is aggregated (:mod:`~riskmap.report.views.network`);
         then ``groups`` and ``paths`` hold its boxes and riskiest paths.
+    matrix : tuple of MatrixRow
+        The :data:`~riskmap.report.views.matrix.MATRIX_LIMIT` riskiest suppliers
+        of the risk matrix (``has_matrix`` says whether the report has one;
+        ``matrix_left_out`` how many suppliers the table leaves out;
+        ``matrix_unit`` and ``matrix_spend_unit`` what score and spend are in).
     """
 
     title: str
@@ -135,6 +143,11 @@ class Sections:
     large_network: bool = False
     groups: tuple[Group, ...] = ()
     paths: tuple[RiskPath, ...] = ()
+    matrix: tuple[MatrixRow, ...] = ()
+    has_matrix: bool = False
+    matrix_left_out: int = 0
+    matrix_unit: str = ""
+    matrix_spend_unit: str = ""
 
     @property
     def anything_left_out(self) -> bool:
@@ -151,6 +164,7 @@ def report_sections(report: Report) -> Sections:
     policies = policy_rows(report)
     detailed = summary[:PRODUCT_DETAIL_LIMIT]
     large = is_large(report)
+    matrix = matrix_rows(report)
     return Sections(
         title=report.scenario.name or "riskmap report",
         time_unit=report.time_unit,
@@ -172,7 +186,11 @@ def report_sections(report: Report) -> Sections:
             policies=_beyond(policies), disruptions=_beyond(disruptions)),
         large_network=large,
         groups=tuple(groups(report)) if large else (),
-        paths=tuple(riskiest_paths(report)) if large else ())
+        paths=tuple(riskiest_paths(report)) if large else (),
+        matrix=tuple(matrix[:MATRIX_LIMIT]), has_matrix=report.risk_matrix is not None,
+        matrix_left_out=max(0, len(matrix) - MATRIX_LIMIT),
+        matrix_unit=impact_words(report.risk_matrix) if report.risk_matrix else "",
+        matrix_spend_unit=report.risk_matrix.spend_unit if report.risk_matrix else "")
 
 
 def _beyond(rows: list) -> int:

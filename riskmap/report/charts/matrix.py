@@ -1,0 +1,64 @@
+"""The supplier risk matrix: likelihood against impact, one bubble per supplier sized by spend."""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+from riskmap.report.charts.canvas import (INK, Canvas, Scale, cividis, legend, nice_ticks,
+                                          x_axis, y_axis)
+from riskmap.report.charts.svg import BAR_LIMIT, Chart, short
+from riskmap.report.content import Report
+from riskmap.report.views.matrix import impact_words, ranked_suppliers
+
+#: suppliers labelled by name on the chart (the riskiest); the table names the rest.
+LABELLED = 8
+#: the smallest and largest bubble radius, in points.
+R_MIN, R_MAX = 3.0, 16.0
+
+
+def matrix_chart(report: Report) -> Optional[Chart]:
+    """Bubbles at (likelihood, impact), area by spend, coloured by score on ``cividis``.
+
+    Suppliers without a known impact (no TTR) are left out of the picture;
+    the :data:`~riskmap.report.charts.svg.BAR_LIMIT` riskiest are drawn.
+    ``None`` when the report has no matrix or no supplier with an impact.
+    """
+    matrix = report.risk_matrix
+    if matrix is None:
+        return None
+    rows = [r for r in ranked_suppliers(matrix) if r.impact is not None][:BAR_LIMIT]
+    if not rows:
+        return None
+    canvas = Canvas(576.0, 360.0)
+    left, right, top, bottom = 70.0, 556.0, 30.0, 310.0
+    x = Scale(0.0, 1.0, left, right)
+    y_ticks = nice_ticks(0.0, max([r.impact for r in rows] + [1.0]) * 1.1, 5)
+    y = Scale(y_ticks[0], y_ticks[-1], bottom, top)
+    unit = impact_words(matrix)
+    y_axis(canvas, y, y_ticks, left, right, f"impact: PI ({unit})")
+    x_ticks = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    x_axis(canvas, x, x_ticks, top, bottom, "likelihood: chance of a stop within the horizon (1 = certain)")
+    most_spend = max([r.spend for r in rows] + [0.0])
+    most_score = max([r.score or 0.0 for r in rows] + [0.0])
+    legend(canvas, left, 12, [("box", cividis(0.0), 1.0, "low score"),
+                              ("box", cividis(1.0), 1.0, "high score"),
+                              ("box", "#ffffff", 1.0, f"bubble area: spend ({matrix.spend_unit})")])
+    # the largest bubbles first, so small ones stay visible on top of them
+    for risk in sorted(rows, key=lambda r: (-r.spend, r.id)):
+        share = math.sqrt(risk.spend / most_spend) if most_spend > 0 else 0.0
+        colour = cividis((risk.score or 0.0) / most_score if most_score > 0 else 0.0)
+        canvas.circle(x(risk.likelihood), y(risk.impact), R_MIN + (R_MAX - R_MIN) * share,
+                      fill=colour, stroke=INK, width=0.6)
+    for risk in rows[:LABELLED]:
+        share = math.sqrt(risk.spend / most_spend) if most_spend > 0 else 0.0
+        radius = R_MIN + (R_MAX - R_MIN) * share
+        cx = x(risk.likelihood)
+        anchor = "end" if cx > right - 80 else "start"
+        dx = -(radius + 3) if anchor == "end" else radius + 3
+        canvas.text(cx + dx, y(risk.impact), short(risk.id, 20), size=8, anchor=anchor,
+                    title=risk.id)
+    named = ", ".join(r.id for r in rows[:3])
+    alt = (f"Supplier risk matrix of {len(rows)} suppliers, likelihood against impact; "
+           f"riskiest: {named}")
+    return Chart("risk-matrix", alt, canvas.svg(alt))
