@@ -41,19 +41,23 @@ def _with(scenario, disruptions=None, **suppliers):
 
 @pytest.mark.hand
 def test_lamp_likelihood_impact_score_and_spend(lamp):
-    # acme's outage at day 10 (< horizon 60) happens for sure; nothing strikes bulbco.
-    # PI of acme over its TTR of 10 days: lamp needs 2 a day, 6 in stock: 20 - 6 = 14 units
-    # lost (bulb-pack is made of bulbs from bulbco, acme only an alternate there).
+    # acme's outage at day 10 (< horizon 60) happens for sure and lasts 20 days; nothing
+    # strikes bulbco. PI of that outage, acme down for its 20 days: lamp needs 2 a day, 6 in stock:
+    # 40 - 6 = 34 units lost (bulb-pack is made of bulbs from bulbco, acme only an alternate
+    # there); the static map's PI over its TTR of 10 days is 20 - 6 = 14. bulbco, stopped by
+    # nothing, keeps the PI over its TTR: 0 (bulbs in stock last).
     # Spend in units (no unit_cost): lamp 2 a day x 60 days from acme; 2 bulbs per bulb-pack,
     # 1 a day: 2 x 60 from bulbco.
     matrix = risk_matrix(lamp, risk_map(lamp.network))
     acme, bulbco = matrix.suppliers["acme"], matrix.suppliers["bulbco"]
-    assert (acme.likelihood, acme.impact, acme.score, acme.spend) == (1.0, 14.0, 14.0, 120.0)
-    assert acme.causes == (Cause("outage-1", 1.0, None),)
+    assert (acme.likelihood, acme.impact, acme.score, acme.spend) == (1.0, 34.0, 34.0, 120.0)
+    assert (acme.window, acme.pi) == (20.0, 14.0)
+    assert acme.causes == (Cause("outage-1", 1.0, None, 20.0, 34.0),)
     assert (bulbco.likelihood, bulbco.impact, bulbco.score, bulbco.spend) == (0.0, 0.0, 0.0, 120.0)
+    assert bulbco.window == 5.0
     assert matrix.impact_unit == "units" and matrix.spend_unit == "units"
-    assert matrix.products["lamp"].score == 14.0
-    assert matrix.products["lamp"].suppliers == (("acme", 14.0),)
+    assert matrix.products["lamp"].score == 34.0
+    assert matrix.products["lamp"].suppliers == (("acme", 34.0),)
     assert matrix.products["bulb-pack"].score == 0.0
     assert matrix.parts["bulb"].suppliers == (("bulbco", 0.0),)
 
@@ -69,9 +73,11 @@ def test_tier2_link_rate_and_probability_combine_as_independent_causes(lamp):
     scenario = _with(lamp, [fire, recurring],
                      bulbco={"depends_on": ("acme",), "cover": Constant(2)})
     causes = supplier_causes(scenario)
-    p_rate = 1 - math.exp(-0.3)
-    assert causes["bulbco"] == (Cause("outage-1", 0.5, "acme"), Cause("wobble", p_rate, None))
-    assert likelihood(causes["bulbco"]) == pytest.approx(1 - 0.5 * math.exp(-0.3))
+    p_rate = round(1 - math.exp(-0.3), 6)  # figures of the matrix have 6 decimals
+    # bulbco stops 2 days after acme, until acme is back: 18 days; the wobble lasts 1 day
+    assert causes["bulbco"] == (Cause("outage-1", 0.5, "acme", 18.0),
+                                Cause("wobble", p_rate, None, 1.0))
+    assert likelihood(causes["bulbco"]) == pytest.approx(1 - 0.5 * math.exp(-0.3), abs=1e-6)
     assert likelihood(causes["acme"]) == 0.5
 
 
@@ -86,8 +92,8 @@ def test_cover_outlasting_the_outage_and_starts_beyond_the_horizon(lamp):
     scenario = _with(lamp, [lamp.disruptions[0], late, flood],
                      bulbco={"depends_on": ("acme",), "cover": Constant(30), "region": "north"})
     causes = supplier_causes(scenario)
-    assert causes["acme"] == (Cause("outage-1", 1.0, None),)
-    assert causes["bulbco"] == (Cause("flood", 0.25, None),)
+    assert causes["acme"] == (Cause("outage-1", 1.0, None, 20.0),)
+    assert causes["bulbco"] == (Cause("flood", 0.25, None, 3.0),)
 
 
 @pytest.mark.property
@@ -116,17 +122,17 @@ def test_run_writes_the_matrix_in_every_report(scenario_file, tmp_path):
     assert main(["run", str(scenario_file), "--out", str(out), "--workers", "1", "-q"]) == 0
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
     acme = data["risk_matrix"]["suppliers"]["acme"]
-    assert (acme["likelihood"], acme["impact"], acme["score"]) == (1.0, 14.0, 14.0)
+    assert (acme["likelihood"], acme["impact"], acme["score"]) == (1.0, 34.0, 34.0)
     assert acme["down_time"] == 20.0  # simulated: down for the outage's 20 days every run
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "## Supplier risk matrix" in md
-    assert "| 1 | Acme | 100.0% | 14 | 14 | 120 | – | outage-1 (direct, 100%) |" in md
+    assert "| 1 | Acme | 100.0% | 34 | 34 | 120 | – | outage-1 (direct, 100%) |" in md
     assert (out / "report-figures" / "risk-matrix.svg").is_file()
     page = (out / "report.html").read_text(encoding="utf-8")
     assert '<section id="risk-matrix">' in page
     assert "Supplier risk matrix of 2 suppliers" in page
     # read back: the same matrix
-    assert Report.from_dict(data).risk_matrix.suppliers["acme"].score == 14.0
+    assert Report.from_dict(data).risk_matrix.suppliers["acme"].score == 34.0
 
 
 @pytest.mark.cli
@@ -145,3 +151,40 @@ def test_a_report_without_the_matrix_still_renders(scenario_file, tmp_path):
     data["risk_matrix"] = {"suppliers": {"acme": {"likelihood": "high"}}}
     with pytest.raises(ReportFormatError, match=r"risk_matrix\.suppliers\.acme\.likelihood"):
         check_shape(data)
+
+
+@pytest.mark.cli
+def test_names_in_the_matrix_are_escaped(tmp_path):
+    (tmp_path / "network.yaml").write_text(
+        LAMP_NETWORK.replace("name: Acme,", "name: \"<script>x</script> a|b\","))
+    (tmp_path / "fire.yaml").write_text(LAMP_SCENARIO)
+    out = tmp_path / "out"
+    assert main(["run", str(tmp_path / "fire.yaml"), "--out", str(out), "--workers", "1",
+                 "-q"]) == 0
+    md = (out / "report.md").read_text(encoding="utf-8")
+    section = md[md.index("## Supplier risk matrix"):md.index("## Products")]
+    assert "| 1 | &lt;script&gt;x&lt;/script&gt; a\\|b | 100.0% |" in section
+    page = (out / "report.html").read_text(encoding="utf-8")
+    matrix = page[page.index('<section id="risk-matrix">'):page.index('<section id="products">')]
+    assert "<script>" not in matrix
+    assert "&lt;script&gt;x&lt;/script&gt; a|b" in matrix
+
+
+@pytest.mark.hand
+def test_impact_is_the_worst_disruption_with_every_supplier_it_stops(lamp):
+    # A region outage of 10 days stops acme and bulbco together: lamp loses 2 x 10 - 6 = 14;
+    # bulb-pack (1 a day, 4 in stock, 30 bulbs = 15 packs in stock: 19 packs for 10 days)
+    # loses nothing. acme's worst cause stays its own 20-day fire (34); bulbco's is the
+    # region outage (14), though bulbco alone loses nothing.
+    flood = Disruption("flood", "outage", Target("region", "north"), at=Constant(1),
+                       duration=Constant(10), probability=0.5)
+    scenario = _with(lamp, [lamp.disruptions[0], flood],
+                     acme={"region": "north"}, bulbco={"region": "north"})
+    matrix = risk_matrix(scenario, risk_map(scenario.network))
+    acme, bulbco = matrix.suppliers["acme"], matrix.suppliers["bulbco"]
+    assert [(c.disruption, c.impact) for c in acme.causes] == [("outage-1", 34.0),
+                                                               ("flood", 14.0)]
+    assert (acme.likelihood, acme.impact, acme.window) == (1.0, 34.0, 20.0)
+    assert (bulbco.likelihood, bulbco.impact, bulbco.score, bulbco.window) == (0.5, 14.0, 7.0,
+                                                                                10.0)
+    assert matrix.products["bulb-pack"].score == 7.0

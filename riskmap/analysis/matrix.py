@@ -7,9 +7,11 @@ Per supplier:
   region, or a supplier it depends on (``depends_on``, after its ``cover``, as
   :func:`riskmap.analysis.survival.stoppages` decides). Each disruption is one
   independent cause; causes combine as ``1 - prod(1 - p)``;
-* **impact**: the static risk map's performance impact (PI, in the map's
-  ``pi_unit``: margin or units lost over the supplier's TTR), with the
-  simulated lost revenue of the products it feeds beside it;
+* **impact**: the performance impact (PI, the static map's program, in its
+  ``pi_unit``: margin or units lost) of the worst disruption that stops it,
+  with every supplier that disruption stops down together, or the map's PI
+  over its TTR when nothing stops it; with the simulated lost revenue of the
+  products it feeds beside it;
 * **spend**: what is bought from it over the horizon (units, or money when
   every primary lane of the network has a ``unit_cost``);
 * **score** = likelihood x impact: the expected PI of the supplier within the
@@ -22,13 +24,15 @@ components. docs/reports.md, "Supplier risk matrix", gives the formulas.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from riskmap.analysis.risk_map import RiskMap
+from riskmap.analysis.risk_map import EXACT_MAX_COLUMNS, RiskMap, _num
+from riskmap.analysis.snapshot import Snapshot
 from riskmap.analysis.structure import Structure
-from riskmap.analysis.survival import Outage, stoppages
+from riskmap.analysis.survival import Evaluator, Outage, stoppages
 from riskmap.graph import supply_graph
 from riskmap.model import Disruption, Scenario
 
@@ -43,20 +47,28 @@ class Cause:
     """One disruption that can stop a supplier: directly (``via`` ``None``) or through a tier-2 link.
 
     ``via`` is the supplier it depends on whose stop reaches it; ``probability``
-    the chance the disruption happens within the horizon.
+    the chance the disruption happens within the horizon; ``stop`` how long it
+    stops the supplier (mean duration less the covers on the way, at most
+    the horizon); ``impact`` the PI of the disruption (every supplier it stops
+    down together, over its longest stop), once the matrix is computed.
     """
 
     disruption: str
     probability: float
     via: Optional[str] = None
+    stop: Optional[float] = None
+    impact: Optional[float] = None
 
     def to_dict(self) -> dict:
-        return {"disruption": self.disruption, "probability": self.probability, "via": self.via}
+        return {"disruption": self.disruption, "probability": self.probability, "via": self.via,
+                "stop": self.stop, "impact": self.impact}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Cause":
         return cls(str(data["disruption"]), float(data["probability"]),
-                   None if data.get("via") is None else str(data["via"]))
+                   None if data.get("via") is None else str(data["via"]),
+                   None if data.get("stop") is None else float(data["stop"]),
+                   None if data.get("impact") is None else float(data["impact"]))
 
 
 @dataclass(frozen=True)
@@ -65,7 +77,9 @@ class SupplierRisk:
 
     ``products`` are the products the supplier feeds with their mean simulated
     lost revenue (``None`` without a price), largest first; ``down_time`` the
-    mean simulated time it was down; ``None`` where a figure is unknown.
+    mean simulated time it was down; ``window`` the time the impact is taken
+    over (the longest stop, or the TTR); ``pi`` the static map's PI over the
+    TTR; ``None`` where a figure is unknown.
     """
 
     id: str
@@ -77,6 +91,8 @@ class SupplierRisk:
     lost_revenue: Optional[float] = None
     products: tuple[tuple[str, Optional[float]], ...] = ()
     down_time: Optional[float] = None
+    window: Optional[float] = None
+    pi: Optional[float] = None
 
     @property
     def driver(self) -> Optional[Cause]:
@@ -87,6 +103,7 @@ class SupplierRisk:
         return {"likelihood": self.likelihood, "impact": self.impact, "score": self.score,
                 "spend": self.spend, "causes": [c.to_dict() for c in self.causes],
                 "lost_revenue": self.lost_revenue, "down_time": self.down_time,
+                "window": self.window, "pi": self.pi,
                 "products": [{"product": p, "lost_revenue": v} for p, v in self.products]}
 
     @classmethod
@@ -95,6 +112,7 @@ class SupplierRisk:
                    score=data.get("score"), spend=float(data.get("spend") or 0.0),
                    causes=tuple(Cause.from_dict(c) for c in data.get("causes") or ()),
                    lost_revenue=data.get("lost_revenue"), down_time=data.get("down_time"),
+                   window=data.get("window"), pi=data.get("pi"),
                    products=tuple((str(p["product"]), p.get("lost_revenue"))
                                   for p in data.get("products") or ()))
 
@@ -197,7 +215,7 @@ def supplier_causes(scenario: Scenario) -> dict[str, tuple[Cause, ...]]:
         struck = _struck(d, scenario)
         if not struck:
             continue
-        p = occurrence_probability(d, scenario.horizon)
+        p = _round(occurrence_probability(d, scenario.horizon))
         if p <= 0.0:
             continue
         stopped = stoppages(structure, Outage.of(struck))
@@ -206,7 +224,9 @@ def supplier_causes(scenario: Scenario) -> dict[str, tuple[Cause, ...]]:
             if sid not in struck:
                 upstream = [u for u in network.supplier(sid).depends_on if u in stopped]
                 via = sorted(upstream)[0] if upstream else None
-            found.setdefault(sid, []).append(Cause(d.id, p, via))
+            stop = stopped[sid]
+            length = min(stop.end, scenario.horizon) - min(stop.start, scenario.horizon)
+            found.setdefault(sid, []).append(Cause(d.id, p, via, _round(max(0.0, length))))
     return {sid: tuple(sorted(causes, key=lambda c: (-c.probability, c.disruption)))
             for sid, causes in sorted(found.items())}
 
@@ -263,11 +283,14 @@ def risk_matrix(scenario: Scenario, static: Optional[RiskMap],
     exposures = {e.id: e for e in static.suppliers} if static is not None else {}
     causes = supplier_causes(scenario)
     spent, spend_unit = spend(scenario)
+    if static is not None:
+        causes = _with_impacts(scenario, causes)
+    impacts = _impacts(exposures, causes) if static is not None else {}
     rows = {}
     for sid in sorted(s.id for s in network.suppliers):
         exposure = exposures.get(sid)
         chance = _round(likelihood(causes.get(sid, ())))
-        impact = None if exposure is None or exposure.pi is None else float(exposure.pi)
+        window, impact = impacts.get(sid, (None, None))
         fed = []
         for pid in (exposure.products if exposure is not None else ()):
             estimate = products.get(pid, {}).get("lost_revenue")
@@ -282,12 +305,57 @@ def risk_matrix(scenario: Scenario, static: Optional[RiskMap],
             score=None if impact is None else _round(chance * impact),
             spend=_round(spent.get(sid, 0.0)), causes=causes.get(sid, ()),
             lost_revenue=_round(sum(known)) if known else None, products=tuple(fed),
-            down_time=None if down is None or down.mean is None else _round(down.mean))
+            down_time=None if down is None or down.mean is None else _round(down.mean),
+            window=window, pi=None if exposure is None else exposure.pi)
     made = _roll_up(scenario, rows)
     impact_unit = static.pi_unit if static is not None else "units"
     return RiskMatrix(impact_unit, spend_unit, float(scenario.horizon), rows,
                       {k: v for k, v in made.items() if not network.item(k).is_product},
                       {k: v for k, v in made.items() if network.item(k).is_product})
+
+
+def _with_impacts(scenario: Scenario, causes: dict[str, tuple[Cause, ...]]
+                  ) -> dict[str, tuple[Cause, ...]]:
+    """The causes with the PI of their disruption: what is lost while it lasts.
+
+    A disruption's outage is every supplier it strikes, down together for its
+    (mean) duration, for good when it has none and the supplier no TTR; the PI
+    program (:meth:`riskmap.analysis.survival.Evaluator.performance_impact`,
+    the static map's) stops their dependents after their cover itself. The
+    window is the longest stop, within the horizon. One program per disruption.
+    """
+    by_id = {d.id: d for d in scenario.disruptions}
+    needed = sorted({c.disruption for found in causes.values() for c in found})
+    if not needed:
+        return causes
+    snapshot = Snapshot(scenario.network)
+    evaluator = Evaluator(snapshot, Structure(scenario.network),
+                          exact=snapshot.matrix.shape[1] <= EXACT_MAX_COLUMNS)
+    pi = {}
+    for did in needed:
+        struck = _struck(by_id[did], scenario)
+        window = min(scenario.horizon, max(scenario.horizon if v is None else v
+                                           for v in struck.values()))
+        outage = Outage.of({sid: (None if v is None else min(v, window))
+                            for sid, v in struck.items()})
+        pi[did] = _num(evaluator.performance_impact(outage, window)) if window > 0 else 0.0
+    return {sid: tuple(dataclasses.replace(c, impact=pi[c.disruption]) for c in found)
+            for sid, found in causes.items()}
+
+
+def _impacts(exposures: dict, causes: dict[str, tuple[Cause, ...]]
+             ) -> dict[str, tuple[Optional[float], Optional[float]]]:
+    """Per supplier ``(window, impact)``: the worst of its causes (the longest stop on a tie),
+    else the static map's PI over its TTR."""
+    out: dict[str, tuple[Optional[float], Optional[float]]] = {}
+    for sid in sorted(exposures):
+        known = [c for c in causes.get(sid, ()) if c.impact is not None]
+        if known:
+            worst = max(known, key=lambda c: (c.impact, c.stop or 0.0))
+            out[sid] = (worst.stop, worst.impact)
+        else:
+            out[sid] = (exposures[sid].ttr, exposures[sid].pi)
+    return out
 
 
 def _roll_up(scenario: Scenario, rows: dict[str, SupplierRisk]):

@@ -337,9 +337,10 @@ def _report_shape() -> dict:
               "horizon": "num?",
               "suppliers": ("opt", ("each", {
                   "likelihood": "num", "impact": "num?", "score": "num?", "spend": "num?",
-                  "lost_revenue": "num?", "down_time": "num?",
+                  "lost_revenue": "num?", "down_time": "num?", "window": "num?", "pi": "num?",
                   "causes": ("opt", ("list", {"disruption": "str", "probability": "num",
-                                              "via": "str?"})),
+                                              "via": "str?", "stop": "num?",
+                                              "impact": "num?"})),
                   "products": ("opt", ("list", {"product": "str", "lost_revenue": "num?"}))})),
               "parts": rolled, "products": rolled}
     return {

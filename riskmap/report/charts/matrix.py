@@ -6,7 +6,7 @@ import math
 from typing import Optional
 
 from riskmap.report.charts.canvas import (INK, Canvas, Scale, cividis, legend, nice_ticks,
-                                          x_axis, y_axis)
+                                          tick_text, x_axis, y_axis)
 from riskmap.report.charts.svg import BAR_LIMIT, Chart, short
 from riskmap.report.content import Report
 from riskmap.report.views.matrix import impact_words, ranked_suppliers
@@ -30,6 +30,8 @@ def matrix_chart(report: Report) -> Optional[Chart]:
     rows = [r for r in ranked_suppliers(matrix) if r.impact is not None][:BAR_LIMIT]
     if not rows:
         return None
+    most_spend = max([r.spend for r in rows] + [0.0])
+    most_score = max([r.score or 0.0 for r in rows] + [0.0])
     canvas = Canvas(576.0, 360.0)
     left, right, top, bottom = 70.0, 556.0, 30.0, 310.0
     x = Scale(0.0, 1.0, left, right)
@@ -39,11 +41,12 @@ def matrix_chart(report: Report) -> Optional[Chart]:
     y_axis(canvas, y, y_ticks, left, right, f"impact: PI ({unit})")
     x_ticks = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
     x_axis(canvas, x, x_ticks, top, bottom, "likelihood: chance of a stop within the horizon (1 = certain)")
-    most_spend = max([r.spend for r in rows] + [0.0])
-    most_score = max([r.score or 0.0 for r in rows] + [0.0])
     legend(canvas, left, 12, [("box", cividis(0.0), 1.0, "low score"),
-                              ("box", cividis(1.0), 1.0, "high score"),
-                              ("box", "#ffffff", 1.0, f"bubble area: spend ({matrix.spend_unit})")])
+                              ("box", cividis(1.0), 1.0, "high score")])
+    canvas.circle(left + 190, 12, R_MIN, fill="#ffffff")
+    canvas.circle(left + 204, 12, 7.0, fill="#ffffff")
+    canvas.text(left + 216, 12, f"bubble area: spend ({matrix.spend_unit}), largest "
+                f"{tick_text(most_spend)}", size=8)
     # the largest bubbles first, so small ones stay visible on top of them
     for risk in sorted(rows, key=lambda r: (-r.spend, r.id)):
         share = math.sqrt(risk.spend / most_spend) if most_spend > 0 else 0.0

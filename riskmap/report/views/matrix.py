@@ -35,10 +35,11 @@ class MatrixRow:
 
 
 def ranked_suppliers(matrix: RiskMatrix) -> list[SupplierRisk]:
-    """Suppliers by score, highest first (unknown scores last), then likelihood, then id."""
+    """Suppliers by score, highest first (unknown scores last), then likelihood, then the
+    simulated lost revenue of the products they feed, then id."""
     return sorted(matrix.suppliers.values(),
                   key=lambda r: (-(r.score if r.score is not None else -math.inf),
-                                 -r.likelihood, r.id))
+                                 -r.likelihood, -(r.lost_revenue or 0.0), r.id))
 
 
 def cause_text(cause: Cause) -> str:
