@@ -6,9 +6,10 @@ import math
 from typing import Optional
 
 from riskmap.report.charts.canvas import (INK, Canvas, Scale, cividis, legend, nice_ticks,
-                                          tick_text, x_axis, y_axis)
+                                          x_axis, y_axis)
 from riskmap.report.charts.svg import BAR_LIMIT, Chart, short
 from riskmap.report.content import Report
+from riskmap.report.text import number
 from riskmap.report.views.matrix import impact_words, ranked_suppliers
 
 #: suppliers labelled by name on the chart (the riskiest); the table names the rest.
@@ -46,21 +47,42 @@ def matrix_chart(report: Report) -> Optional[Chart]:
     canvas.circle(left + 190, 12, R_MIN, fill="#ffffff")
     canvas.circle(left + 204, 12, 7.0, fill="#ffffff")
     canvas.text(left + 216, 12, f"bubble area: spend ({matrix.spend_unit}), largest "
-                f"{tick_text(most_spend)}", size=8)
+                f"{number(most_spend)}", size=8)
     # the largest bubbles first, so small ones stay visible on top of them
     for risk in sorted(rows, key=lambda r: (-r.spend, r.id)):
         share = math.sqrt(risk.spend / most_spend) if most_spend > 0 else 0.0
         colour = cividis((risk.score or 0.0) / most_score if most_score > 0 else 0.0)
         canvas.circle(x(risk.likelihood), y(risk.impact), R_MIN + (R_MAX - R_MIN) * share,
                       fill=colour, stroke=INK, width=0.6)
-    for risk in rows[:LABELLED]:
+    # suppliers drawn at (nearly) the same place share one label: the riskiest and a count
+    spots: dict[tuple[int, int], list] = {}
+    for risk in rows:
+        spots.setdefault((round(x(risk.likelihood) / 6), round(y(risk.impact) / 6)),
+                         []).append(risk)
+    labelled = 0
+    boxes: list[tuple[float, float, float, float]] = []
+    for risk in rows:
+        if labelled == LABELLED:
+            break
+        group = spots[(round(x(risk.likelihood) / 6), round(y(risk.impact) / 6))]
+        if group[0] is not risk:
+            continue
         share = math.sqrt(risk.spend / most_spend) if most_spend > 0 else 0.0
         radius = R_MIN + (R_MAX - R_MIN) * share
         cx = x(risk.likelihood)
         anchor = "end" if cx > right - 80 else "start"
         dx = -(radius + 3) if anchor == "end" else radius + 3
-        canvas.text(cx + dx, y(risk.impact), short(risk.id, 20), size=8, anchor=anchor,
-                    title=risk.id)
+        text = short(risk.id, 20) + (f" +{len(group) - 1} more" if len(group) > 1 else "")
+        width = 4.6 * len(text)  # about the width of 8 pt text
+        x0 = cx + dx - (width if anchor == "end" else 0.0)
+        box = (x0, y(risk.impact) - 5, x0 + width, y(risk.impact) + 5)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+               for b in boxes):
+            continue  # it would cover a riskier supplier's label; the table names it
+        boxes.append(box)
+        labelled += 1
+        canvas.text(cx + dx, y(risk.impact), text, size=8, anchor=anchor,
+                    title=", ".join(r.id for r in group))
     named = ", ".join(r.id for r in rows[:3])
     alt = (f"Supplier risk matrix of {len(rows)} suppliers, likelihood against impact; "
            f"riskiest: {named}")
