@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -94,19 +93,6 @@ class Diagnostic:
     def as_error(self) -> "Diagnostic":
         """The same diagnostic promoted to an error (``--strict``)."""
         return Diagnostic(self.pos, self.message, ERROR, self.check)
-
-
-#: characters that would break a diagnostic over lines or hide part of it.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def one_line(text: str) -> str:
-    """``text`` with control characters and line separators escaped (``\\r``, ``\\x00``...).
-
-    >>> one_line("a\\nb\\u2028c")
-    'a\\\\nb\\\\u2028c'
-    """
-    return _UNPRINTABLE.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
 class RiskmapError(Exception):
