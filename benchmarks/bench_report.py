@@ -21,19 +21,19 @@ best of ``K``) and the sizes of report.md and report.html printed; with
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import resource
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_charts import export  # noqa: E402  (the package of a revision, for --before)
 
 
 def render_both(report, directory: Path) -> None:
@@ -52,15 +52,6 @@ def time_renders(report, repeat: int) -> list[float]:
             render_both(report, Path(folder))
             times.append(time.perf_counter() - start)
     return times
-
-
-def export(revision: str, folder: Path) -> Path:
-    """The ``riskmap`` package of ``revision``, written under ``folder``."""
-    archive = subprocess.run(["git", "archive", "--format=tar", revision, "riskmap"], cwd=ROOT,
-                             capture_output=True, check=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(folder)
-    return folder
 
 
 def time_command(package_root: Path, report: Path, repeat: int) -> dict:

@@ -5,30 +5,30 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Optional
 
 from riskmap.errors import Diagnostic, InputError, Pos
 
 
-def whole_number(text: str) -> int:
-    """An argparse type: a whole number >= 0."""
+def _int_within(text: str, low: int, high: Optional[int], bound: str) -> int:
+    """``text`` as a whole number from ``low`` to ``high`` (None: no top), else an argparse error."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    if value < low or (high is not None and value > high):
+        raise argparse.ArgumentTypeError(f"{bound}, got {value}")
     return value
+
+
+def whole_number(text: str) -> int:
+    """An argparse type: a whole number >= 0."""
+    return _int_within(text, 0, None, "must be at least 0")
 
 
 def positive_int(text: str) -> int:
     """An argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+    return _int_within(text, 1, None, "must be at least 1")
 
 
 #: Seeds are whole numbers from 0 to this, in files and on the command line alike.
@@ -37,14 +37,8 @@ MAX_SEED = 2**63 - 1
 
 def seed_number(text: str) -> int:
     """An argparse type: a seed, a whole number from 0 to 2**63-1 (as the ``seed`` key)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(
-            f"must be a whole number from 0 to 2**63-1 ({MAX_SEED}), got {value}")
-    return value
+    return _int_within(text, 0, MAX_SEED,
+                       f"must be a whole number from 0 to 2**63-1 ({MAX_SEED})")
 
 
 def add_simulation_options(parser: argparse.ArgumentParser, overrides: str) -> None:
