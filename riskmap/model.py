@@ -14,6 +14,7 @@ Conventions
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +27,9 @@ ZERO = Constant(0)
 
 PART = "part"
 PRODUCT = "product"
+
+#: The calendar date of time 0 when a network gives no ``start``.
+DEFAULT_START = datetime.date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,7 @@ class Item:
     backorder_cost: Optional[float] = None
     lost_sale_cost: Optional[float] = None
     production: str = "kits"
+    holding_cost: Optional[float] = None
     pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
 
     @property
@@ -226,6 +231,7 @@ class Network:
     suppliers: tuple[Supplier, ...] = ()
     items: tuple[Item, ...] = ()
     file: str = "<memory>"
+    start: datetime.date = DEFAULT_START
 
     @cached_property
     def _region_index(self) -> dict[str, Region]:

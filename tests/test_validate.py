@@ -418,3 +418,21 @@ def test_candidate_without_supplies_is_an_error(write):
     path = write("s.yaml", SCENARIO + "candidates:\n  - {id: s9, region: de}\n")
     err = one_error(path)
     assert "missing required key 'supplies' in candidate" in err
+
+
+def test_start_is_a_calendar_date(write):
+    net = load_network(write("n.yaml", NETWORK.replace("name: test", "name: test\nstart: 2024-03-01")))
+    assert str(net.start) == "2024-03-01"
+    assert str(load_network(write("d.yaml", NETWORK)).start) == "2000-01-01"
+    path = write("bad.yaml", NETWORK.replace("name: test", "name: test\nstart: 2024-13-01"))
+    with pytest.raises(InputError) as e:
+        load_network(path)
+    assert "bad.yaml:3:8: error: start: expected a calendar date such as 2024-01-01" in str(e.value)
+
+
+def test_holding_cost_is_read_and_kept(write):
+    from riskmap.load.dump import network_file, network_from_record, network_record
+    net = load_network(write("n.yaml", NETWORK.replace("stock: 10", "stock: 10\n    holding_cost: 0.25")))
+    assert net.item("cell").holding_cost == 0.25 and net.item("bike").holding_cost is None
+    assert network_from_record(network_record(net)).item("cell").holding_cost == 0.25
+    assert network_file(net)["parts"][0]["holding_cost"] == 0.25

@@ -46,6 +46,7 @@ def network(doc: Document, net: dict, default_name: str, out: Collector) -> Opti
         suppliers=suppliers,
         items=tuple(items),
         file=doc.file,
+        start=net["start"],
     )
 
 
@@ -109,7 +110,7 @@ def _item(kind: str, e: dict, sources: tuple[model.Source, ...], where: Pos) -> 
         id=e["id"], kind=kind, name=e["name"] or e["id"], stock=e["stock"],
         policy=_policy(e["policy"]), sources=sources, bom=tuple(sorted(e["bom"].items())),
         capacity=e["capacity"], assembly_time=e["assembly_time"],
-        production=e["production"], pos=where, **extra,
+        production=e["production"], holding_cost=e["holding_cost"], pos=where, **extra,
     )
 
 

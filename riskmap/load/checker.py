@@ -15,6 +15,7 @@ its position and returns the private ``_INVALID`` marker.
 
 from __future__ import annotations
 
+import datetime
 import math
 import unicodedata
 from typing import Any, Callable, Optional
@@ -106,6 +107,8 @@ class Checker:
             return dists.Constant(f.default)
         if isinstance(f.default, (list, dict)):
             return type(f.default)()
+        if f.kind == "date":
+            return datetime.date.fromisoformat(f.default)
         return f.default
 
     def value(self, kind: str, value: Any, path: Path) -> Any:
@@ -206,6 +209,18 @@ def _k_seed(ch, value, path, arg):
                        f"got {describe(value)}", "value")
         return _INVALID
     return value
+
+
+def _k_date(ch, value, path, arg):
+    """An ISO 8601 calendar date (``2024-03-01``), written bare or quoted."""
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    ch.error(path, f"{ch.where(path)}: expected a calendar date such as 2024-01-01 "
+                   f"(ISO 8601: year-month-day), got {describe(value)}", "value")
+    return _INVALID
 
 
 def _k_bool(ch, value, path, arg):
@@ -477,7 +492,7 @@ def _number_list(ch, value, path):
 #: The value kinds, by the name before the colon of a ``Field.kind``.
 KINDS: dict[str, Callable[[Checker, Any, Path, str], Any]] = {
     "number": _k_number, "real": _k_real, "positive": _k_positive, "probability": _k_probability,
-    "count": _k_count, "count1": _k_count1, "seed": _k_seed, "bool": _k_bool,
+    "count": _k_count, "count1": _k_count1, "seed": _k_seed, "date": _k_date, "bool": _k_bool,
     "version": _k_version, "text": _k_text, "id": _k_id, "ref": _k_ref, "refs": _k_refs,
     "enum": _k_enum, "entity": _k_entity, "list": _k_list, "bom": _k_bom, "target": _k_target,
     "network": _k_network, "dist": _k_dist,

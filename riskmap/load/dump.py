@@ -11,10 +11,11 @@ Two forms of one network:
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, Optional
 
 from riskmap.dists import Constant, Dist, from_spec
-from riskmap.model import (PART, PRODUCT, Demand, Item, Network, Policy, Region, Source,
+from riskmap.model import (DEFAULT_START, PART, PRODUCT, Demand, Item, Network, Policy, Region, Source,
                            Substitute, Supplier)
 
 POLICY_PARAMETERS = ("level", "min", "max", "point", "quantity", "review_period")
@@ -76,6 +77,7 @@ def item_record(item: Item) -> dict:
         "sources": [source_record(s) for s in item.sources],
         "bom": dict(item.bom), "capacity": item.capacity,
         "assembly_time": spec(item.assembly_time), "production": item.production,
+        "holding_cost": item.holding_cost,
     }
     if item.is_product:
         record.update(
@@ -91,6 +93,7 @@ def network_record(network: Network) -> dict:
     return {
         "name": network.name,
         "time_unit": network.time_unit,
+        "start": network.start.isoformat(),
         "regions": [{"id": r.id, "name": r.name} for r in network.regions],
         "suppliers": [supplier_record(s) for s in network.suppliers],
         "parts": [item_record(i) for i in network.parts],
@@ -117,7 +120,8 @@ def network_from_record(record: dict) -> Network:
         regions=tuple(Region(str(r["id"]), _name(r))
                       for r in _list(record, "regions")),
         suppliers=tuple(_supplier_from(r) for r in _list(record, "suppliers")),
-        items=items)
+        items=items,
+        start=datetime.date.fromisoformat(str(record.get("start") or DEFAULT_START.isoformat())))
 
 
 def _list(record: dict, key: str) -> list:
@@ -175,7 +179,8 @@ def _item_from(kind: str, r: dict) -> Item:
                 bom=tuple(sorted((str(c), int(q)) for c, q in bom.items())),
                 capacity=r.get("capacity"),
                 assembly_time=_dist(r.get("assembly_time")) or Constant(0),
-                production=str(r.get("production") or "kits"), **extra)
+                production=str(r.get("production") or "kits"),
+                holding_cost=r.get("holding_cost"), **extra)
 
 
 # --------------------------------------------------------------------------- file form
@@ -213,12 +218,16 @@ def _item_file(item: Item) -> dict:
 
 def network_file(network: Network) -> dict:
     """The mapping of a network file describing ``network``; unset optional keys left out."""
-    return {
+    record = {
         "riskmap": 1,
         "name": network.name,
         "time_unit": network.time_unit,
+        "start": network.start.isoformat(),
         "regions": [{"id": r.id, "name": r.name} for r in network.regions],
         "suppliers": [_pruned(supplier_record(s), {"cover": _ZERO}) for s in network.suppliers],
         "parts": [_item_file(i) for i in network.parts],
         "products": [_item_file(i) for i in network.products],
     }
+    if network.start == DEFAULT_START:
+        del record["start"]
+    return record

@@ -77,6 +77,7 @@ def _kind_doc(kind: str) -> str:
         "refs": f"list of {arg} ids", "enum": " / ".join(f"`{a}`" for a in arg.split("|")),
         "entity": f"{arg} mapping", "list": f"list of {arg}", "bom": "mapping id: whole number",
         "target": "target", "network": "path or mapping", "dist": "dist",
+        "date": "date (ISO 8601)",
     }[head]
 
 

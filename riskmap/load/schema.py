@@ -72,6 +72,8 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
         _f("description", "text", "Free text."),
         _f("time_unit", "enum:minute|hour|day|week|month|year",
            "The unit of every time and rate in the file.", default="day"),
+        _f("start", "date", "The calendar date of time 0 (ISO 8601, such as 2024-01-01): the "
+                            "calendar that demand seasonality follows.", default="2000-01-01"),
         _f("regions", "list:region", "Regions where suppliers stand.", default=[]),
         _f("suppliers", "list:supplier", "Companies or plants that deliver items.", default=[]),
         _f("parts", "list:part", "Components and raw materials: items that are bought or made.",
@@ -239,6 +241,8 @@ _ITEM_FIELDS = (
        unit=RATE),
     _f("assembly_time", "dist", "Time from the start of a production run to its units on hand "
                                 "(drawn per run), after its line time.", default=0, unit=TIME),
+    _f("holding_cost", "number", "Cost of holding one unit on hand for one time unit.",
+       unit="money / unit / time unit"),
     _f("production", "enum:kits|whole", "When an order to make the item starts: kits, as many "
                                         "units as there are complete kits of components (the rest "
                                         "as they arrive); whole, once every unit of every "
