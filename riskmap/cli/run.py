@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Optional
 
 from riskmap.cli.common import add_simulation_options, whole_number
 from riskmap.escape import terminal
-from riskmap.options.plan import STOCK_ARMS
+from riskmap.options.plan import MATRIX_ARMS, STOCK_ARMS
 from riskmap.report.text import fixed
 
 if TYPE_CHECKING:  # the report layer is imported when a run has a report to show
@@ -67,6 +67,10 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
                         help="simulate the static map's extra stock against at most the N "
                              f"riskiest suppliers the scenario can stop (default {STOCK_ARMS}; "
                              "the others are named in the report)")
+    parser.add_argument("--matrix-arms", type=whole_number, metavar="N", default=MATRIX_ARMS,
+                        help="simulate the stops of at most N of the suppliers the scenario "
+                             "can stop, for the risk matrix's simulated impact (default "
+                             f"{MATRIX_ARMS}; the others are named in the report)")
     parser.add_argument("--resume", action="store_true",
                         help="continue an interrupted run from the checkpoint in --out DIR "
                              "(the report is the same as an uninterrupted run's)")
@@ -112,7 +116,7 @@ def run_in(folder, scenario, args: argparse.Namespace, progress) -> int:
     static = risk_map(scenario.network)  # once per run: the report and the stock arms use it
     if args.counterfactuals:
         progress.note("planning counterfactuals...")
-    plan = (plan_arms(scenario, scenario.alternates, static, args.stock_arms)
+    plan = (plan_arms(scenario, scenario.alternates, static, args.stock_arms, args.matrix_arms)
             if args.counterfactuals else Plan())
     events = check_work(scenario, args, arms=1 + len(plan.arms))
     checkpoint = start_checkpoint(scenario, args, folder.path, progress.note)
