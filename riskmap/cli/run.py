@@ -2,10 +2,11 @@
 
 Runs the scenario, then its counterfactual arms with the same seeds, engine
 and workers: without each alternate lane, with no alternate, with each
-candidate supplier, with the static map's extra stock and with each
+candidate supplier, with the static map's extra stock, with each
 ``what_if:`` (``alternates``, ``candidates``, ``stock_what_ifs`` and
-``what_ifs`` in report.json; see :mod:`riskmap.options` and
-docs/counterfactuals.md). One progress line counts all of them, after a
+``what_ifs`` in report.json) and with each supplier the scenario can stop
+never stopping (the risk matrix's simulated impact, ``risk_matrix`` in
+report.json; see :mod:`riskmap.options` and docs/counterfactuals.md). One progress line counts all of them, after a
 line per step before it (mapping, planning, each counterfactual arm). Writes
 ``report.json``, ``report.md``, ``report.html`` and ``report-figures/`` into
 ``--out DIR`` (default ``riskmap-out/<scenario name>``, the name made safe
