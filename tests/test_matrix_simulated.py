@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -238,3 +239,81 @@ def test_matrix_arms_caps_the_runs_and_the_report_names_the_rest(quake_file, tmp
                  "--no-counterfactuals"]) == 0
     matrix = json.loads((out / "report.json").read_text(encoding="utf-8"))["risk_matrix"]
     assert "simulation" not in matrix and matrix["score_unit"] == matrix["impact_unit"] == "units"
+
+
+def _row(sid, likelihood, impact, lost_revenue=None):
+    from riskmap.analysis.matrix import Simulated, SupplierRisk
+    from riskmap.stats import Estimate
+
+    simulated = None
+    if lost_revenue is not None:
+        simulated = Simulated(Estimate(lost_revenue, (lost_revenue, lost_revenue), 4, "money",
+                                       has_percentiles=False),
+                              Estimate(0.0, (0.0, 0.0), 4, "units", has_percentiles=False))
+    return SupplierRisk(sid, likelihood, impact, None, 0.0, simulated=simulated)
+
+
+@pytest.mark.hand
+def test_a_money_score_is_the_larger_part_and_says_which():
+    from riskmap.analysis.matrix import money_scores
+    from riskmap.report.views.matrix import drives_text
+
+    rows = {"a": _row("a", 0.5, 100.0, 30.0),  # PI part 0.5 x 100 = 50 > 30 simulated
+            "b": _row("b", 1.0, 10.0, 40.0),   # 40 simulated > 10
+            "c": _row("c", 0.2, 5.0),          # not simulated (beyond the cap): PI part 1
+            "d": _row("d", 0.0, 7.0),          # nothing stops it
+            "e": _row("e", 1.0, 0.0, -5.0)}    # a negative estimate counts 0
+    scored = money_scores(rows, pi_in_money=True)
+    got = {sid: (r.score, r.breakdown.simulated, r.breakdown.pi, r.breakdown.drives)
+           for sid, r in scored.items()}
+    assert got == {"a": (50.0, 30.0, 50.0, "pi"), "b": (40.0, 40.0, 10.0, "simulated"),
+                   "c": (1.0, None, 1.0, "pi"), "d": (0.0, None, 0.0, None),
+                   "e": (0.0, 0.0, 0.0, None)}
+    assert drives_text(scored["a"]) == "PI (static)" and drives_text(scored["d"]) == "–"
+    # PI in units is not money: only the simulation scores, an unsimulated stop has none
+    scored = money_scores(rows, pi_in_money=False)
+    assert (scored["a"].score, scored["a"].breakdown.drives) == (30.0, "simulated")
+    assert scored["c"].score is None and scored["d"].score == 0.0
+
+
+@pytest.mark.property
+@settings(max_examples=60, deadline=None)
+@given(bubbles=st.lists(st.tuples(st.floats(70, 556), st.floats(30, 310), st.floats(3, 16),
+                                  st.integers(1, 30)), min_size=1, max_size=20))
+def test_labels_never_overlap_and_stay_in_the_picture(bubbles):
+    from riskmap.report.charts.matrix import label_place
+
+    area = (70.0, 30.0, 572.0, 310.0)
+    taken = []
+    for cx, cy, radius, letters in bubbles:
+        place = label_place(cx, cy, radius, 4.6 * letters, taken, area)
+        if place is None:
+            continue
+        box = place[3]
+        assert area[0] <= box[0] and box[2] <= area[2] and area[1] <= box[1] and box[3] <= area[3]
+        for b in taken:
+            assert not (box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3])
+        taken.append(box)
+
+
+@pytest.mark.hand
+def test_a_crowded_matrix_labels_at_most_eight_and_draws_the_same_picture_twice():
+    import re
+
+    from riskmap.analysis.matrix import RiskMatrix, Simulation
+    from riskmap.report.charts.matrix import matrix_chart
+    from riskmap.report.content import RunInfo
+
+    rows = {f"supplier-{k:02d}": dataclasses.replace(
+                _row(f"supplier-{k:02d}", 0.5 + 0.01 * k, 0.0, 1000.0 + 10 * k),
+                score=500.0 + k, spend=100.0)
+            for k in range(15)}  # fifteen bubbles within a few points of each other
+    rows = {sid: dataclasses.replace(r, simulated=dataclasses.replace(
+        r.simulated, impact=r.simulated.lost_revenue)) for sid, r in rows.items()}
+    matrix = RiskMatrix("margin", "units", 365.0, rows, {}, {}, "money", Simulation(8))
+    report = Report(RunInfo(), Network("n"), {}, risk_matrix=matrix)
+    chart = matrix_chart(report)
+    assert chart.svg == matrix_chart(report).svg
+    labels = re.findall(r"<text[^>]*>(supplier-\d\d[^<]*)<", chart.svg)
+    assert 1 <= len(labels) <= 8
+    assert "simulated lost revenue when it stops" in chart.svg
