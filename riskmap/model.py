@@ -366,3 +366,6 @@ class Scenario:
     file: str = "<memory>"
     candidates: tuple[Candidate, ...] = ()
     what_if: tuple[WhatIf, ...] = ()
+    #: suppliers no disruption stops: a counterfactual copy (``spared:`` arms, riskmap.options),
+    #: never a file key; their disruptions are still drawn, so every other draw is paired.
+    spared: tuple[str, ...] = ()

@@ -15,7 +15,8 @@ from riskmap.load import load_scenario
 from riskmap.report.json import read_report
 from riskmap.run.montecarlo import run_scenario
 from riskmap.stats import Estimate
-from riskmap.stats.differences import mean_difference, proportion_difference, welch_interval
+from riskmap.stats.differences import (mean_difference, paired_ratio_difference,
+                                       proportion_difference, welch_interval)
 
 T975_4 = 2.7764451051977987   # t(0.975, 4)
 T975_8 = 2.306004135033371    # t(0.975, 8)
@@ -247,3 +248,68 @@ def test_compare_shows_a_hostile_scenario_name_as_text(two_scenarios, tmp_path, 
     assert "<script>x" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
     assert "<script>x" not in md and "\\|" in md and "\\*b\\*" in md
     assert "\x1b" not in html + md + capsys.readouterr().out
+
+
+@pytest.mark.hand
+def test_paired_pooled_fill_rate_by_hand():
+    # base fills 8 and 9 of 10, head 9 and 10: pooled 0.85 and 0.95; every replication
+    # gains exactly 1/10, so u_i = (yh_i - 0.95 x 10) / 10 - (yb_i - 0.85 x 10) / 10 = 0 for
+    # both and the interval is the point.
+    difference, (low, high) = paired_ratio_difference([8, 9], [10, 10], [9, 10], [10, 10])
+    assert (difference, low, high) == pytest.approx((0.1, 0.1, 0.1))
+    # gains of 0 and 2 of 10: pooled 0.8 and 0.9, u = (-0.1, 0.1), sd 0.1414,
+    # t(0.975, 1) = 12.7062: 0.1 +- 12.7062 x 0.1414 / sqrt(2) = 0.1 +- 1.27062
+    difference, (low, high) = paired_ratio_difference([8, 8], [10, 10], [8, 10], [10, 10])
+    assert difference == pytest.approx(0.1)
+    assert (low, high) == pytest.approx((0.1 - 1.270620, 0.1 + 1.270620), abs=1e-5)
+    assert paired_ratio_difference([0], [0], [1], [1]) == (None, (None, None))
+
+
+@pytest.mark.theory
+def test_paired_comparison_carries_the_pooled_fill_rate_as_the_runs_estimate_it(scenario_file):
+    base = load_scenario(str(scenario_file))
+    head = with_lamp_stock(base, 14)
+    base_run, head_run = run(base), run(head)
+    pooled = compare_runs(base, head, base_run, head_run, "a", "b").products["lamp"][
+        "fill_rate_pooled"]
+    assert pooled.base == pytest.approx(base_run.fill_rate_pooled["lamp"].mean)
+    assert pooled.head == pytest.approx(head_run.fill_rate_pooled["lamp"].mean)
+    assert pooled.mean == pytest.approx(pooled.head - pooled.base)
+    assert pooled.distinguishable and pooled.unit == "ratio"
+    # the paired interval is narrower than the unpaired one of the same two estimates
+    unpaired = unpaired_change("fill_rate_pooled", base_run.fill_rate_pooled["lamp"],
+                               head_run.fill_rate_pooled["lamp"])
+    assert pooled.ci95[1] - pooled.ci95[0] < unpaired.ci95[1] - unpaired.ci95[0]
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("given", [["--seed", "3"], ["--replications", "4"],
+                                   ["--seed", "3", "--replications", "4"]])
+def test_run_options_with_two_reports_exit_2(given, two_scenarios, tmp_path, capsys):
+    fewer, _ = two_scenarios
+    assert main(["run", fewer, "--out", str(tmp_path / "r"), "--workers", "1", "-q",
+                 "--no-counterfactuals"]) == 0
+    capsys.readouterr()
+    report = str(tmp_path / "r" / "report.json")
+    assert compare(report, report, "--out", str(tmp_path / "cmp"), *given) == 2
+    err = capsys.readouterr().err
+    names = " and ".join(g for g in given if g.startswith("--"))
+    assert f"riskmap: error: {names} cannot apply to two report.json files" in err
+    assert "Traceback" not in err and not (tmp_path / "cmp").exists()
+
+
+@pytest.mark.cli
+def test_paired_compare_shows_progress_on_stderr_and_pools_the_fill_rate(two_scenarios, tmp_path,
+                                                                         capsys):
+    fewer, more = two_scenarios
+    assert compare(fewer, more, "--out", str(tmp_path / "cmp"), "--replications", "8") == 0
+    err = capsys.readouterr().err
+    assert "riskmap: simulating 8 replications of each scenario with seed 5 (paired)..." in err
+    # not a terminal: a line at each quarter of the 16 replications of both runs
+    for done in (4, 8, 12, 16):
+        assert f"riskmap: {done}/16 replications (8 x 2 runs: base and head)" in err
+    data = json.loads((tmp_path / "cmp" / "compare.json").read_text())
+    pooled = data["products"]["lamp"]["fill_rate_pooled"]
+    assert pooled["distinguishable"] is True and pooled["change"]["mean"] > 0
+    assert compare(fewer, more, "--out", str(tmp_path / "quiet"), "-q") == 0
+    assert capsys.readouterr().err == ""

@@ -60,7 +60,7 @@ def test_stock_options_are_the_suppliers_the_map_holds_stock_against():
     static = SimpleNamespace(suppliers=(survives, short))
     assert stock_options(static) == [short]
     assert stock_options(None) == []
-    plan = plan_arms(pump_scenario(), "off", static)
+    plan = plan_arms(pump_scenario(), "off", static, matrix_arms=0)
     [arm] = plan.arms
     assert arm.key == "stock:valve-tw"
     assert arm.scenario.network.item("valve").stock == 12 + 54
@@ -116,6 +116,6 @@ def test_stock_arms_only_against_suppliers_the_scenario_can_stop_riskiest_first_
     assert [s.id for s in chosen] == ["valve-tw2"] and left_out == ("valve-tw",)
     chosen, left_out = stock_choice(scenario, static, limit=5)
     assert [s.id for s in chosen] == ["valve-tw2", "valve-tw"] and left_out == ()
-    plan = plan_arms(scenario, "off", static, stock_arms=1)
+    plan = plan_arms(scenario, "off", static, stock_arms=1, matrix_arms=0)
     assert [arm.key for arm in plan.arms] == ["stock:valve-tw2"]
     assert (plan.stock_cap, plan.stock_left_out) == (1, ("valve-tw",))

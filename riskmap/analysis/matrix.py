@@ -14,8 +14,17 @@ Per supplier:
   products it feeds beside it;
 * **spend**: what is bought from it over the horizon (units, or money when
   every primary lane of the network has a ``unit_cost``);
-* **score** = likelihood x impact: the expected PI of the supplier within the
-  horizon, in the unit of PI.
+* **simulated impact** (when the run simulated the supplier's stops, a
+  ``spared:`` arm of :mod:`riskmap.options`): the paired difference of lost
+  revenue, backordered units and lost margin between the scenario and the
+  scenario in which the supplier never stops -- what its stops cost within
+  the horizon, in expectation -- and, divided by the likelihood, the lost
+  revenue when it stops (the money impact);
+* **score** = likelihood x impact: when the run simulated stops that lose
+  revenue, in money per horizon, the larger of likelihood x the money impact
+  (the expected lost revenue its stops cause) and likelihood x PI when PI is
+  margin (:func:`money_scores`; ``breakdown`` says which drives it); else
+  the expected PI of the supplier within the horizon, in the unit of PI.
 
 Parts and products roll the supplier scores up: an item's score is the
 share-weighted sum of its primary sources' scores plus the scores of its
@@ -35,6 +44,7 @@ from riskmap.analysis.structure import Structure
 from riskmap.analysis.survival import Evaluator, Outage, stoppages
 from riskmap.graph import supply_graph
 from riskmap.model import Disruption, Scenario
+from riskmap.stats import Estimate
 
 #: disruption kinds that stop a supplier (delays and shortages slow it down only).
 STOPPING_KINDS = ("outage", "disaster")
@@ -72,6 +82,79 @@ class Cause:
 
 
 @dataclass(frozen=True)
+class Simulated:
+    """What a supplier's stops cost in the simulation, as paired estimates over the horizon.
+
+    The scenario against the scenario in which the supplier never stops
+    (same replication seeds): ``lost_revenue`` (``None`` without a price),
+    ``backorder_units`` and ``lost_margin`` (``None`` without a margin) of
+    the products that depend on it, scenario minus spared, so positive is a
+    loss its stops cause; ``products`` the lost revenue per priced product,
+    largest first; ``impact`` the lost revenue when it stops (``lost_revenue``
+    over the likelihood).
+    """
+
+    lost_revenue: Optional[Estimate]
+    backorder_units: Estimate
+    lost_margin: Optional[Estimate] = None
+    products: tuple[tuple[str, Estimate], ...] = ()
+    impact: Optional[Estimate] = None
+
+    def to_dict(self) -> dict:
+        return {"lost_revenue": _estimate(self.lost_revenue), "impact": _estimate(self.impact),
+                "backorder_units": _estimate(self.backorder_units),
+                "lost_margin": _estimate(self.lost_margin),
+                "products": [{"product": p, "lost_revenue": _estimate(e)}
+                             for p, e in self.products]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Simulated":
+        return cls(_read_estimate(data.get("lost_revenue"), "money"),
+                   _read_estimate(data.get("backorder_units"), "units"),
+                   _read_estimate(data.get("lost_margin"), "money"),
+                   tuple((str(p["product"]), _read_estimate(p.get("lost_revenue"), "money"))
+                         for p in data.get("products") or ()),
+                   _read_estimate(data.get("impact"), "money"))
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The two parts of a money score (:func:`money_scores`) and the one that drives it.
+
+    ``simulated`` the expected simulated lost revenue of its stops, ``pi``
+    likelihood x PI when PI is money (else ``None``); ``drives`` is
+    ``"simulated"`` or ``"pi"``, ``None`` for a score of 0.
+    """
+
+    simulated: Optional[float]
+    pi: Optional[float]
+    drives: Optional[str]
+
+    def to_dict(self) -> dict:
+        return {"simulated": self.simulated, "pi": self.pi, "drives": self.drives}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Breakdown":
+        return cls(data.get("simulated"), data.get("pi"),
+                   None if data.get("drives") is None else str(data["drives"]))
+
+
+def _estimate(estimate: Optional[Estimate]) -> Optional[dict]:
+    """``{mean, ci95, n}`` of a paired estimate (no percentiles: they mean nothing here)."""
+    if estimate is None:
+        return None
+    return {"mean": estimate.mean, "ci95": list(estimate.ci95), "n": estimate.n}
+
+
+def _read_estimate(data: Optional[dict], unit: str) -> Optional[Estimate]:
+    if data is None:
+        return None
+    low, high = data.get("ci95") or (None, None)
+    return Estimate(data.get("mean"), (low, high), int(data.get("n") or 0), unit,
+                    has_percentiles=False)
+
+
+@dataclass(frozen=True)
 class SupplierRisk:
     """One bubble of the matrix (see the module docstring).
 
@@ -79,7 +162,8 @@ class SupplierRisk:
     lost revenue (``None`` without a price), largest first; ``down_time`` the
     mean simulated time it was down; ``window`` the time the impact is taken
     over (the longest stop, or the TTR); ``pi`` the static map's PI over the
-    TTR; ``None`` where a figure is unknown.
+    TTR; ``None`` where a figure is unknown; ``simulated`` what its stops
+    cost in the simulation (``None`` when they were not simulated).
     """
 
     id: str
@@ -93,6 +177,14 @@ class SupplierRisk:
     down_time: Optional[float] = None
     window: Optional[float] = None
     pi: Optional[float] = None
+    simulated: Optional[Simulated] = None
+    breakdown: Optional["Breakdown"] = None
+
+    @property
+    def basis(self) -> str:
+        """What the score is: ``simulated`` (expected lost revenue) or ``pi`` (expected PI)."""
+        return ("simulated" if self.simulated is not None
+                and self.simulated.lost_revenue is not None else "pi")
 
     @property
     def driver(self) -> Optional[Cause]:
@@ -104,17 +196,22 @@ class SupplierRisk:
                 "spend": self.spend, "causes": [c.to_dict() for c in self.causes],
                 "lost_revenue": self.lost_revenue, "down_time": self.down_time,
                 "window": self.window, "pi": self.pi,
-                "products": [{"product": p, "lost_revenue": v} for p, v in self.products]}
+                "products": [{"product": p, "lost_revenue": v} for p, v in self.products],
+                **({} if self.simulated is None else {"simulated": self.simulated.to_dict()}),
+                **({} if self.breakdown is None else {"breakdown": self.breakdown.to_dict()})}
 
     @classmethod
     def from_dict(cls, id: str, data: dict) -> "SupplierRisk":
+        simulated, breakdown = data.get("simulated"), data.get("breakdown")
         return cls(id=id, likelihood=float(data["likelihood"]), impact=data.get("impact"),
                    score=data.get("score"), spend=float(data.get("spend") or 0.0),
                    causes=tuple(Cause.from_dict(c) for c in data.get("causes") or ()),
                    lost_revenue=data.get("lost_revenue"), down_time=data.get("down_time"),
                    window=data.get("window"), pi=data.get("pi"),
                    products=tuple((str(p["product"]), p.get("lost_revenue"))
-                                  for p in data.get("products") or ()))
+                                  for p in data.get("products") or ()),
+                   simulated=None if simulated is None else Simulated.from_dict(simulated),
+                   breakdown=None if breakdown is None else Breakdown.from_dict(breakdown))
 
 
 @dataclass(frozen=True)
@@ -137,8 +234,28 @@ class ItemRisk:
 
 
 @dataclass(frozen=True)
+class Simulation:
+    """Which suppliers' stops the run simulated: the cap on ``spared:`` arms and those beyond it."""
+
+    cap: Optional[int]
+    left_out: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"cap": self.cap, "left_out": list(self.left_out)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Simulation":
+        return cls(data.get("cap"), tuple(str(s) for s in data.get("left_out") or ()))
+
+
+@dataclass(frozen=True)
 class RiskMatrix:
-    """The matrix of a run: per supplier, part and product (dicts sorted by id)."""
+    """The matrix of a run: per supplier, part and product (dicts sorted by id).
+
+    ``score_unit`` is ``money`` when the scores are simulated lost revenue,
+    else the unit of PI; ``simulation`` says which stops were simulated
+    (``None`` when none was).
+    """
 
     impact_unit: str
     spend_unit: str
@@ -146,24 +263,38 @@ class RiskMatrix:
     suppliers: dict[str, SupplierRisk]
     parts: dict[str, ItemRisk]
     products: dict[str, ItemRisk]
+    score_unit: Optional[str] = None
+    simulation: Optional[Simulation] = None
+
+    @property
+    def simulated(self) -> bool:
+        """Whether the scores are simulated lost revenue (money per horizon)."""
+        return self.simulation is not None and self.score_unit == "money"
 
     def to_dict(self) -> dict:
-        return {"impact_unit": self.impact_unit, "score_unit": self.impact_unit,
-                "spend_unit": self.spend_unit, "horizon": self.horizon,
-                "suppliers": {k: v.to_dict() for k, v in self.suppliers.items()},
-                "parts": {k: v.to_dict() for k, v in self.parts.items()},
-                "products": {k: v.to_dict() for k, v in self.products.items()}}
+        out = {"impact_unit": self.impact_unit, "score_unit": self.score_unit or self.impact_unit,
+               "spend_unit": self.spend_unit, "horizon": self.horizon,
+               "suppliers": {k: v.to_dict() for k, v in self.suppliers.items()},
+               "parts": {k: v.to_dict() for k, v in self.parts.items()},
+               "products": {k: v.to_dict() for k, v in self.products.items()}}
+        if self.simulation is not None:
+            out["simulation"] = self.simulation.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, data: Any) -> "RiskMatrix":
-        return cls(str(data.get("impact_unit") or "units"), str(data.get("spend_unit") or "units"),
+        impact_unit = str(data.get("impact_unit") or "units")
+        simulation = data.get("simulation")
+        return cls(impact_unit, str(data.get("spend_unit") or "units"),
                    float(data.get("horizon") or 0.0),
                    {str(k): SupplierRisk.from_dict(str(k), v)
                     for k, v in (data.get("suppliers") or {}).items()},
                    {str(k): ItemRisk.from_dict(str(k), v)
                     for k, v in (data.get("parts") or {}).items()},
                    {str(k): ItemRisk.from_dict(str(k), v)
-                    for k, v in (data.get("products") or {}).items()})
+                    for k, v in (data.get("products") or {}).items()},
+                   str(data.get("score_unit") or impact_unit),
+                   None if simulation is None else Simulation.from_dict(simulation))
 
 
 def occurrence_probability(d: Disruption, horizon: float) -> float:
@@ -264,7 +395,9 @@ def spend(scenario: Scenario) -> tuple[dict[str, float], str]:
 
 def risk_matrix(scenario: Scenario, static: Optional[RiskMap],
                 products: Optional[dict] = None,
-                suppliers: Optional[dict] = None) -> RiskMatrix:
+                suppliers: Optional[dict] = None,
+                simulated: Optional[dict[str, Simulated]] = None,
+                simulation: Optional[Simulation] = None) -> RiskMatrix:
     """The risk matrix of ``scenario``.
 
     Parameters
@@ -276,10 +409,19 @@ def risk_matrix(scenario: Scenario, static: Optional[RiskMap],
         The run's estimates per product and per supplier
         (:attr:`riskmap.run.montecarlo.RunSummary.products`, ``.suppliers``):
         ``lost_revenue`` and ``down_time`` are read from them.
+    simulated : dict, optional
+        ``{supplier id: Simulated}`` of the suppliers whose stops the run
+        simulated (its ``impact`` is filled in here); with a lost revenue for
+        at least one of them the scores are simulated lost revenue
+        (:func:`money_scores`).
+    simulation : Simulation, optional
+        The cap on those runs and the suppliers beyond it; the matrix says
+        no more about simulation without it.
     """
     network = scenario.network
     products = products or {}
     suppliers = suppliers or {}
+    simulated = simulated or {}
     exposures = {e.id: e for e in static.suppliers} if static is not None else {}
     causes = supplier_causes(scenario)
     spent, spend_unit = spend(scenario)
@@ -306,12 +448,64 @@ def risk_matrix(scenario: Scenario, static: Optional[RiskMap],
             spend=_round(spent.get(sid, 0.0)), causes=causes.get(sid, ()),
             lost_revenue=_round(sum(known)) if known else None, products=tuple(fed),
             down_time=None if down is None or down.mean is None else _round(down.mean),
-            window=window, pi=None if exposure is None else exposure.pi)
-    made = _roll_up(scenario, rows)
+            window=window, pi=None if exposure is None else exposure.pi,
+            simulated=_conditional(simulated.get(sid), chance))
     impact_unit = static.pi_unit if static is not None else "units"
+    score_unit = impact_unit
+    if simulation is not None and any(r.basis == "simulated" for r in rows.values()):
+        rows, score_unit = money_scores(rows, impact_unit == "margin"), "money"
+    made = _roll_up(scenario, rows)
     return RiskMatrix(impact_unit, spend_unit, float(scenario.horizon), rows,
                       {k: v for k, v in made.items() if not network.item(k).is_product},
-                      {k: v for k, v in made.items() if network.item(k).is_product})
+                      {k: v for k, v in made.items() if network.item(k).is_product}, score_unit,
+                      simulation if simulation is not None and (simulated or simulation.left_out)
+                      else None)
+
+
+def _conditional(found: Optional[Simulated], chance: float) -> Optional[Simulated]:
+    """``found`` with its ``impact``: the lost revenue over the likelihood (when it stops)."""
+    if found is None or found.lost_revenue is None or chance <= 0:
+        return found
+    revenue = found.lost_revenue
+
+    def given(value: Optional[float]) -> Optional[float]:
+        return None if value is None else _round(value / chance)
+
+    impact = Estimate(given(revenue.mean), (given(revenue.ci95[0]), given(revenue.ci95[1])),
+                      revenue.n, revenue.unit, has_percentiles=False)
+    return dataclasses.replace(found, impact=impact)
+
+
+def money_scores(rows: dict[str, SupplierRisk], pi_in_money: bool) -> dict[str, SupplierRisk]:
+    """The scores in money per horizon, and what drives each (``breakdown``).
+
+    Two parts, both expected within the horizon: the **simulated** lost
+    revenue the supplier's stops cause (likelihood x the money impact; a
+    negative estimate, noise or a stop that happens to help, counts 0) and
+    the **PI** part, likelihood x PI, counted only when PI is money (margin).
+    The score is the larger: both estimate the loss of the same stops, one by
+    simulating them, one by the static program, so adding them would count
+    it twice. A supplier nothing stops scores 0; one that can stop but whose
+    stops were not simulated (beyond the cap, or feeding no priced product)
+    scores its PI part, ``None`` without one.
+    """
+    out = {}
+    for sid, row in rows.items():
+        simulated = (_round(max(0.0, row.simulated.lost_revenue.mean or 0.0))
+                     if row.basis == "simulated" else None)
+        static = (_round(row.likelihood * row.impact)
+                  if pi_in_money and row.impact is not None else None)
+        known = [v for v in (simulated, static) if v is not None]
+        if row.likelihood <= 0.0:
+            score = 0.0
+        else:
+            score = max(known) if known else None
+        drives = None
+        if score:  # the part that gives the score; the simulation on a tie
+            drives = "simulated" if simulated is not None and simulated >= (static or 0.0) else "pi"
+        out[sid] = dataclasses.replace(row, score=score,
+                                       breakdown=Breakdown(simulated, static, drives))
+    return out
 
 
 def _with_impacts(scenario: Scenario, causes: dict[str, tuple[Cause, ...]]

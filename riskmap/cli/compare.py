@@ -8,12 +8,18 @@ unpaired (Welch), and every output says so. Prints a table per product (the
 distinguishable changes first), or compare.json with ``--json``; writes
 ``compare.json``, ``compare.md`` and ``compare.html`` into ``--out DIR``
 (default ``riskmap-out/compare``) as one set (:mod:`riskmap.report.publish`).
+Two scenario runs show their progress on stderr as ``riskmap run`` does
+(:mod:`riskmap.run.progress`), one line counting the replications of both.
+``--seed`` and ``--replications`` say how to run two scenarios: with two
+reports, whose figures are already drawn, they are refused (exit 2) rather
+than silently ignored.
 
 Exit codes: 0 no product is worse beyond ``--tolerance``; 1 one is (its fill
 rate distinguishably lower or its backorder probability distinguishably
 higher, by more than the tolerance); 2 bad input (a missing file, a
 report.json that is not one, a scenario and a report mixed, an output folder
-that cannot be written); 3 a replication failed.
+that cannot be written, ``--seed`` or ``--replications`` with two reports); 3 a
+replication failed.
 """
 
 from __future__ import annotations
@@ -81,6 +87,13 @@ def run(args: argparse.Namespace) -> int:
                        "file; compare two scenario files or two report.json files"),
               file=sys.stderr)
         return EXIT_BAD_INPUT
+    refused = _run_options(args) if _is_report(args.base) else []
+    if refused:
+        print(terminal(f"riskmap: error: {' and '.join(refused)} cannot apply to two "
+                       "report.json files (their replications are already drawn); leave "
+                       f"{'them' if len(refused) > 1 else 'it'} out, or compare the two "
+                       "scenario files"), file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         comparison = (compare_report_files(args) if _is_report(args.base)
                       else compare_scenario_files(args))
@@ -99,6 +112,12 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_WORSE if comparison.worse() else EXIT_OK
 
 
+def _run_options(args: argparse.Namespace) -> list[str]:
+    """The options given that only say how to run scenarios (``--seed``, ``--replications``)."""
+    return [name for name, value in (("--seed", args.seed), ("--replications", args.replications))
+            if value is not None]
+
+
 def compare_report_files(args: argparse.Namespace):
     """Two report.json files, unpaired."""
     from riskmap.compare import compare_reports
@@ -115,6 +134,7 @@ def compare_scenario_files(args: argparse.Namespace):
     from riskmap.load import load_scenario
     from riskmap.run.executors import make_executor
     from riskmap.run.montecarlo import run_scenario
+    from riskmap.run.progress import Progress
     from riskmap.run.workload import check_budget
 
     base = load_scenario(args.base, force=args.force)
@@ -123,14 +143,22 @@ def compare_scenario_files(args: argparse.Namespace):
     replications = args.replications or base.replications
     events = max(check_budget(base, replications, 1, force=args.force),
                  check_budget(head, replications, 1, force=args.force))
-    if not args.quiet:
-        print(f"riskmap: simulating {replications:,} replications of each scenario with seed "
-              f"{seed} (paired)...", file=sys.stderr)
-    executor = make_executor(args.workers, args.scheduler, events)
+    progress = Progress(f"replications ({replications} x 2 runs: base and head)",
+                        quiet=args.quiet)
+    progress.note(f"simulating {replications:,} replications of each scenario with seed "
+                  f"{seed} (paired)...")
+    executor = make_executor(args.workers, args.scheduler, events,
+                             warn=lambda message: progress.note(f"warning: {message}"))
+    progress.restart()
     try:
-        runs = [run_scenario(scenario, replications=replications, seed=seed, executor=executor,
-                             series=False) for scenario in (base, head)]
+        runs = []
+        for k, scenario in enumerate((base, head)):
+            runs.append(run_scenario(
+                scenario, replications=replications, seed=seed, executor=executor, series=False,
+                progress=lambda done, _, k=k: progress(k * replications + done,
+                                                       2 * replications)))
     finally:
+        progress.close()  # ends the progress line before any later message
         close = getattr(executor, "close", None)
         if close is not None:
             close()

@@ -2,10 +2,11 @@
 
 Runs the scenario, then its counterfactual arms with the same seeds, engine
 and workers: without each alternate lane, with no alternate, with each
-candidate supplier, with the static map's extra stock and with each
+candidate supplier, with the static map's extra stock, with each
 ``what_if:`` (``alternates``, ``candidates``, ``stock_what_ifs`` and
-``what_ifs`` in report.json; see :mod:`riskmap.options` and
-docs/counterfactuals.md). One progress line counts all of them, after a
+``what_ifs`` in report.json) and with each supplier the scenario can stop
+never stopping (the risk matrix's simulated impact, ``risk_matrix`` in
+report.json; see :mod:`riskmap.options` and docs/counterfactuals.md). One progress line counts all of them, after a
 line per step before it (mapping, planning, each counterfactual arm). Writes
 ``report.json``, ``report.md``, ``report.html`` and ``report-figures/`` into
 ``--out DIR`` (default ``riskmap-out/<scenario name>``, the name made safe
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING, Optional
 
 from riskmap.cli.common import add_simulation_options, whole_number
 from riskmap.escape import terminal
-from riskmap.options.plan import STOCK_ARMS
+from riskmap.options.plan import MATRIX_ARMS, STOCK_ARMS
 from riskmap.report.text import fixed
 
 if TYPE_CHECKING:  # the report layer is imported when a run has a report to show
@@ -67,6 +68,10 @@ def add_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser
                         help="simulate the static map's extra stock against at most the N "
                              f"riskiest suppliers the scenario can stop (default {STOCK_ARMS}; "
                              "the others are named in the report)")
+    parser.add_argument("--matrix-arms", type=whole_number, metavar="N", default=MATRIX_ARMS,
+                        help="simulate the stops of at most N of the suppliers the scenario "
+                             "can stop, for the risk matrix's simulated impact (default "
+                             f"{MATRIX_ARMS}; the others are named in the report)")
     parser.add_argument("--resume", action="store_true",
                         help="continue an interrupted run from the checkpoint in --out DIR "
                              "(the report is the same as an uninterrupted run's)")
@@ -112,7 +117,7 @@ def run_in(folder, scenario, args: argparse.Namespace, progress) -> int:
     static = risk_map(scenario.network)  # once per run: the report and the stock arms use it
     if args.counterfactuals:
         progress.note("planning counterfactuals...")
-    plan = (plan_arms(scenario, scenario.alternates, static, args.stock_arms)
+    plan = (plan_arms(scenario, scenario.alternates, static, args.stock_arms, args.matrix_arms)
             if args.counterfactuals else Plan())
     events = check_work(scenario, args, arms=1 + len(plan.arms))
     checkpoint = start_checkpoint(scenario, args, folder.path, progress.note)

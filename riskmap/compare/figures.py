@@ -29,10 +29,13 @@ from riskmap.options.effects import paired_estimate
 from riskmap.run.samples import Samples
 from riskmap.stats import PRODUCT_STATISTICS, PROPORTION, Estimate, rounded
 from riskmap.stats.differences import (Interval, excludes_zero, mean_difference,
-                                       proportion_difference)
+                                       paired_ratio_difference, proportion_difference)
 
 #: the statistics estimated as proportions (Wilson intervals in a report).
 PROPORTIONS = frozenset(s.name for s in PRODUCT_STATISTICS if s.kind == PROPORTION)
+
+#: the pooled fill rate of a product, beside the per-replication statistics (report.json's name).
+POOLED = "fill_rate_pooled"
 
 #: the figures whose worsening makes ``riskmap compare`` exit 1, and the sign of "worse".
 WORSE_SIGN = {"fill_rate": -1, "backorder_probability": +1}
@@ -107,7 +110,22 @@ def paired_changes(base: Samples, head: Samples, product: str,
                                      head_estimates[stat.name].unit)
         out[stat.name] = Change(base_estimates[stat.name].mean, head_estimates[stat.name].mean,
                                 difference.mean, difference.ci95, difference.unit)
+    out[POOLED] = pooled_change(base, head, product)
     return dict(sorted(out.items()))
+
+
+def pooled_change(base: Samples, head: Samples, product: str) -> Change:
+    """The change of the pooled fill rate (units filled from stock over units ordered, over
+    all replications: report.json's ``fill_rate_pooled``), paired
+    (:func:`riskmap.stats.differences.paired_ratio_difference`)."""
+    def ratio(samples: Samples) -> Optional[float]:
+        ordered = float(np.sum(np.asarray(samples.ordered[product], dtype=float)))
+        filled = float(np.sum(np.asarray(samples.filled[product], dtype=float)))
+        return filled / ordered if ordered > 0 else None
+
+    difference, interval = paired_ratio_difference(
+        base.filled[product], base.ordered[product], head.filled[product], head.ordered[product])
+    return Change(ratio(base), ratio(head), difference, interval, "ratio")
 
 
 def worsening(name: str, change: Change) -> Optional[float]:

@@ -15,11 +15,11 @@ from typing import Callable, Optional
 from riskmap.analysis.risk_map import Exposure, RiskMap
 from riskmap.graph import supply_graph
 from riskmap.model import Network, Scenario, WhatIf
-from riskmap.options.effects import paired_effect
+from riskmap.options.effects import paired_effect, paired_loss
 from riskmap.options.exposure import explain, shared_exposure
 from riskmap.options.plan import BASELINE, NONE, REGISTERED, Plan, arm_key, plan_arms
-from riskmap.options.tables import (AlternateRow, CandidateRow, OptionTables, StockRow, WhatIfRow,
-                                    rank)
+from riskmap.options.tables import (AlternateRow, CandidateRow, OptionTables, StockRow, StopRow,
+                                    WhatIfRow, rank)
 from riskmap.options.variants import alternate_sources, with_candidate
 from riskmap.run.montecarlo import ProgressCallback, RunSummary, run_scenario
 from riskmap.run.samples import Samples
@@ -114,7 +114,9 @@ def evaluate(baseline: RunSummary, risk_map: Optional[RiskMap] = None, *, plan: 
         candidates=tuple(rank(candidate_rows(scenario, runs))),
         stock=tuple(rank(stock_rows(scenario, plan.stock, runs))),
         what_ifs=tuple(rank(what_if_rows(scenario, runs))),
-        arms=len(plan.arms), stock_cap=plan.stock_cap, stock_left_out=plan.stock_left_out)
+        arms=len(plan.arms), stock_cap=plan.stock_cap, stock_left_out=plan.stock_left_out,
+        stops=tuple(stop_rows(scenario, plan.spared, runs)), spared_cap=plan.spared_cap,
+        spared_left_out=plan.spared_left_out)
 
 
 def _fed(network: Network, items) -> tuple[str, ...]:
@@ -198,6 +200,36 @@ def what_if_rows(scenario: Scenario, runs: dict[str, Samples]) -> list[WhatIfRow
             capacity=what_if.capacity, policy=what_if.policy, products=fed,
             extra_units=extra_units(network, what_if),
             why=explain(effect, (), f"what-if {what_if.id!r}"), effect=effect))
+    return rows
+
+
+def stop_rows(scenario: Scenario, suppliers: tuple[str, ...],
+              runs: dict[str, Samples]) -> list[StopRow]:
+    """One row per supplier of the plan's ``spared:`` arms, in the plan's order.
+
+    The products are those that depend on the supplier at any tier; the
+    effect compares the arm in which it never stops with the baseline, so
+    "avoided" is what its stops cost.
+    """
+    network = scenario.network
+    graph = supply_graph(network)
+    rows = []
+    for supplier_id in suppliers:
+        fed = tuple(sorted(i.id for i in network.items
+                           if i.is_product and supplier_id in graph.suppliers_of(i.id)))
+        spared_run, baseline = runs[arm_key("spared", supplier_id)], runs[BASELINE]
+        margins = [pid for pid in fed if network.item(pid).margin is not None]
+        priced = [pid for pid in fed if network.item(pid).price is not None]
+        rows.append(StopRow(
+            supplier=supplier_id, products=fed,
+            effect=paired_effect(spared_run, baseline, fed),
+            lost_revenue=(paired_loss(spared_run, baseline, "lost_revenue", "money", priced)
+                          if priced else None),
+            lost_margin=(paired_loss(spared_run, baseline, "lost_margin", "money", margins)
+                         if margins else None),
+            lost_revenue_by_product=tuple(
+                (pid, paired_loss(spared_run, baseline, "lost_revenue", "money", [pid]))
+                for pid in priced)))
     return rows
 
 

@@ -15,6 +15,8 @@ key                         the changed copy
 ``candidate:ID``            as ``registered``, that candidate switched on
 ``stock:SUPPLIER``          the static map's extra stock against the supplier
 ``what_if:ID``              one ``what_if:`` variation applied
+``spared:SUPPLIER``         the supplier never stops (the risk matrix's
+                            simulated impact of its stops)
 ==========================  ==================================================
 
 ``baseline`` is the main run itself. Arms that are the same run as the
@@ -26,11 +28,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from riskmap.analysis.matrix import likelihood, spend, supplier_causes
 from riskmap.analysis.risk_map import Exposure, RiskMap
 from riskmap.model import Scenario
 from riskmap.options.exposure import never_activated, suppliers_that_can_stop
 from riskmap.options.variants import (Lane, alternate_sources, switched_off, with_candidate,
-                                      with_candidates_off, with_extra_stock, with_what_if)
+                                      spared, with_candidates_off, with_extra_stock,
+                                      with_what_if)
 
 #: the key of the main run (the scenario as written).
 BASELINE = "baseline"
@@ -40,6 +44,9 @@ NONE = "none"
 REGISTERED = "registered"
 #: extra-stock arms run at most by default (``riskmap run --stock-arms``).
 STOCK_ARMS = 5
+#: ``spared:`` arms (one per supplier the scenario can stop) run at most by default
+#: (``riskmap run --matrix-arms``).
+MATRIX_ARMS = 8
 
 
 def arm_key(kind: str, subject: Union[str, Lane]) -> str:
@@ -48,7 +55,7 @@ def arm_key(kind: str, subject: Union[str, Lane]) -> str:
     Parameters
     ----------
     kind : str
-        ``without``, ``alone``, ``candidate``, ``stock`` or ``what_if``.
+        ``without``, ``alone``, ``candidate``, ``stock``, ``what_if`` or ``spared``.
     subject : str or Lane
         An id, or an ``(item id, supplier id)`` lane (written ``PART@SUPPLIER``).
 
@@ -94,6 +101,12 @@ class Plan:
         The most extra-stock arms the plan was allowed (None: no stock arm asked for).
     stock_left_out : tuple of str
         Suppliers that qualified for an extra-stock arm beyond the cap, riskiest first.
+    spared : tuple of str
+        The suppliers of the ``spared:`` arms, most likely to stop first.
+    spared_cap : int or None
+        The most ``spared:`` arms the plan was allowed (None: none asked for).
+    spared_left_out : tuple of str
+        Suppliers that can stop beyond that cap, most likely to stop first.
     """
 
     baseline: Optional[Scenario] = None
@@ -102,6 +115,9 @@ class Plan:
     stock: list[Exposure] = field(default_factory=list)
     stock_cap: Optional[int] = None
     stock_left_out: tuple[str, ...] = ()
+    spared: tuple[str, ...] = ()
+    spared_cap: Optional[int] = None
+    spared_left_out: tuple[str, ...] = ()
     _signed: dict = field(default_factory=lambda: {("off", frozenset()): BASELINE})
 
     def add(self, key: str, scenario: Scenario, signature=None) -> str:
@@ -157,8 +173,31 @@ def stock_choice(scenario: Scenario, risk_map: Optional[RiskMap],
     return ranked[:limit], tuple(s.id for s in ranked[limit:])
 
 
+def spared_choice(scenario: Scenario, risk_map: Optional[RiskMap],
+                  limit: int = MATRIX_ARMS) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The suppliers whose stops are simulated for the risk matrix, and those left out by ``limit``.
+
+    Every supplier some disruption of the scenario can stop (the matrix's
+    causes, :func:`riskmap.analysis.matrix.supplier_causes`, with a chance
+    above 0), ranked by the static score (likelihood x PI), then the
+    likelihood, then the spend, highest first, then id; the first ``limit``
+    are kept. None without a static map (the matrix has no impact then).
+    """
+    if risk_map is None:
+        return (), ()
+    pi = {s.id: s.pi or 0.0 for s in risk_map.suppliers}
+    spent, _ = spend(scenario)
+    chance = {sid: likelihood(causes) for sid, causes in supplier_causes(scenario).items()
+              if causes}
+    ranked = sorted((sid for sid, p in chance.items() if p > 0),
+                    key=lambda sid: (-chance[sid] * pi.get(sid, 0.0), -chance[sid],
+                                     -spent.get(sid, 0.0), sid))
+    limit = max(0, limit)
+    return tuple(ranked[:limit]), tuple(ranked[limit:])
+
+
 def plan_arms(scenario: Scenario, mode: str, risk_map: Optional[RiskMap] = None,
-              stock_arms: int = STOCK_ARMS) -> Plan:
+              stock_arms: int = STOCK_ARMS, matrix_arms: int = MATRIX_ARMS) -> Plan:
     """Every arm an evaluation runs.
 
     The arms of an alternate that can never take over
@@ -176,6 +215,8 @@ def plan_arms(scenario: Scenario, mode: str, risk_map: Optional[RiskMap] = None,
         The static map of the network, for the stock arms (none without it).
     stock_arms : int
         The most extra-stock arms to run (:func:`stock_choice`).
+    matrix_arms : int
+        The most ``spared:`` arms to run (:func:`spared_choice`).
 
     Returns
     -------
@@ -215,4 +256,9 @@ def plan_arms(scenario: Scenario, mode: str, risk_map: Optional[RiskMap] = None,
                  with_extra_stock(scenario, dict(supplier.extra_stock.items)))
     for what_if in scenario.what_if:
         plan.add(arm_key("what_if", what_if.id), with_what_if(scenario, what_if))
+    if risk_map is not None:
+        plan.spared, plan.spared_left_out = spared_choice(scenario, risk_map, matrix_arms)
+        plan.spared_cap = matrix_arms
+    for supplier_id in plan.spared:
+        plan.add(arm_key("spared", supplier_id), spared(scenario, supplier_id))
     return plan

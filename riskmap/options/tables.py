@@ -17,7 +17,7 @@ reading back changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Sequence, Union
 
 from riskmap.model import Policy
@@ -247,6 +247,28 @@ class WhatIfRow:
                    str(data.get("why") or ""), Effect.from_dict(data))
 
 
+@dataclass(frozen=True)
+class StopRow:
+    """What one supplier's stops cost: the scenario as written against it never stopping.
+
+    ``effect`` is the paired effect of sparing the supplier (the ``spared:``
+    arm against the scenario), so ``lost_revenue_avoided`` and
+    ``backorder_units_avoided`` are the loss its stops cause within the
+    horizon, in expectation over the scenario's disruptions;
+    ``lost_revenue`` and ``lost_margin`` the same over the products with a
+    price, with a margin (``None`` when there is none); ``lost_revenue_by_product`` per product it
+    feeds (those with a price). Not written to report.json as a table: the
+    supplier risk matrix carries these figures (:mod:`riskmap.analysis.matrix`).
+    """
+
+    supplier: str
+    products: tuple[str, ...]
+    effect: Effect
+    lost_revenue: Optional[Estimate] = None
+    lost_margin: Optional[Estimate] = None
+    lost_revenue_by_product: tuple[tuple[str, Estimate], ...] = ()
+
+
 Row = Union[AlternateRow, CandidateRow, StockRow, WhatIfRow]
 
 
@@ -290,6 +312,12 @@ class OptionTables:
         The most extra-stock arms the run allowed (``None`` when none was asked for).
     stock_left_out : tuple of str
         Suppliers that qualified for an extra-stock arm beyond the cap, riskiest first.
+    stops : tuple of StopRow
+        Per supplier of the ``spared:`` arms, what its stops cost, most likely
+        to stop first (not written to report.json: the risk matrix holds it).
+    spared_cap : int or None, spared_left_out : tuple of str
+        The most ``spared:`` arms the run allowed and the suppliers beyond it
+        (written with the risk matrix).
     """
 
     alternates: tuple[AlternateRow, ...] = ()
@@ -300,6 +328,9 @@ class OptionTables:
     arms: int = 0
     stock_cap: Optional[int] = None
     stock_left_out: tuple[str, ...] = ()
+    stops: tuple[StopRow, ...] = field(default=(), compare=False)
+    spared_cap: Optional[int] = field(default=None, compare=False)
+    spared_left_out: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict:
         """The report.json sections: ``alternates``, ``all_alternates``, ``candidates``, ..."""

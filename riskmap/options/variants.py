@@ -192,3 +192,15 @@ def with_extra_stock(scenario: Scenario, units: dict[str, int]) -> Scenario:
         return replace(item, stock=item.stock + extra, policy=raised_policy(item.policy, extra))
 
     return _with_items(scenario, change)
+
+
+def spared(scenario: Scenario, supplier_id: str) -> Scenario:
+    """``scenario`` in which supplier ``supplier_id`` never stops (a new object).
+
+    Its outages, its share of a region disaster and its tier-2 stops are
+    still drawn but never take it down (:attr:`riskmap.model.Scenario.spared`),
+    so every other supplier is down exactly when it is in the scenario as
+    written, and replication ``i`` of the copy pairs with replication ``i``
+    of the scenario; suppliers that depend on it no longer stop through it.
+    """
+    return replace(scenario, spared=tuple(sorted(set(scenario.spared) | {supplier_id})))

@@ -16,7 +16,7 @@ from typing import Optional
 import numpy as np
 
 from riskmap import __version__
-from riskmap.analysis.matrix import risk_matrix
+from riskmap.analysis.matrix import Simulated, Simulation, risk_matrix
 from riskmap.analysis.risk_map import RiskMap
 from riskmap.load.document import file_digest
 from riskmap.options.tables import OptionTables
@@ -57,7 +57,26 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
         options=options,
         series=bands(summary),
         statistics=statistics_info(scenario.network.time_unit),
-        risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers))
+        risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers,
+                                *simulated_stops(options)))
+
+
+def simulated_stops(options: Optional[OptionTables]):
+    """The risk matrix's ``simulated`` and ``simulation`` from the ``spared:`` arms' rows.
+
+    ``({}, None)`` when the run simulated no supplier's stops (no
+    counterfactuals, or no static map to plan them from).
+    """
+    if options is None or options.spared_cap is None:
+        return {}, None
+    found = {}
+    for row in options.stops:
+        by_product = sorted(row.lost_revenue_by_product,
+                            key=lambda pe: (-(pe[1].mean or 0.0), pe[0]))
+        found[row.supplier] = Simulated(row.lost_revenue,
+                                        row.effect.backorder_units_avoided, row.lost_margin,
+                                        tuple(by_product))
+    return found, Simulation(options.spared_cap, options.spared_left_out)
 
 
 def run_info(summary) -> RunInfo:

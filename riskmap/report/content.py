@@ -333,6 +333,7 @@ def _report_shape() -> dict:
     rolled = ("opt", ("each", {"score": "num",
                                "suppliers": ("opt", ("list", {"supplier": "str",
                                                               "score": "num"}))}))
+    paired = ("opt", {"mean": "num?", "ci95": ("opt", ("list", "num?")), "n": "int?"})
     matrix = {"impact_unit": "str?", "score_unit": "str?", "spend_unit": "str?",
               "horizon": "num?",
               "suppliers": ("opt", ("each", {
@@ -341,8 +342,16 @@ def _report_shape() -> dict:
                   "causes": ("opt", ("list", {"disruption": "str", "probability": "num",
                                               "via": "str?", "stop": "num?",
                                               "impact": "num?"})),
-                  "products": ("opt", ("list", {"product": "str", "lost_revenue": "num?"}))})),
-              "parts": rolled, "products": rolled}
+                  "products": ("opt", ("list", {"product": "str", "lost_revenue": "num?"})),
+                  "simulated": ("opt", {
+                      "lost_revenue": paired, "impact": paired, "backorder_units": paired,
+                      "lost_margin": paired,
+                      "products": ("opt", ("list", {"product": "str",
+                                                    "lost_revenue": paired}))}),
+                  "breakdown": ("opt", {"simulated": "num?", "pi": "num?",
+                                        "drives": "str?"})})),
+              "parts": rolled, "products": rolled,
+              "simulation": ("opt", {"cap": "int?", "left_out": "strs?"})}
     return {
         "scenario": scenario,
         "network": ("opt", network),

@@ -89,7 +89,9 @@ def draw_plan(scenario: Scenario, streams: Streams) -> DisruptionPlan:
         starts = occurrence_starts(d, rng, scenario.horizon)
         for start in starts:
             _apply(d, start, network, rng, plan, own_down)
-    plan.down = propagate_tier2(network, own_down, streams, plan.occurrences)
+    for sid in scenario.spared:  # drawn as usual above, so the other suppliers' draws stay paired
+        own_down[sid] = []
+    plan.down = propagate_tier2(network, own_down, streams, plan.occurrences, scenario.spared)
     return plan
 
 
@@ -177,15 +179,20 @@ def propagate_tier2(
     own_down: dict[str, list[Interval]],
     streams: Streams,
     occurrences: list[Occurrence] | None = None,
+    spared: tuple[str, ...] = (),
 ) -> dict[str, tuple[Interval, ...]]:
     """Down intervals of every supplier, tier-2 stops included.
 
     A supplier whose tier-2 is down over ``[a, b)`` is down over ``[a + c, b)``
     where ``c`` is a draw of its ``cover`` (nothing if ``a + c >= b``). Tier-2
-    suppliers are resolved before the suppliers that depend on them.
+    suppliers are resolved before the suppliers that depend on them. The
+    ``spared`` suppliers are never down (their cover stream is their own).
     """
     down: dict[str, tuple[Interval, ...]] = {}
     for sid in supply_graph(network).suppliers_in_tier_order:
+        if sid in spared:
+            down[sid] = ()
+            continue
         supplier = network.supplier(sid)
         intervals = list(own_down.get(sid, ()))
         cover = streams.draws(f"cover:{sid}", supplier.cover)

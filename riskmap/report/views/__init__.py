@@ -37,7 +37,8 @@ from riskmap.report.content import Report
 from riskmap.report.text import MISSING, number, percent
 from riskmap.report.views.network import Group, RiskPath, groups, is_large, riskiest_paths
 from riskmap.report.views.exposures import ExposureRow, exposure_rows
-from riskmap.report.views.matrix import MATRIX_LIMIT, MatrixRow, impact_words, matrix_rows
+from riskmap.report.views.matrix import (MATRIX_LIMIT, MatrixRow, impact_words, matrix_rows,
+                                         simulation_note)
 from riskmap.report.views.options import OptionRow, OptionTable, alternate_rows, option_tables
 from riskmap.report.views.products import (ProductSummary, StatisticRow, statistic_rows,
                                            summarize_products)
@@ -123,7 +124,9 @@ class Sections:
         The :data:`~riskmap.report.views.matrix.MATRIX_LIMIT` riskiest suppliers
         of the risk matrix (``has_matrix`` says whether the report has one;
         ``matrix_left_out`` how many suppliers the table leaves out;
-        ``matrix_unit`` and ``matrix_spend_unit`` what score and spend are in).
+        ``matrix_unit`` and ``matrix_spend_unit`` what score and spend are in;
+        ``matrix_simulated`` whether the scores are simulated lost revenue,
+        ``matrix_note`` which suppliers' stops were simulated).
     """
 
     title: str
@@ -148,6 +151,8 @@ class Sections:
     matrix_left_out: int = 0
     matrix_unit: str = ""
     matrix_spend_unit: str = ""
+    matrix_simulated: bool = False
+    matrix_note: str = ""
 
     @property
     def anything_left_out(self) -> bool:
@@ -190,7 +195,9 @@ def report_sections(report: Report) -> Sections:
         matrix=tuple(matrix[:MATRIX_LIMIT]), has_matrix=report.risk_matrix is not None,
         matrix_left_out=max(0, len(matrix) - MATRIX_LIMIT),
         matrix_unit=impact_words(report.risk_matrix) if report.risk_matrix else "",
-        matrix_spend_unit=report.risk_matrix.spend_unit if report.risk_matrix else "")
+        matrix_spend_unit=report.risk_matrix.spend_unit if report.risk_matrix else "",
+        matrix_simulated=bool(report.risk_matrix and report.risk_matrix.simulated),
+        matrix_note=simulation_note(report.risk_matrix) if report.risk_matrix else "")
 
 
 def _beyond(rows: list) -> int:
