@@ -201,9 +201,12 @@ def test_flat_histories_show_no_seasonality_at_the_stated_rate():
 
 
 @pytest.mark.theory
-def test_a_trend_is_found_and_the_rate_is_the_last_level():
+@pytest.mark.parametrize("weekday", [None, WORKWEEK], ids=["flat", "no-sunday-sales"])
+def test_a_trend_is_found_and_the_rate_is_the_last_level(weekday):
+    # With WORKWEEK the last day (a Sunday) sells nothing: the level is still the rate's.
     rate, growth = 4.0, 0.5  # +50 % a year
-    f = fit(SalesPattern(rate, trend=growth), 7)
+    f = fit(SalesPattern(rate, trend=growth, weekday=weekday), 7)
+    assert (f.seasonality is not None) == (weekday is not None)
     assert f.trend_kept
     assert f.trend_per_year == pytest.approx(growth, abs=0.15)
     end = rate * (1 + growth) ** ((LAST - FIRST).days / 365.2425)

@@ -174,6 +174,8 @@ class DemandFit:
 
     def _size_line(self) -> str:
         s = self.size
+        if not self.orders:
+            return "no order lines: 1 unit an order"
         if s.rule == "constant":
             return f"every line {s.spec} unit{'' if s.spec == 1 else 's'}"
         if s.rule == "empirical":
@@ -380,10 +382,12 @@ def _fit_counts(history: _History) -> _CountModel:
         index = history.months if chosen.by == "month" else history.weekdays
         factors = np.asarray(seasonality.normalised)[index]
     if trend_kept:
-        # The level on the last day: the fitted mean there without its seasonal factor.
-        last = final.mean[-1] / factors[-1] if factors[-1] > 0 else \
-            float(np.exp(final.beta[0] + final.beta[1] * years[-1]))
-        rate = float(last)
+        # The level on the last day without its seasonal factor: exp(level + b t) times the
+        # mean of the seasonal effects (the effects are relative to the first period).
+        season_mean = 1.0
+        if chosen is not None:
+            season_mean = float(np.mean(np.exp(np.concatenate([[0.0], final.beta[2:]]))))
+        rate = float(np.exp(final.beta[0] + final.beta[1] * years[-1])) * season_mean
     else:
         # Given the factors the rate's estimate is closed-form: orders / sum of factors.
         rate = float(y.sum() / factors.sum())
