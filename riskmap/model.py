@@ -127,27 +127,85 @@ class Policy:
         return self.point + self.quantity
 
 
+#: The calendar periods a seasonality can follow, with the number of factors each takes.
+SEASON_PERIODS = {"month": 12, "weekday": 7}
+#: Mean length of each calendar month in days over the 400-year Gregorian cycle (February
+#: 28.2425), for the long-run mean of monthly factors.
+MEAN_MONTH_DAYS = (31, 28.2425, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@dataclass(frozen=True)
+class Seasonality:
+    """The calendar pattern of a product's order rate (docs/simulation.md, "Seasonality").
+
+    ``by`` is ``month`` (12 factors, January first) or ``weekday`` (7, Monday first);
+    the rate in force during a calendar period is the demand's ``rate`` times that
+    period's factor. Factors are kept as written; the engine uses them divided by
+    their mean (:attr:`normalised`), so they average exactly 1.
+    """
+
+    by: str
+    factors: tuple[float, ...]
+
+    @property
+    def normalised(self) -> tuple[float, ...]:
+        """The factors divided by their mean (each period's share of the mean rate).
+
+        >>> Seasonality("weekday", (1.4, 1.4, 1.4, 1.4, 1.4, 0.0, 0.0)).normalised[0]
+        1.4
+        """
+        mean = math.fsum(self.factors) / len(self.factors)
+        if mean == 1.0:
+            return tuple(float(f) for f in self.factors)
+        return tuple(f / mean for f in self.factors)
+
+    @property
+    def long_run_factor(self) -> float:
+        """The mean factor over a long stretch of calendar time (not over one horizon).
+
+        Weekdays are equally frequent: 1. Months are not equally long: the mean of the
+        normalised monthly factors weighted by :data:`MEAN_MONTH_DAYS`.
+        """
+        if self.by == "weekday":
+            return 1.0
+        days = math.fsum(MEAN_MONTH_DAYS)
+        return math.fsum(f * d for f, d in zip(self.normalised, MEAN_MONTH_DAYS)) / days
+
+
 @dataclass(frozen=True)
 class Demand:
     """Customer orders for a product.
 
     Exactly one of ``rate`` (Poisson arrivals, orders per time unit) and
     ``interval`` (time between orders) is set. ``patience`` ``None`` means
-    customers wait for ever; ``Constant(0)`` means lost sales.
+    customers wait for ever; ``Constant(0)`` means lost sales. ``seasonality``
+    ``None`` means the same rate all year round.
     """
 
     rate: Optional[float] = None
     interval: Optional[Dist] = None
     size: Dist = Constant(1)
     patience: Optional[Dist] = None
+    seasonality: Optional[Seasonality] = None
 
     @property
-    def mean_rate(self) -> float:
-        """Mean orders per time unit."""
+    def base_rate(self) -> float:
+        """Orders per time unit before any calendar factor: ``rate`` or 1 / mean interval."""
         if self.rate is not None:
             return float(self.rate)
         mean = self.interval.mean if self.interval is not None else 0.0
         return 1.0 / mean if mean > 0 else math.inf
+
+    @property
+    def mean_rate(self) -> float:
+        """Mean orders per time unit in the long run (a seasonal one over the calendar year).
+
+        The mean over one horizon is :attr:`base_rate` times
+        :func:`riskmap.season.mean_factor` over it.
+        """
+        if self.seasonality is None:
+            return self.base_rate
+        return self.base_rate * self.seasonality.long_run_factor
 
     @property
     def mean_units_rate(self) -> float:

@@ -93,8 +93,11 @@ def _policy(p: Optional[dict]) -> Optional[model.Policy]:
 def _demand(d: Optional[dict]) -> Optional[model.Demand]:
     if d is None:
         return None
+    season = d["seasonality"]
     return model.Demand(rate=d["rate"], interval=d["interval"], size=d["size"],
-                        patience=d["patience"])
+                        patience=d["patience"],
+                        seasonality=None if season is None else
+                        model.Seasonality(season["by"], tuple(season["factors"])))
 
 
 def _item(kind: str, e: dict, sources: tuple[model.Source, ...], where: Pos) -> model.Item:

@@ -23,11 +23,10 @@ from typing import Any, Callable, Optional
 from riskmap import dists
 from riskmap.errors import Collector, did_you_mean
 from riskmap.load.document import Document, Path, is_number
-from riskmap.load.rules import RULES
+from riskmap.load.rules import POS_KEY, RULES  # cleaned dicts carry their path under POS_KEY
 from riskmap.load.schema import (ENTITIES, ID_PATTERN, MAX_COUNT, MAX_ID_LENGTH, MAX_NUMBER,
                                  MAX_TEXT_LENGTH, TARGET_KINDS, Field)
 
-POS_KEY = "__pos__"  # cleaned dicts carry the path of their mapping under this key
 
 
 class Checker:
@@ -480,6 +479,12 @@ def _looks_numeric(text: str) -> bool:
         return False
 
 
+def _k_numbers(ch, value, path, arg):
+    """A list of numbers >= 0 (seasonal factors); a bad entry is reported at its position."""
+    out = _number_list(ch, value, path)
+    return out
+
+
 def _number_list(ch, value, path):
     if not isinstance(value, list):
         ch.error(path, f"{ch.where(path)}: expected a list of numbers, got {describe(value)}",
@@ -495,5 +500,5 @@ KINDS: dict[str, Callable[[Checker, Any, Path, str], Any]] = {
     "count": _k_count, "count1": _k_count1, "seed": _k_seed, "date": _k_date, "bool": _k_bool,
     "version": _k_version, "text": _k_text, "id": _k_id, "ref": _k_ref, "refs": _k_refs,
     "enum": _k_enum, "entity": _k_entity, "list": _k_list, "bom": _k_bom, "target": _k_target,
-    "network": _k_network, "dist": _k_dist,
+    "network": _k_network, "dist": _k_dist, "numbers": _k_numbers,
 }

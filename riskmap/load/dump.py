@@ -15,8 +15,8 @@ import datetime
 from typing import Any, Optional
 
 from riskmap.dists import Constant, Dist, from_spec
-from riskmap.model import (DEFAULT_START, PART, PRODUCT, Demand, Item, Network, Policy, Region, Source,
-                           Substitute, Supplier)
+from riskmap.model import (DEFAULT_START, PART, PRODUCT, Demand, Item, Network, Policy, Region,
+                           Seasonality, Source, Substitute, Supplier)
 
 POLICY_PARAMETERS = ("level", "min", "max", "point", "quantity", "review_period")
 
@@ -63,10 +63,15 @@ def source_record(source: Source) -> dict:
 
 
 def demand_record(demand: Optional[Demand]) -> Optional[dict]:
+    """The demand's keys; ``seasonality`` only when it has one (older reports stay as they were)."""
     if demand is None:
         return None
-    return {"rate": demand.rate, "interval": spec(demand.interval), "size": spec(demand.size),
-            "patience": spec(demand.patience)}
+    record = {"rate": demand.rate, "interval": spec(demand.interval), "size": spec(demand.size),
+              "patience": spec(demand.patience)}
+    if demand.seasonality is not None:
+        record["seasonality"] = {"by": demand.seasonality.by,
+                                 "factors": list(demand.seasonality.factors)}
+    return record
 
 
 def item_record(item: Item) -> dict:
@@ -158,8 +163,11 @@ def _source_from(r: dict) -> Source:
 def _demand_from(r: Optional[dict]) -> Optional[Demand]:
     if r is None:
         return None
+    season = r.get("seasonality")
     return Demand(rate=r.get("rate"), interval=_dist(r.get("interval")),
-                  size=_dist(r.get("size")) or Constant(1), patience=_dist(r.get("patience")))
+                  size=_dist(r.get("size")) or Constant(1), patience=_dist(r.get("patience")),
+                  seasonality=None if season is None else
+                  Seasonality(str(season["by"]), tuple(float(f) for f in season["factors"])))
 
 
 def _item_from(kind: str, r: dict) -> Item:

@@ -26,6 +26,11 @@ from riskmap.load.schema import (DISRUPTION_FACTOR_KEYS, DISRUPTION_FACTORS, DIS
                                  EXPECTATION_SUBJECTS, METRICS_BY_SUBJECT, POLICY_TYPE_PARAMETERS,
                                  POLICY_TYPED_KEYS, WHAT_IF_CHANGES, WHAT_IF_SUBJECTS)
 
+from riskmap.season import WEEKDAY_UNITS, factor_count_problem, mean_problem
+
+#: The key under which each cleaned dict keeps the path of its mapping.
+POS_KEY = "__pos__"
+
 if TYPE_CHECKING:  # the checker imports the rules; the rules only use its methods
     from riskmap.load.checker import Checker
 
@@ -123,6 +128,34 @@ def _rule_demand(ch: Checker, d: dict, path: Path) -> bool:
     return True
 
 
+def _rule_seasonality(ch: Checker, s: dict, path: Path) -> bool:
+    factors = tuple(s["factors"])
+    where = ch.where(path + ("factors",))
+    problem = factor_count_problem(s["by"], len(factors))
+    if problem is None:
+        problem = mean_problem(factors)
+    if problem is not None:
+        ch.error(path + ("factors",), f"{where}: {problem}", "value")
+        return False
+    return True
+
+
+def _rule_network(ch: Checker, net: dict, path: Path) -> bool:
+    """A weekday pattern needs time units no longer than a week."""
+    if net["time_unit"] in WEEKDAY_UNITS:
+        return True
+    ok = True
+    for i, product in enumerate(net["products"]):
+        season = (product["demand"] or {}).get("seasonality")
+        if season is not None and season["by"] == "weekday":
+            at = season[POS_KEY] + ("by",)
+            ch.error(at, f"{ch.where(at)}: by: weekday needs a time_unit of at most a week "
+                         f"(minute, hour, day or week), not {net['time_unit']}: within each "
+                         f"{net['time_unit']} the weekdays average out; use by: month", "value")
+            ok = False
+    return ok
+
+
 def _article(word: str) -> str:
     return ("an " if word[0] in "aeiou" else "a ") + word
 
@@ -199,6 +232,9 @@ RULES: dict[str, Callable[[Checker, dict, Path], bool]] = {
     "what_if": _rule_what_if,
     "policy": _rule_policy,
     "demand": _rule_demand,
+    "seasonality": _rule_seasonality,
+    "network": _rule_network,
+    "inline_network": _rule_network,
     "disruption": _rule_disruption,
     "expectation": _rule_expectation,
 }

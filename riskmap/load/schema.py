@@ -131,6 +131,19 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
            unit="units"),
         _f("patience", "dist", "How long a waiting order waits before it is cancelled; 0 means "
                                "lost sales; customers wait for ever when omitted.", unit=TIME),
+        _f("seasonality", "entity:seasonality", "The calendar pattern of the order rate: the rate "
+                                                "in force is rate (or 1 / mean interval) times "
+                                                "the factor of the calendar period, on the "
+                                                "network's start calendar; the same rate all "
+                                                "year round when omitted."),
+    ),
+    "seasonality": (
+        _f("by", "enum:month|weekday", "The calendar period each factor covers (weekday only "
+                                       "with time_unit minute, hour, day or week).",
+           required=True),
+        _f("factors", "numbers", "One factor per period: 12 for month (January first), 7 for "
+                                 "weekday (Monday first); they average 1 (within 0.005; the "
+                                 "engine divides them by their mean).", required=True),
     ),
     "substitute": (
         _f("product", "ref:product", "The substitute product.", required=True),

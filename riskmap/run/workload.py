@@ -9,8 +9,9 @@ message that says what to lower.
 The estimate (an order of magnitude, not a promise) counts every source of events of
 docs/simulation.md per time unit of one replication:
 
-* **customer orders**: each product's order rate, raised by its demand surges (their
-  extra factor, times their expected share of the horizon and their chance of happening);
+* **customer orders**: each product's order rate (a seasonal one averaged over the
+  horizon's calendar), raised by its demand surges (their extra factor, times their
+  expected share of the horizon and their chance of happening);
 * **replenishment orders**: an item orders at the rate its policy turns its demand into
   orders: one order per *demand event* reaching it under one-for-one base stock (a
   customer order of a product, a production order of an item made from it: orders, not
@@ -39,6 +40,7 @@ from __future__ import annotations
 from riskmap.errors import Diagnostic, InputError, Pos
 from riskmap.graph import supply_graph
 from riskmap.model import Item, Scenario
+from riskmap.season import DAYS_PER_UNIT, mean_factor
 
 #: Most memory the kept per-replication figures of one run may take, ``--force`` or not.
 MAX_SAMPLE_BYTES = 4 * 2**30
@@ -81,6 +83,22 @@ def orders_per_time_unit(item: Item, demand_events: float, units: float) -> floa
     return rate
 
 
+def order_rate(scenario: Scenario, product) -> float:
+    """The product's mean order rate over the horizon, its seasonal calendar included.
+
+    Without seasonality, the demand's mean rate; with it, the base rate times the mean
+    factor over ``[0, horizon)`` (:func:`riskmap.season.mean_factor`), the honest rate
+    for a total over the run.
+    """
+    demand = product.demand
+    season = demand.seasonality
+    if season is None:
+        return demand.mean_rate
+    network = scenario.network
+    return demand.base_rate * mean_factor(season, network.start, network.time_unit, 0.0,
+                                          scenario.horizon)
+
+
 def surge_factor(scenario: Scenario, product: str) -> float:
     """The mean factor the product's demand surges put on its order rate over the horizon."""
     horizon = scenario.horizon
@@ -106,7 +124,7 @@ def events_per_time_unit(scenario: Scenario) -> float:
     customers = 0.0
     for product in network.products:
         if product.demand is not None:
-            rate = product.demand.mean_rate * surge_factor(scenario, product.id)
+            rate = order_rate(scenario, product) * surge_factor(scenario, product.id)
             events[product.id] = rate
             customers += rate
     total = customers
@@ -145,6 +163,7 @@ def check_memory(scenario: Scenario, replications: int, arms: int = 1) -> float:
     ``--force`` does not lift this bound: past it the run would fail for
     want of memory rather than merely take long.
     """
+    _check_season_memory(scenario)
     per_replication = BYTES_PER_FIGURE * figures_per_replication(scenario.network) * max(1, arms)
     needed = float(per_replication) * replications
     if needed > MAX_SAMPLE_BYTES:
@@ -157,6 +176,30 @@ def check_memory(scenario: Scenario, replications: int, arms: int = 1) -> float:
             f"does not lift it); lower replications to at most {most:,}"),
             check="too-much-memory")])
     return needed
+
+
+#: Bytes one calendar period of a seasonal demand takes in memory (its knot of the
+#: cumulative rate: two list entries and two array entries, riskmap.sim.demand).
+BYTES_PER_SEASON_PERIOD = 120
+
+
+def season_periods(scenario: Scenario) -> float:
+    """The calendar periods the run's seasonal demands hold knots for (each distinct one once)."""
+    days = scenario.horizon * DAYS_PER_UNIT[scenario.network.time_unit]
+    seasons = {p.demand.seasonality for p in scenario.network.products
+               if p.demand is not None and p.demand.seasonality is not None}
+    return sum(days / (1.0 if s.by == "weekday" else 365.2425 / 12) for s in seasons)
+
+
+def _check_season_memory(scenario: Scenario) -> None:
+    """Refuse a horizon whose seasonal calendar would not fit in memory (even with --force)."""
+    needed = BYTES_PER_SEASON_PERIOD * season_periods(scenario)
+    if needed > MAX_SAMPLE_BYTES:
+        raise InputError([Diagnostic(Pos(scenario.file), (
+            f"the seasonal demand's calendar over a horizon of {scenario.horizon:g} "
+            f"{scenario.network.time_unit}s has about {season_periods(scenario):.1e} periods, "
+            f"one boundary each in memory (about {needed / 2**30:,.1f} GiB; the limit is "
+            f"{MAX_SAMPLE_BYTES / 2**30:g} GiB); lower the horizon"), check="too-much-memory")])
 
 
 def check_budget(scenario: Scenario, replications: int, arms: int = 1, force: bool = False) -> float:

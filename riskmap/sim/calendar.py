@@ -104,6 +104,23 @@ class Step:
         return self.values[bisect_right(self.times, t) - 1]
 
 
+def multiply(a: Step, b: Step) -> Step:
+    """The pointwise product of two step functions (equal neighbours merged).
+
+    >>> s = multiply(Step([-math.inf, 2], [1.0, 3.0]), Step([-math.inf, 1, 4], [2.0, 1.0, 2.0]))
+    >>> s.times[1:], s.values
+    ([1, 2, 4], [2.0, 1.0, 3.0, 6.0])
+    """
+    times = [-math.inf]
+    values = [a.values[0] * b.values[0]]
+    for t in sorted(set(a.times[1:]) | set(b.times[1:])):
+        value = a(t) * b(t)
+        if value != values[-1]:
+            times.append(t)
+            values.append(value)
+    return Step(times, values)
+
+
 class RateCalendar:
     """A processing rate over time (units per time unit): ``inf``, finite, or 0 (down).
 

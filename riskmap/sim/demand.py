@@ -1,25 +1,28 @@
-"""Customer order arrival times, with demand surges as a change of time scale.
+"""Customer order arrival times, with seasonality and demand surges as a change of time scale.
 
 Arrivals are generated in *base time*, where the product's undisturbed
 process runs (Poisson: exponential gaps of mean ``1/rate``; otherwise gaps
 drawn from ``interval``), and mapped to real time through the cumulative
-surge factor ``F(t) = integral of f(s) ds`` (``f`` the product of the surge
-factors in force, 1 outside surges): an arrival at base time ``g`` happens at
+factor ``F(t) = integral of f(s) ds`` (``f`` the seasonal factor of the
+calendar period in force, :mod:`riskmap.season`, times the surge factors in
+force; 1 without either): an arrival at base time ``g`` happens at
 ``F^-1(g)``. For a Poisson process with piecewise-constant factors this is
-exact (a Poisson process of rate ``rate * f(t)``), and the same base draws are
-used with and without a surge (common random numbers).
+exact (a non-homogeneous Poisson process of rate ``rate * f(t)``), and the
+same base draws are used with and without a surge or a season (common random
+numbers).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
-from typing import Iterator, Sequence
+from typing import Iterator, Optional, Sequence
 
 import numpy as np
 
 from riskmap.model import Demand
-from riskmap.sim.calendar import Step
+from riskmap.sim.calendar import Step, multiply
 from riskmap.sim.streams import Streams, block_sizes
 
 Window = tuple[float, float, float]
@@ -34,6 +37,9 @@ class Arrivals:
         The product's demand.
     surges : sequence of (start, end, factor)
         Demand surge windows in force in this replication.
+    season : Step, optional
+        The seasonal factor as a function of time
+        (:func:`riskmap.season.factor_step`); None without seasonality.
     streams : Streams
         The replication's streams.
     name : str
@@ -46,14 +52,14 @@ class Arrivals:
     __slots__ = ("_demand", "_streams", "_name", "_horizon", "_knots", "next")
 
     def __init__(self, demand: Demand, surges: Sequence[Window], streams: Streams, name: str,
-                 horizon: float):
+                 horizon: float, season: Optional[Step] = None):
         if demand.rate is None and (demand.interval is None or demand.interval.mean <= 0):
             raise ValueError("demand needs a positive rate or an interval with a positive mean")
         self._demand = demand
         self._streams = streams
         self._name = name
         self._horizon = horizon
-        self._knots = _time_change(surges)
+        self._knots = _time_change(surges, season) if surges else _season_knots(season)
         #: The next arrival time: the bound ``__next__`` of an iterator over blocks of
         #: arrivals (one C-level call per order; see riskmap.sim.streams.Draws).
         self.next = itertools.chain(
@@ -88,11 +94,16 @@ class Arrivals:
         return times.tolist(), float(base[-1])
 
 
-def _time_change(surges: Sequence[Window]):
-    """Knots ``(real times, base times, last factor)`` of ``F``, or None without surges."""
-    if not surges:
+def _time_change(surges: Sequence[Window], season: Optional[Step] = None):
+    """Knots ``(real times, base times, last factor)`` of ``F``, or None when ``f`` is 1."""
+    if season is not None:
+        factors = multiply(season, Step.product(surges)) if surges else season
+        if factors.constant and factors.values[0] == 1.0:
+            return None
+    elif not surges:
         return None
-    factors = Step.product(surges)
+    else:
+        factors = Step.product(surges)
     edges = [t for t in factors.times[1:] if 0 < t < math.inf]
     real = [0.0] + edges
     base = [0.0]
@@ -101,10 +112,25 @@ def _time_change(surges: Sequence[Window]):
     return np.asarray(real), np.asarray(base), factors(real[-1])
 
 
+@functools.lru_cache(maxsize=256)
+def _season_knots(season: Optional[Step]):
+    """:func:`_time_change` without surges: the same for every replication, so kept.
+
+    ``season`` is the object :func:`riskmap.season.factor_step` keeps, so it is
+    found again by identity; the arrays are only read.
+    """
+    return _time_change((), season)
+
+
 def _to_real_time(g: np.ndarray, real: np.ndarray, base: np.ndarray, last: float) -> np.ndarray:
-    """``F^-1(g)`` for base times ``g``: linear between knots, slope ``1/last`` beyond."""
+    """``F^-1(g)`` for base times ``g``: linear between knots, slope ``1/last`` beyond.
+
+    A last factor of 0 (a season's closed period running past the horizon), or one
+    so small the division overflows, puts every later arrival at infinity.
+    """
     out = np.interp(g, base, real)
     beyond = g > base[-1]
     if beyond.any():
-        out[beyond] = real[-1] + (g[beyond] - base[-1]) / last
+        with np.errstate(over="ignore", divide="ignore"):
+            out[beyond] = real[-1] + (g[beyond] - base[-1]) / last
     return out

@@ -144,7 +144,8 @@ class Replication(CustomerDesk, Replenishment):
         self.nodes = build_nodes(network, self.plan, self.clocks, streams, self.warmup,
                                  samples, series, log, keep_orders, use_alternates,
                                  self.schedule)
-        self.customers = [customer_stream(n, self.nodes, self.plan, streams, self.horizon)
+        self.customers = [customer_stream(n, self.nodes, self.plan, streams, self.horizon,
+                                          network)
                           for n in self.nodes.values() if n.item.demand]
         self.keep_orders = keep_orders
         # Bound once: the hot paths schedule this callback hundreds of thousands of times.

@@ -13,7 +13,8 @@ import math
 from typing import Optional
 
 from riskmap.dists import Uniform
-from riskmap.model import Item
+from riskmap.model import Item, Network
+from riskmap.season import factor_step
 from riskmap.sim.demand import Arrivals
 from riskmap.sim.inventory import Stock
 from riskmap.sim.orders import OrderBook
@@ -132,12 +133,18 @@ def _wire(node: Node, nodes, network, plan, clocks, streams, use_alternates: boo
 
 
 def customer_stream(node: Node, nodes: dict[str, Node], plan, streams,
-                    horizon: float) -> CustomerStream:
-    """The order stream of a product with demand, its draws on their own named streams."""
+                    horizon: float, network: Network) -> CustomerStream:
+    """The order stream of a product with demand, its draws on their own named streams.
+
+    A seasonal demand follows ``network``'s calendar (its ``start`` and ``time_unit``).
+    """
     demand = node.item.demand
     item_id = node.item.id
+    season = None
+    if demand.seasonality is not None:
+        season = factor_step(demand.seasonality, network.start, network.time_unit, horizon)
     arrivals = Arrivals(demand, plan.surge.get(item_id, ()), streams, f"demand:{item_id}",
-                        horizon)
+                        horizon, season)
     sizes = streams.draws(f"size:{item_id}", demand.size, units=True)
     patience = None
     lost_sales = False

@@ -1,0 +1,11 @@
+"""Sales history to demand: the fit of a product's demand and the page that shows it.
+
+:func:`~riskmap.history.demand.fit_demand` fits one product's order lines;
+:func:`~riskmap.history.page.fit_page` draws the fits of several products as one
+self-contained HTML page. docs/import.md, "How demand is fitted", gives every rule.
+"""
+
+from riskmap.history.demand import DemandFit, fit_demand
+from riskmap.history.page import fit_page
+
+__all__ = ["DemandFit", "fit_demand", "fit_page"]
