@@ -15,7 +15,9 @@ Every problem of every stage is gathered; any error raises one
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from typing import Any
 
 from riskmap.errors import Collector, Diagnostic, InputError, sorted_diagnostics
 from riskmap.load.dump import network_text
@@ -24,7 +26,7 @@ from riskmap.model import Network
 from riskmap.tables.assemble import assemble
 from riskmap.tables.columns import TABLES
 from riskmap.tables.demand import SalesDemand
-from riskmap.tables.document import TableChecker
+from riskmap.tables.document import TableChecker, TableDocument
 from riskmap.tables.source import read_source
 
 
@@ -56,10 +58,68 @@ def import_tables(path: str, *, force: bool = False) -> Imported:
     assembled = assemble(source, out)
     # checked even after a problem of the tables themselves, so that every problem is
     # reported in one run (a row left out for its own problem is simply absent)
-    network = check_network_document(assembled.doc, out, TableChecker)
+    checked = Collector()
+    network = check_network_document(assembled.doc, checked, TableChecker)
+    out.extend(checked.diagnostics)
+    if checked.errors:
+        out.extend(references_despite(assembled.doc, checked.errors))
     out.raise_if_errors()
     assert network is not None
     return Imported(network, tuple(sorted_diagnostics(out.warnings)), assembled.demands)
+
+
+#: The checks of references across tables (riskmap.load.references).
+REFERENCE_CHECKS = ("unknown-reference", "duplicate-id", "cycle")
+#: Rounds of :func:`references_despite`: each leaves out the values found bad in the last.
+ROUNDS = 3
+
+
+def references_despite(doc: TableDocument, errors: list[Diagnostic]) -> list[Diagnostic]:
+    """The reference problems (unknown supplier, duplicate id...) hidden behind value errors.
+
+    The network file's checks look at references only once every value is well typed, so a
+    bad number in ``items`` would hide an unknown supplier in ``lanes`` until it is fixed.
+    A planner fixing a table wants both at once: the values found bad are left out of a
+    copy of the network (each a key of its entity, the cell it came from) and the copy is
+    checked again, for its reference problems alone. A bad value that is a whole entry
+    (not a key of one) ends the search: leaving it out would shift the others.
+    """
+    found: list[Diagnostic] = []
+    shown = {d.format() for d in errors}
+    value = copy.deepcopy(doc.value)
+    by_pos: dict = {}
+    for path, pos in doc.positions.items():
+        if path and isinstance(path[-1], str):
+            by_pos.setdefault(pos, []).append(path)
+    for _ in range(ROUNDS):
+        bad = [path for d in errors for path in by_pos.get(d.pos, ())]
+        if not bad or not all(_drop(value, path) for path in sorted(bad, key=len, reverse=True)):
+            break
+        again = Collector()
+        trial = TableDocument(doc.file, value, doc.positions, doc.key_positions, doc.raw,
+                              labels=doc.labels)
+        check_network_document(trial, again, TableChecker)
+        for d in again.errors:
+            if d.check in REFERENCE_CHECKS and d.format() not in shown:
+                shown.add(d.format())
+                found.append(d)
+        errors = [d for d in again.errors if d.check not in REFERENCE_CHECKS]
+        if not errors:
+            break
+    return found
+
+
+def _drop(value: Any, path: tuple) -> bool:
+    """Remove the key at ``path`` from ``value`` (True), or say that it is not there (False)."""
+    for part in path[:-1]:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if isinstance(value, dict):
+        value.pop(path[-1], None)
+        return True
+    return False
 
 
 __all__ = ["Imported", "InputError", "import_tables"]
