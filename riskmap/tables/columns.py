@@ -138,6 +138,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
 }
 
+#: The kinds (``Field.kind`` heads) of the columns whose cells may hold numbers.
+NUMERIC_KINDS = ("number", "real", "positive", "probability", "count", "count1", "dist")
+
 #: The tables every source must hold; the others may be left out.
 REQUIRED_TABLES = ("items",)
 

@@ -117,3 +117,49 @@ def _with_fixed_times(data: bytes) -> bytes:
             member.external_attr = 0o644 << 16
             archive.writestr(member, source.read(info.filename))
     return buffer.getvalue()
+
+
+def workbook_of_folder(folder: str, order: Sequence[str]) -> bytes:
+    """The bytes of a workbook holding the CSV tables of ``folder``, one sheet each.
+
+    Sheets follow ``order`` (table names; a table without its file is left out). Cells
+    that spell numbers become numbers and ISO dates of a date column become dates, as a
+    planner's spreadsheet would hold them; everything else stays text.
+    """
+    import os
+
+    from riskmap.tables.cells import number
+    from riskmap.tables.columns import NUMERIC_KINDS, columns
+    from riskmap.tables.csvfiles import read_csv
+
+    out = Collector()
+    sheets = []
+    for name in order:
+        path = os.path.join(folder, f"{name}.csv")
+        if not os.path.exists(path):
+            continue
+        table = read_csv(path, name, out)
+        if table is None:
+            out.raise_if_errors()
+            continue
+        kinds = {c.name: c.kind.partition(":")[0] for c in columns(name).values()}
+        header = list(table.header)
+        rows = [header]
+        for row in table.rows:
+            values = []
+            for column in header:
+                cell = row.get(column)
+                value = None if cell is None else cell.value
+                kind = kinds.get(column, "text")
+                if value is not None and kind in NUMERIC_KINDS:
+                    value = number(value, table.decimal_comma)
+                elif value is not None and kind == "date":
+                    try:
+                        value = datetime.date.fromisoformat(str(value))
+                    except ValueError:
+                        pass
+                values.append(value)
+            rows.append(values)
+        sheets.append((name, rows))
+    out.raise_if_errors()
+    return write_workbook(folder, sheets)
