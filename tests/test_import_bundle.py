@@ -1,0 +1,62 @@
+"""The bundled e-bike tables: written by riskmap export, the workbook up to date, and a run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from riskmap.cli.main import main
+from riskmap.load import load_network
+from riskmap.tables.export import csv_text, network_tables
+
+pytestmark = pytest.mark.golden
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLE = ROOT / "scenarios" / "import"
+EBIKE = ROOT / "scenarios" / "networks" / "ebike.yaml"
+
+
+def _make_workbook():
+    spec = importlib.util.spec_from_file_location("make_workbook", BUNDLE / "make_workbook.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_tables_are_the_export_of_the_ebike_network():
+    # Regenerate with: riskmap export scenarios/networks/ebike.yaml --out scenarios/import/ebike
+    for name, header, rows in network_tables(load_network(str(EBIKE))):
+        path = BUNDLE / "ebike" / f"{name}.csv"
+        assert path.read_text(encoding="utf-8") == csv_text(header, rows), name
+
+
+def test_the_workbook_is_made_from_the_tables():
+    pytest.importorskip("openpyxl")
+    # Regenerate with: python scenarios/import/make_workbook.py
+    assert (BUNDLE / "ebike.xlsx").read_bytes() == _make_workbook().workbook_bytes()
+
+
+@pytest.mark.parametrize("source", ["ebike", "ebike.xlsx"])
+def test_the_bundle_imports_validates_and_runs(source, tmp_path, capsys):
+    pytest.importorskip("openpyxl")
+    network = tmp_path / "my-network.yaml"
+    assert main(["import", str(BUNDLE / source), "--out", str(network)]) == 0
+    assert main(["validate", str(network)]) == 0
+    imported = load_network(str(network))
+    original = load_network(str(EBIKE))
+    fitted = {line.split(":")[0] for line in capsys.readouterr().out.splitlines()}
+    if not fitted:  # no sales table: the demand is the network's own
+        assert replace(imported, file="") == replace(original, file="")
+    scenario = tmp_path / "outage.yaml"
+    scenario.write_text("riskmap: 1\nname: Motor plant outage\nnetwork: my-network.yaml\n"
+                        "horizon: 60\nreplications: 3\nseed: 1\ndisruptions:\n"
+                        "  - {kind: outage, target: {supplier: motor-cn}, at: 5, duration: 20}\n")
+    out = tmp_path / "out"
+    code = main(["run", str(scenario), "--workers", "1", "--quiet", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert sorted(report["products"]) == sorted(p.id for p in original.products)
