@@ -9,7 +9,8 @@ network is assembled (:mod:`riskmap.tables.assemble`). The other columns (an ite
 ``sales`` columns) are described here.
 
 A column's *kind* says how a cell is read (:mod:`riskmap.tables.cells`); it is the
-``Field.kind`` of its key.
+``Field.kind`` of its key. :mod:`riskmap.load.reference` writes these tables into
+``docs/reference.md``.
 """
 
 from __future__ import annotations
@@ -151,33 +152,3 @@ TRIANGULAR_COLUMNS = {"min": "lead_time_min", "mode": "lead_time_mode", "max": "
 def columns(table: str) -> dict[str, Column]:
     """The columns of ``table`` by name."""
     return {c.name: c for c in TABLES[table]}
-
-
-def tables_markdown() -> str:
-    """The reference of the tables, one Markdown table each (part of docs/reference.md)."""
-    lines = ["## Tables of `riskmap import`", "",
-             "A folder of CSV files (`NAME.csv`) or a `.xlsx` workbook (a sheet per table); "
-             "see docs/import.md. Only `items` is required. An empty cell means \"not given\"; "
-             "a *dist* column takes a number or a distribution written as in a network file, "
-             "such as `{dist: uniform, min: 3, max: 6}`; lists are separated by `;`.", ""]
-    for name, cols in TABLES.items():
-        lines += [f"### `{name}`", "", "| column | type | required | unit | meaning |",
-                  "|---|---|---|---|---|"]
-        for c in cols:
-            meaning = c.doc + (" Products only." if c.products_only else "")
-            lines.append(f"| `{c.name}` | {_kind(c.kind)} | {'yes' if c.required else ''} | "
-                         f"{c.unit} | {meaning} |")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _kind(kind: str) -> str:
-    head, _, arg = kind.partition(":")
-    if head == "enum":
-        return " / ".join(f"`{v}`" for v in arg.split("|"))
-    if head in ("ref", "refs"):
-        return f"{arg} id" + ("s" if head == "refs" else "")
-    return {"count": "whole number >= 0", "count1": "whole number >= 1", "positive": "number > 0",
-            "number": "number >= 0", "real": "number", "probability": "probability",
-            "bool": "`true` / `false`", "dist": "dist", "date": "date", "id": "id", "text": "text",
-            "substitutes": "product:acceptance pairs"}.get(head, head)
