@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from riskmap.errors import Collector, Diagnostic, InputError, sorted_diagnostics
+from riskmap.gcpause import paused
 from riskmap.load.dump import network_text
 from riskmap.load.pipeline import check_network_document
 from riskmap.model import Network
@@ -53,6 +54,13 @@ def import_tables(path: str, *, force: bool = False) -> Imported:
     InputError
         Holding every error and warning, in table order, when any is an error.
     """
+    # As in riskmap.load.pipeline.check_file: the cells, positions and values stay alive to
+    # the end, and the cyclic collector re-scanning them would make reading superlinear.
+    with paused():
+        return _import_tables(path, force)
+
+
+def _import_tables(path: str, force: bool) -> Imported:
     out = Collector()
     source = read_source(path, tuple(TABLES), out, force=force)
     assembled = assemble(source, out)
