@@ -335,3 +335,55 @@ def test_an_out_that_cannot_be_written_is_exit_2(tmp_path, capsys):
     path = write_csv_folder(tmp_path / "t", _tables())
     code, _, err = _run(capsys, "import", path, "--out", str(tmp_path))  # a folder
     assert code == 2 and "Traceback" not in err
+
+
+def test_headers_rows_and_cells_that_cannot_be_read(tmp_path, capsys):
+    folder = tmp_path / "t"
+    write_csv_folder(folder, _tables(network=[["name"], ["Lamps"], ["Lamps again"]]))
+    (folder / "suppliers.csv").write_text("id,name,name\nacme,Acme,A\n")
+    (folder / "bom.csv").write_text('item,component,quantity\nbulb-pack,"bulb"x,2\n')
+    (folder / "lanes.csv").write_text("item,supplier,lead_time\nbulb,bulbco,2,7\n")
+    code, _, err = _run(capsys, "import", str(folder), "--out", str(tmp_path / "n.yaml"))
+    assert code == 2
+    assert (f"{folder / 'suppliers.csv'}:1:3: error: column 'name' appears twice in the header "
+            "(first in column 2); keep one [table]") in err
+    assert f"{folder / 'bom.csv'}:2:1: error: cannot read the CSV file: " in err
+    (folder / "bom.csv").write_text("item,component,quantity\nbulb-pack,bulb,2\n")
+    code, _, err = _run(capsys, "import", str(folder), "--out", str(tmp_path / "n.yaml"))
+    assert (f"{folder / 'network.csv'}:3:1: error: network: the table holds one row (the "
+            "network's name, time_unit, start); remove the others [table]") in err
+    assert (f"{folder / 'lanes.csv'}:2:4: warning: a value in a column without a header; give "
+            "the column a name or clear the cell [table]") in err
+
+
+def test_lists_substitutes_and_distributions_in_cells(tmp_path, capsys):
+    tables = _tables(suppliers=[["id", "ttr", "depends_on", "cover"],
+                                ["acme", "{dist: lognormal, mean: 40, sd: 15}", "bulbco; glassco", 3],
+                                ["bulbco", 5, None, None], ["glassco", 9, None, None]])
+    tables["items"][0].append("substitutes")
+    tables["items"][1].append(None)
+    tables["items"][2].append("bulb-pack:0.25")
+    tables["items"][3].append("lamp")
+    path = write_csv_folder(tmp_path / "t", tables)
+    code, _, err = _run(capsys, "import", path, "--out", str(tmp_path / "n.yaml"))
+    assert code == 2
+    assert (f"{os.path.join(path, 'items.csv')}:4:8: error: substitute 'lamp': write "
+            "product:acceptance, such as city-ebike:0.3 [value]") in err
+    tables["items"][3][-1] = "lamp:0.5;"
+    path = write_csv_folder(tmp_path / "t", tables)
+    out = tmp_path / "n.yaml"
+    code, _, err = _run(capsys, "import", path, "--out", str(out))
+    assert code == 0, err
+    net = load_network(str(out))
+    acme = net.supplier("acme")
+    assert acme.depends_on == ("bulbco", "glassco") and acme.cover.mean == 3
+    assert (acme.ttr.name, acme.ttr.mean) == ("lognormal", 40.0)
+    assert [(s.product, s.acceptance) for s in net.item("lamp").substitutes] == [("bulb-pack", 0.25)]
+
+
+def test_the_workbook_being_imported_is_not_overwritten(tmp_path, capsys):
+    book = write_workbook(tmp_path / "t.xlsx", _tables())
+    before = Path(book).read_bytes()
+    code, _, err = _run(capsys, "import", book, "--out", book)
+    assert code == 2 and "--out names the workbook being imported" in err
+    assert Path(book).read_bytes() == before

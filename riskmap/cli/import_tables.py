@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     """Import the tables; write the network file only when they hold no error."""
     from riskmap.tables.importer import import_tables
 
+    refuse_source_as_out(args.source, args.out)
     imported = import_tables(args.source, force=args.force)
     name = os.path.basename(os.path.normpath(args.source))
     path = write_file(args.out, "--out", imported.text(name))
@@ -50,3 +51,17 @@ def run(args: argparse.Namespace) -> int:
             print(terminal(line))
     print(terminal(f"riskmap import: wrote {path}"), file=sys.stderr)
     return 0
+
+
+def refuse_source_as_out(source: str, out: str) -> None:
+    """An :class:`InputError` when ``--out`` names the workbook being read (it would be lost)."""
+    from riskmap.errors import Diagnostic, InputError, Pos
+
+    try:
+        same = os.path.isfile(source) and os.path.samefile(source, out)
+    except OSError:  # --out does not exist yet
+        same = False
+    if same:
+        raise InputError([Diagnostic(Pos(out), "--out names the workbook being imported; "
+                                               "write the network to a file of its own, such as "
+                                               "network.yaml")])

@@ -75,7 +75,7 @@ class _Assembler:
     def check_layout(self) -> None:
         """Required tables and columns there, unknown columns named; usable tables kept."""
         for name in REQUIRED_TABLES:
-            if name not in self.source.tables:
+            if name not in self.source.tables and name not in self.source.unread:
                 self.out.error(Pos(self.source.path), f"no {name!r} table: add {name}.csv to the "
                                                       f"folder, or a sheet named {name} to the "
                                                       "workbook", "table")

@@ -22,8 +22,9 @@ SUFFIX = ".csv"
 
 
 def read_folder(folder: str, known: tuple[str, ...], out: Collector, *,
-                force: bool = False) -> dict[str, Table]:
-    """The tables of ``folder``: one per ``NAME.csv`` file whose NAME is in ``known``.
+                force: bool = False) -> tuple[dict[str, Table], frozenset[str]]:
+    """The tables of ``folder``, one per ``NAME.csv`` file whose NAME is in ``known``, and
+    the names of those that could not be read (each problem reported to ``out``).
 
     Other ``.csv`` files are warnings (a misspelt table name would otherwise be
     silently ignored); files with other suffixes are not looked at.
@@ -33,6 +34,7 @@ def read_folder(folder: str, known: tuple[str, ...], out: Collector, *,
     except OSError as exc:
         raise InputError([_problem(folder, f"cannot read folder: {exc.strerror or exc}")]) from None
     tables: dict[str, Table] = {}
+    unread: set[str] = set()
     for entry in names:
         stem, suffix = os.path.splitext(entry)
         if suffix.lower() != SUFFIX:
@@ -41,10 +43,16 @@ def read_folder(folder: str, known: tuple[str, ...], out: Collector, *,
         if stem not in known:
             unknown_table(out, Pos(path), stem, known)
             continue
-        table = read_csv(path, stem, out, force=force)
-        if table is not None:
+        try:
+            table = read_csv(path, stem, out, force=force)
+        except InputError as exc:  # this file only: the others are still read and checked
+            out.extend(exc.diagnostics)
+            table = None
+        if table is None:
+            unread.add(stem)
+        else:
             tables[stem] = table
-    return tables
+    return tables, frozenset(unread)
 
 
 def read_csv(path: str, name: str, out: Collector, *, force: bool = False):

@@ -75,10 +75,15 @@ class Table:
 
 @dataclass(frozen=True)
 class Source:
-    """Every table of one source by name, and where the source stands."""
+    """Every table of one source by name, and where the source stands.
+
+    ``unread`` names the tables the source holds but that could not be read (the
+    problem is reported): they are neither used nor reported missing.
+    """
 
     path: str
     tables: dict[str, Table] = field(default_factory=dict)
+    unread: frozenset[str] = frozenset()
 
     @property
     def stem(self) -> str:
@@ -113,11 +118,11 @@ def read_source(path: str, known: tuple[str, ...], out: Collector, *,
     if os.path.isdir(path):
         from riskmap.tables.csvfiles import read_folder
 
-        return Source(path, read_folder(path, known, out, force=force))
+        return Source(path, *read_folder(path, known, out, force=force))
     if path.lower().endswith(WORKBOOK_SUFFIX):
         from riskmap.tables.workbook import read_workbook
 
-        return Source(path, read_workbook(path, known, out, force=force))
+        return Source(path, *read_workbook(path, known, out, force=force))
     if not os.path.exists(path):
         raise InputError([_diagnostic(path, "not found; name a folder of CSV files or a .xlsx "
                                             "workbook")])

@@ -45,8 +45,9 @@ def sheet_file(book: str, sheet: str) -> str:
 
 
 def read_workbook(path: str, known: tuple[str, ...], out: Collector, *,
-                  force: bool = False) -> dict[str, Table]:
-    """The tables of the workbook ``path``: one per sheet whose name is in ``known``."""
+                  force: bool = False) -> tuple[dict[str, Table], frozenset[str]]:
+    """The tables of the workbook ``path``, one per sheet whose name is in ``known``, and the
+    names of those that could not be read (each problem reported to ``out``)."""
     openpyxl = openpyxl_module(path)
     data = read_bytes(path, force=force)
     try:
@@ -56,20 +57,30 @@ def read_workbook(path: str, known: tuple[str, ...], out: Collector, *,
                                                 f"{exc}); save it from the spreadsheet program as "
                                                 "an Excel workbook (.xlsx)")]) from None
     tables: dict[str, Table] = {}
+    unread: set[str] = set()
     try:
         for sheet in book.worksheets:
             file = sheet_file(path, sheet.title)
             if sheet.title not in known:
                 unknown_table(out, Pos(file), sheet.title, known)
                 continue
-            grid = [(number, list(enumerate(values, 1)))
-                    for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+            try:  # a read-only workbook parses each sheet's XML as its rows are read
+                grid = [(number, list(enumerate(values, 1)))
+                        for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+            except Exception as exc:  # noqa: BLE001 - XML and openpyxl's own errors alike
+                out.error(Pos(file), f"cannot read the sheet ({type(exc).__name__}: {exc}); "
+                                     "save the workbook again from the spreadsheet program",
+                          "table")
+                unread.add(sheet.title)
+                continue
             table = rows_of(sheet.title, file, grid, out)
-            if table is not None:
+            if table is None:
+                unread.add(sheet.title)
+            else:
                 tables[sheet.title] = table
     finally:
         book.close()
-    return tables
+    return tables, frozenset(unread)
 
 
 def write_workbook(path: str, sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> bytes:
@@ -140,7 +151,6 @@ def workbook_of_folder(folder: str, order: Sequence[str]) -> bytes:
             continue
         table = read_csv(path, name, out)
         if table is None:
-            out.raise_if_errors()
             continue
         kinds = {c.name: c.kind.partition(":")[0] for c in columns(name).values()}
         header = list(table.header)
