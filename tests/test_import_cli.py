@@ -145,7 +145,7 @@ def test_every_problem_is_reported_at_its_cell(source, tmp_path, capsys):
         f"{source.at('sales', 5, 3)}: error: quantity: expected a whole number >= 1, got 0 [value]",
         f"{source.at('suppliers', 1, 4)}: warning: suppliers: unknown column 'colour'; it is "
         "left out [unknown-column]",
-        f"{source.at('suppliers', 4, 1)}: error: duplicate supplier id 'acme' (first at line 2); "
+        f"{source.at('suppliers', 4, 1)}: error: duplicate supplier id 'acme' (first at row 2); "
         "ids must be unique [duplicate-id]",
     ]
     for line in expected:

@@ -26,6 +26,7 @@ class TableDocument(Document):
     """A :class:`Document` whose positions are cells, and a column label for each path."""
 
     labels: dict[Path, str] = field(default_factory=dict)
+    line_word = "row"
 
     def place(self, path: Path, pos: Pos, label: str, key_pos: Pos | None = None) -> None:
         """Record that the value at ``path`` comes from the cell at ``pos`` (column ``label``).

@@ -30,7 +30,7 @@ import io
 from typing import Any, Optional, Sequence
 
 from riskmap.dists import Constant, Dist, Triangular
-from riskmap.errors import Diagnostic, InputError
+from riskmap.errors import Diagnostic, InputError, Pos
 from riskmap.model import DEFAULT_START, Demand, Item, Network, Policy, Region, Source, Supplier
 from riskmap.tables.columns import TABLES
 
@@ -114,16 +114,9 @@ def refuse_unexported(network: Network) -> None:
         if item.demand is not None:
             look(item.demand, f"the demand of {item.id!r}")
     if problems:
-        raise InputError([Diagnostic(network.items[0].pos if network.items else _pos(network),
-                                     "the tables have no column for "
+        raise InputError([Diagnostic(Pos(network.file), "the tables have no column for "
                                      f"{'; '.join(problems)}; keep this network in its YAML "
                                      "file (riskmap export cannot write it to tables yet)")])
-
-
-def _pos(network: Network):
-    from riskmap.errors import Pos
-
-    return Pos(network.file)
 
 
 def _row(table: str, **values: Any) -> list[Any]:

@@ -126,9 +126,13 @@ def read_source(path: str, known: tuple[str, ...], out: Collector, *,
     if not os.path.exists(path):
         raise InputError([_diagnostic(path, "not found; name a folder of CSV files or a .xlsx "
                                             "workbook")])
-    raise InputError([_diagnostic(path, "is neither a folder of CSV files nor a .xlsx workbook; "
-                                        "put the tables in a folder (suppliers.csv, items.csv, ...) "
-                                        "or in the sheets of a workbook")])
+    if path.lower().endswith(".csv"):
+        hint = "name the folder that holds it and the other tables (suppliers.csv, items.csv, ...)"
+    else:
+        hint = ("put the tables in a folder of CSV files (suppliers.csv, items.csv, ...), or save "
+                "the workbook as an Excel workbook (.xlsx)")
+    raise InputError([_diagnostic(path, f"is neither a folder of CSV files nor a .xlsx workbook; "
+                                        f"{hint}")])
 
 
 def _diagnostic(path: str, message: str):
