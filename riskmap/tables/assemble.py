@@ -26,7 +26,7 @@ from typing import Any, Optional
 from riskmap.errors import Collector, Pos
 from riskmap.load.schema import FORMAT_VERSION, POLICY_TYPE_PARAMETERS
 from riskmap.tables.cells import cell_value
-from riskmap.tables.columns import REQUIRED_TABLES, TABLES, TRIANGULAR_COLUMNS, Column, columns
+from riskmap.tables.columns import COLUMNS, REQUIRED_TABLES, TABLES, TRIANGULAR_COLUMNS, Column
 from riskmap.tables.demand import SalesDemand, demand_from_sales
 from riskmap.tables.document import TableChecker, TableDocument
 from riskmap.tables.sales import SalesHistory, read_sales
@@ -80,7 +80,7 @@ class _Assembler:
                                                       f"folder, or a sheet named {name} to the "
                                                       "workbook", "table")
         for name, table in self.source.tables.items():
-            known = columns(name)
+            known = COLUMNS[name]
             for column, pos in table.header.items():
                 if column not in known:
                     self.out.warning(pos, f"{name}: unknown column {column!r}; it is left out"
@@ -108,21 +108,19 @@ class _Assembler:
                 good.append((index, row))
         return good
 
-    def value(self, table: str, row: Row, column: str, path: tuple, label: str = "") -> Any:
+    def value(self, table: str, row: Row, column: str, path: tuple) -> Any:
         """Read the cell of ``column`` into the document at ``path``; ``None`` when empty."""
         cell = row.get(column)
         if cell is None:
             return None
-        col: Column = columns(table)[column]
-        self.doc.place(path, cell.pos, label or column)
+        col: Column = COLUMNS[table][column]
+        self.doc.place(path, cell.pos, column)
         return cell_value(cell, col.kind, self.out, self.usable[table].decimal_comma)
 
-    def fill(self, entry: dict, table: str, row: Row, keys: tuple[str, ...], path: tuple,
-             names: Optional[dict[str, str]] = None) -> None:
-        """Set ``entry[key]`` from the cell of each key's column that is given."""
+    def fill(self, entry: dict, table: str, row: Row, keys: tuple[str, ...], path: tuple) -> None:
+        """Set ``entry[key]`` from the cell of the column named ``key``, for each one given."""
         for key in keys:
-            column = (names or {}).get(key, key)
-            value = self.value(table, row, column, path + (key,))
+            value = self.value(table, row, key, path + (key,))
             if value is not None:
                 entry[key] = value
 

@@ -149,6 +149,11 @@ REQUIRED_TABLES = ("items",)
 TRIANGULAR_COLUMNS = {"min": "lead_time_min", "mode": "lead_time_mode", "max": "lead_time_max"}
 
 
+#: The columns of each table by name.
+COLUMNS: dict[str, dict[str, Column]] = {name: {c.name: c for c in cols}
+                                         for name, cols in TABLES.items()}
+
+
 def columns(table: str) -> dict[str, Column]:
     """The columns of ``table`` by name."""
-    return {c.name: c for c in TABLES[table]}
+    return COLUMNS[table]

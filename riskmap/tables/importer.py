@@ -19,7 +19,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from riskmap.errors import Collector, Diagnostic, InputError, sorted_diagnostics
+from riskmap.errors import Collector, Diagnostic, sorted_diagnostics
 from riskmap.gcpause import paused
 from riskmap.load.dump import network_text
 from riskmap.load.pipeline import check_network_document
@@ -130,4 +130,4 @@ def _drop(value: Any, path: tuple) -> bool:
     return False
 
 
-__all__ = ["Imported", "InputError", "import_tables"]
+__all__ = ["Imported", "import_tables", "references_despite"]
