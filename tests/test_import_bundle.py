@@ -90,3 +90,12 @@ def test_the_bundle_imports_validates_and_runs(source, tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert sorted(report["products"]) == sorted(p.id for p in original.products)
+
+
+def test_validating_scenarios_reads_no_table(capsys):
+    # CI runs `riskmap validate scenarios/`: the CSV tables and the workbook under
+    # scenarios/import/ are not scenario files and must not be read as such.
+    assert main(["validate", str(ROOT / "scenarios")]) == 0
+    yaml_files = [p for p in (ROOT / "scenarios").rglob("*") if p.suffix in (".yaml", ".yml")]
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
+    assert summary.startswith(f"riskmap validate: {len(yaml_files)} files checked, valid")

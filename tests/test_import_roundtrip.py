@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from riskmap import dists
+from riskmap.load import load_network
 from riskmap.model import Demand, Network, Substitute
 from riskmap.tables.export import csv_text, network_tables, workbook_value
 from riskmap.tables.importer import import_tables
@@ -107,8 +108,13 @@ def write_folder(network: Network, folder) -> str:
 @given(network=networks())
 def test_a_csv_folder_gives_the_network_back(network, tmp_path_factory):
     folder = write_folder(network, tmp_path_factory.mktemp("tables"))
-    back = import_tables(folder).network
-    assert comparable(back) == comparable(network)
+    imported = import_tables(folder)
+    assert comparable(imported.network) == comparable(network)
+    # and the network file import writes is that network too
+    written = os.path.join(folder, "network.yaml")
+    with open(written, "w", encoding="utf-8") as handle:
+        handle.write(imported.text("tables"))
+    assert comparable(load_network(written)) == comparable(network)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

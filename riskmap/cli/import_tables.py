@@ -17,6 +17,7 @@ import os
 import sys
 
 from riskmap.cli.common import add_force_option, write_file
+from riskmap.errors import display_path
 from riskmap.escape import terminal
 
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     refuse_source_as_out(args.source, args.out)
     imported = import_tables(args.source, force=args.force)
-    name = os.path.basename(os.path.normpath(args.source))
+    name = display_path(os.path.basename(os.path.normpath(args.source)))
     path = write_file(args.out, "--out", imported.text(name))
     if args.quiet:
         return 0
