@@ -387,3 +387,26 @@ def test_the_workbook_being_imported_is_not_overwritten(tmp_path, capsys):
     code, _, err = _run(capsys, "import", book, "--out", book)
     assert code == 2 and "--out names the workbook being imported" in err
     assert Path(book).read_bytes() == before
+
+
+def test_a_workbook_made_from_a_folder_holds_its_sales_as_dates(tmp_path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    from riskmap.tables.workbook import workbook_of_folder
+
+    tables = _tables(sales=[["date", "product", "quantity"], ["2024-03-01", "lamp", 2],
+                            ["2024-03-04", "lamp", 1]])
+    folder = write_csv_folder(tmp_path / "t", tables)
+    book = tmp_path / "t.xlsx"
+    order = ("network", "regions", "suppliers", "items", "bom", "lanes", "sales")
+    book.write_bytes(workbook_of_folder(folder, order))
+    assert workbook_of_folder(folder, order) == book.read_bytes()
+    sheets = openpyxl.load_workbook(book)
+    assert sheets.sheetnames == ["network", "suppliers", "items", "bom", "lanes", "sales"]
+    assert sheets["sales"]["A2"].value == datetime.datetime(2024, 3, 1)
+    assert sheets["items"]["C2"].value == 30  # a number, not the text "30"
+    from_folder, from_book = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    assert main(["import", folder, "--out", str(from_folder), "-q"]) == 0
+    assert main(["import", str(book), "--out", str(from_book), "-q"]) == 0
+    assert replace(load_network(str(from_folder)), file="") == \
+        replace(load_network(str(from_book)), file="")
+    assert load_network(str(from_book)).start == datetime.date(2024, 3, 1)
