@@ -83,7 +83,7 @@ def stderr_warning(args: argparse.Namespace):
     return warn
 
 
-def write_file(target: "str | os.PathLike[str]", option: str, data: "str | bytes") -> "Path":
+def write_file(target: str | os.PathLike[str], option: str, data: str | bytes) -> Path:
     """Write the file named by ``option`` whole or not at all; a write fault is exit 2."""
     from riskmap.output.atomic import prepare_target, write_atomic
     from riskmap.output.faults import output_faults
