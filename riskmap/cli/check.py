@@ -34,10 +34,9 @@ import argparse
 import os
 import sys
 import time
-from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from riskmap.cli.common import add_simulation_options, stderr_warning
+from riskmap.cli.common import add_simulation_options, stderr_warning, write_file
 from riskmap.cli.run import check_work, safe_name
 from riskmap.escape import terminal
 from riskmap.model import Scenario
@@ -122,16 +121,6 @@ def ready_targets(args: argparse.Namespace) -> None:
     for option, target in (("--junit", args.junit), ("--summary", args.summary)):
         if target:
             prepare_target(target, option)
-
-
-def write_file(target: str, option: str, text: str) -> Path:
-    """Write the file named by ``option`` whole or not at all; a write fault is exit 2."""
-    from riskmap.output.atomic import prepare_target, write_atomic
-    from riskmap.output.faults import output_faults
-
-    path = prepare_target(target, option)  # again: the folder may have gone meanwhile
-    with output_faults(path, option):
-        return write_atomic(path, text)
 
 
 # --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Optional
 
 from riskmap.errors import Diagnostic, InputError, Pos
@@ -80,6 +81,16 @@ def stderr_warning(args: argparse.Namespace):
         print(f"riskmap: warning: {message}", file=sys.stderr)
 
     return warn
+
+
+def write_file(target: str | os.PathLike[str], option: str, data: str | bytes) -> Path:
+    """Write the file named by ``option`` whole or not at all; a write fault is exit 2."""
+    from riskmap.output.atomic import prepare_target, write_atomic
+    from riskmap.output.faults import output_faults
+
+    path = prepare_target(target, option)  # again: the folder may have gone meanwhile
+    with output_faults(path, option):
+        return write_atomic(path, data)
 
 
 YAML_SUFFIXES = (".yaml", ".yml")

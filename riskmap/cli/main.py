@@ -61,6 +61,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("riskmap.cli.report", "render report.md and report.html again from a report.json"),
     "compare": ("riskmap.cli.compare", "two plans side by side: the change of each figure, paired "
                                        "or from two reports"),
+    "import": ("riskmap.cli.import_tables", "a planner's tables (a CSV folder or an .xlsx "
+                                            "workbook) to a network file"),
+    "export": ("riskmap.cli.export", "a network to the tables riskmap import reads (CSV files "
+                                     "or an .xlsx workbook)"),
 }
 
 

@@ -97,6 +97,8 @@ class Document:
     key_positions: dict[Path, Pos] = field(default_factory=dict)
     raw: dict[Path, str] = field(default_factory=dict)
     hints: Hints = field(default_factory=Hints)  # the file's budget of "did you mean" hints
+    #: what a position's line is called in messages ("row" for a table)
+    line_word = "line"
 
     def pos(self, path: Path) -> Pos:
         """Position of ``path``, or of its nearest ancestor that has one."""

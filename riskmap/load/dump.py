@@ -6,7 +6,8 @@ Two forms of one network:
   holds under ``network``, so a reader finds the same keys for every item), and its
   inverse :func:`network_from_record`, which reads it back;
 * :func:`network_file`: a valid network file, unset and default values left out (what the
-  synthetic-network generator writes).
+  synthetic-network generator and ``riskmap import`` write), and :func:`network_text`, its
+  YAML text.
 """
 
 from __future__ import annotations
@@ -239,3 +240,16 @@ def network_file(network: Network) -> dict:
     if network.start == DEFAULT_START:
         del record["start"]
     return record
+
+
+def network_text(network: Network, comment: str = "") -> str:
+    """The YAML text of :func:`network_file`, keys in file order, ``comment`` lines on top.
+
+    The same network gives the same text: the mapping's order is the model's, never a
+    set's or a dict's of another making.
+    """
+    import yaml
+
+    head = "".join(f"# {line}\n" if line else "#\n" for line in comment.splitlines())
+    return head + yaml.safe_dump(network_file(network), sort_keys=False, default_flow_style=None,
+                                 allow_unicode=True)

@@ -124,10 +124,22 @@ def _default_name(path: str) -> str:
     return os.path.splitext(os.path.basename(path))[0]
 
 
-def _network(doc: Document, value: dict, root: tuple, table: str, out: Collector
-             ) -> Optional[Network]:
+def check_network_document(doc: Document, out: Collector,
+                           checker: type[Checker] = Checker) -> Optional[Network]:
+    """Check and build the network that is the whole of ``doc``, as a network file is.
+
+    For documents made other than by parsing a file (the tables of ``riskmap import``,
+    :mod:`riskmap.tables.importer`): every problem goes to ``out`` at the position
+    ``doc`` gives its path; ``checker`` may word the key paths of messages its own way.
+    Returns ``None`` when any problem is an error.
+    """
+    return _network(doc, doc.value, (), "network", out, checker)
+
+
+def _network(doc: Document, value: dict, root: tuple, table: str, out: Collector,
+             checker_class: type[Checker] = Checker) -> Optional[Network]:
     """Check and build a network at ``root`` of ``doc`` (the whole file, or inline)."""
-    checker = Checker(doc, out)
+    checker = checker_class(doc, out)
     cleaned = checker.entity(table, value, root)
     if cleaned is None:
         # Reference checks on a half-valid network would only add noise; the type errors
@@ -238,4 +250,4 @@ def load_scenario(path: str, *, strict: bool = False, force: bool = False) -> Sc
     return _raise(check_file(path, kind="scenario", strict=strict, force=force), strict)
 
 
-__all__ = ["Loaded", "check_file", "load_file", "load_network", "load_scenario"]
+__all__ = ["Loaded", "check_file", "check_network_document", "load_file", "load_network", "load_scenario"]

@@ -65,7 +65,30 @@ def reference_markdown() -> str:
               f"- supplier: {', '.join(f'`{m}`' for m in SUPPLIER_METRICS)}",
               f"- network (no `product:` or `supplier:`): "
               f"{', '.join(f'`{m}`' for m in NETWORK_METRICS)}", ""]
+    lines += _tables_of_import()
     return "\n".join(lines)
+
+
+def _tables_of_import() -> list[str]:
+    """The tables ``riskmap import`` reads, from :data:`riskmap.tables.columns.TABLES`."""
+    from riskmap.tables.columns import REQUIRED_TABLES, TABLES
+
+    lines = ["## Tables of `riskmap import`", "",
+             "A folder of CSV files (`NAME.csv`) or an `.xlsx` workbook with a sheet per table "
+             f"(docs/import.md). Required tables: {', '.join(f'`{t}`' for t in REQUIRED_TABLES)}. "
+             "An empty cell means \"not given\"; a *dist* column takes a number or a "
+             "distribution written as in a network file, such as `{dist: uniform, min: 3, "
+             "max: 6}`; the ids of a list are separated by `;`.", ""]
+    for name, columns in TABLES.items():
+        lines += [f"### `{name}`", "", "| column | type | required | unit | meaning |",
+                  "|---|---|---|---|---|"]
+        for c in columns:
+            kind = "product:acceptance pairs" if c.kind == "substitutes" else _kind_doc(c.kind)
+            meaning = c.doc + (" Products only." if c.products_only else "")
+            lines.append(f"| `{c.name}` | {kind} | {'yes' if c.required else ''} | {c.unit} | "
+                         f"{meaning} |")
+        lines.append("")
+    return lines
 
 
 def _kind_doc(kind: str) -> str:

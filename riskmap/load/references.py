@@ -59,8 +59,9 @@ class Refs:
             path = entry[POS_KEY]
             if eid in index:
                 first = self.doc.pos(index[eid][POS_KEY] + ("id",))
-                self.error(path + ("id",), f"duplicate {what} id {eid!r} (first at line "
-                                           f"{first.line}); ids must be unique", "duplicate-id")
+                self.error(path + ("id",), f"duplicate {what} id {eid!r} (first at "
+                                           f"{self.doc.line_word} {first.line}); ids must be "
+                                           "unique", "duplicate-id")
             else:
                 index[eid] = entry
         return index

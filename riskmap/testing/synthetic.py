@@ -72,7 +72,7 @@ from riskmap.dists import Constant, Dist
 from riskmap.graph import supply_graph
 from riskmap.model import (PART, PRODUCT, Demand, Item, Network, Policy, Region, Source,
                             Supplier)
-from riskmap.load.dump import network_file
+from riskmap.load.dump import network_text
 
 #: Safety factor: the normal-approximation z of the lead-time demand covered
 #: (z = 2 is about the 97.7th percentile).
@@ -373,10 +373,6 @@ def _draw_policy(rng: np.random.Generator, rate: float, lead_time: float, disper
 
 def write_network(network: Network, path: Union[str, Path]) -> Path:
     """Write ``network`` as a network YAML file; returns the path."""
-    import yaml
-
     path = Path(path)
-    with path.open("w", encoding="utf-8") as handle:
-        yaml.safe_dump(network_file(network), handle, sort_keys=False, default_flow_style=None,
-                       allow_unicode=True)
+    path.write_text(network_text(network), encoding="utf-8")
     return path

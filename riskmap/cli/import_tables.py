@@ -1,0 +1,68 @@
+"""``riskmap import SOURCE --out NETWORK.yaml``: a planner's tables to a network file.
+
+SOURCE is a folder of CSV files (suppliers.csv, items.csv, bom.csv, lanes.csv, sales.csv,
+and optionally network.csv and regions.csv) or an .xlsx workbook whose sheets bear those
+names (docs/import.md). Every problem of every table is printed at once as
+FILE:ROW:COL: error: MESSAGE (BOOK.xlsx[SHEET]:ROW:COL for a workbook) and nothing is
+written; warnings are printed and the file is written. What was made of each product's
+sales lines is printed on stdout.
+
+Exit codes: 0 written, 2 bad tables or an --out that cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from riskmap.cli.common import add_force_option, write_file
+from riskmap.errors import display_path
+from riskmap.escape import terminal
+
+
+def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+    """Add ``riskmap import`` and its options."""
+    parser = sub.add_parser(name, help=help_text, description=__doc__.split("\n\n")[1],
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("source", metavar="SOURCE",
+                        help="a folder of CSV files or an .xlsx workbook")
+    parser.add_argument("--out", metavar="NETWORK.yaml", required=True,
+                        help="the network file to write")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no warnings or messages on stderr, nothing on stdout")
+    add_force_option(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import the tables; write the network file only when they hold no error."""
+    from riskmap.tables.importer import import_tables
+
+    refuse_source_as_out(args.source, args.out)
+    imported = import_tables(args.source, force=args.force)
+    name = display_path(os.path.basename(os.path.normpath(args.source)))
+    path = write_file(args.out, "--out", imported.text(name))
+    if args.quiet:
+        return 0
+    for diagnostic in imported.warnings:
+        print(diagnostic.format(), file=sys.stderr)
+    for product in sorted(imported.demands):
+        for line in imported.demands[product].describe():
+            print(terminal(line))
+    print(terminal(f"riskmap import: wrote {path}"), file=sys.stderr)
+    return 0
+
+
+def refuse_source_as_out(source: str, out: str) -> None:
+    """An :class:`InputError` when ``--out`` names the workbook being read (it would be lost)."""
+    from riskmap.errors import Diagnostic, InputError, Pos
+
+    try:
+        same = os.path.isfile(source) and os.path.samefile(source, out)
+    except OSError:  # --out does not exist yet
+        same = False
+    if same:
+        raise InputError([Diagnostic(Pos(out), "--out names the workbook being imported; "
+                                               "write the network to a file of its own, such as "
+                                               "network.yaml")])
