@@ -35,6 +35,20 @@ def test_a_scenario_exports_its_network_and_imports_back(tmp_path, capsys):
 
 
 @pytest.mark.cli
+def test_a_seasonal_demand_goes_out_and_comes_back(tmp_path, capsys):
+    scenario = ROOT / "scenarios" / "seasonal-peak.yaml"
+    folder = tmp_path / "tables"
+    assert main(["export", str(scenario), "--out", str(folder)]) == 0
+    out = tmp_path / "back.yaml"
+    assert main(["import", str(folder), "--out", str(out), "-q"]) == 0
+    from riskmap.load import load_scenario
+
+    original = load_scenario(str(scenario)).network
+    assert any(p.demand.seasonality is not None for p in original.products)
+    assert replace(load_network(str(out)), file="") == replace(original, file="")
+
+
+@pytest.mark.cli
 def test_export_replaces_its_tables_and_leaves_other_files(tmp_path, capsys):
     folder = tmp_path / "tables"
     folder.mkdir()

@@ -4,8 +4,9 @@ SOURCE is a folder of CSV files (suppliers.csv, items.csv, bom.csv, lanes.csv, s
 and optionally network.csv and regions.csv) or an .xlsx workbook whose sheets bear those
 names (docs/import.md). Every problem of every table is printed at once as
 FILE:ROW:COL: error: MESSAGE (BOOK.xlsx[SHEET]:ROW:COL for a workbook) and nothing is
-written; warnings are printed and the file is written. What was made of each product's
-sales lines is printed on stdout.
+written; warnings are printed and the file is written. What was fitted to each product's
+sales lines, and how well, is printed on stdout, and drawn (history against the fitted
+demand, and the backtest) in an HTML page beside the network file (--fit-page).
 
 Exit codes: 0 written, 2 bad tables or an --out that cannot be written.
 """
@@ -31,6 +32,9 @@ def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
                         help="the network file to write")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no warnings or messages on stderr, nothing on stdout")
+    parser.add_argument("--fit-page", metavar="PAGE.html",
+                        help="the page of the demand fits (default: the network file's name "
+                             "with .demand.html, written when the tables have sales)")
     add_force_option(parser)
     return parser
 
@@ -42,7 +46,17 @@ def run(args: argparse.Namespace) -> int:
     refuse_source_as_out(args.source, args.out)
     imported = import_tables(args.source, force=args.force)
     name = display_path(os.path.basename(os.path.normpath(args.source)))
+    page_text = page = None
+    if imported.demands:
+        from riskmap.history import fit_page
+        from riskmap.output.atomic import prepare_target
+
+        page = args.fit_page or fit_page_path(args.out)
+        prepare_target(page, "--fit-page")  # a bad page path refuses before anything is written
+        page_text = fit_page(imported.demands, f"Demand fitted to the sales of {name}")
     path = write_file(args.out, "--out", imported.text(name))
+    if page is not None:
+        page = write_file(page, "--fit-page", page_text)
     if args.quiet:
         return 0
     for diagnostic in imported.warnings:
@@ -51,7 +65,19 @@ def run(args: argparse.Namespace) -> int:
         for line in imported.demands[product].describe():
             print(terminal(line))
     print(terminal(f"riskmap import: wrote {path}"), file=sys.stderr)
+    if page is not None:
+        print(terminal(f"riskmap import: the demand fits are drawn in {page}"), file=sys.stderr)
     return 0
+
+
+def fit_page_path(out: str) -> str:
+    """The fit page's default path: ``net.yaml`` -> ``net.demand.html``.
+
+    >>> fit_page_path("plans/net.yaml")
+    'plans/net.demand.html'
+    """
+    stem, ext = os.path.splitext(out)
+    return (stem if ext.lower() in (".yaml", ".yml") else out) + ".demand.html"
 
 
 def refuse_source_as_out(source: str, out: str) -> None:

@@ -27,7 +27,7 @@ from riskmap.errors import Collector, Pos
 from riskmap.load.schema import FORMAT_VERSION, POLICY_TYPE_PARAMETERS
 from riskmap.tables.cells import cell_value
 from riskmap.tables.columns import COLUMNS, REQUIRED_TABLES, TABLES, TRIANGULAR_COLUMNS, Column
-from riskmap.tables.demand import SalesDemand, demand_from_sales
+from riskmap.history.demand import DemandFit, fit_demand
 from riskmap.tables.document import TableChecker, TableDocument
 from riskmap.tables.sales import SalesHistory, read_sales
 from riskmap.tables.source import Row, Source, Table
@@ -38,7 +38,10 @@ POLICY_COLUMNS = ("level", "min", "max", "point", "quantity", "review_period")
 DEMAND_COLUMNS = {"rate": "demand_rate", "interval": "demand_interval", "size": "order_size",
                   "patience": "patience"}
 #: The ``items`` columns that a product's sales lines replace.
-FITTED_COLUMNS = ("demand_rate", "demand_interval", "order_size")
+FITTED_COLUMNS = ("demand_rate", "demand_interval", "order_size", "seasonality",
+                  "seasonality_factors")
+#: The columns of a demand's seasonality (``by`` and ``factors``), given together.
+SEASONALITY_COLUMNS = {"by": "seasonality", "factors": "seasonality_factors"}
 #: The plain ``items`` columns of a part or product, by network key.
 PART_KEYS = ("id", "name", "stock", "capacity", "assembly_time", "production", "holding_cost",
              "description")
@@ -55,7 +58,7 @@ class Assembled:
 
     doc: TableDocument
     sales: Optional[SalesHistory] = None
-    demands: dict[str, SalesDemand] = field(default_factory=dict)
+    demands: dict[str, DemandFit] = field(default_factory=dict)
 
 
 class _Assembler:
@@ -319,8 +322,8 @@ class _Assembler:
     # ------------------------------------------------------------------ demand
 
     def demands(self, lists: dict[str, list], item_rows: dict[str, Row],
-                sales: Optional[SalesHistory]) -> dict[str, SalesDemand]:
-        fitted: dict[str, SalesDemand] = {}
+                sales: Optional[SalesHistory]) -> dict[str, DemandFit]:
+        fitted: dict[str, DemandFit] = {}
         for index, entry in enumerate(lists["products"]):
             pid = entry.get("id")
             if not isinstance(pid, str) or item_rows.get(pid) is None:
@@ -330,7 +333,7 @@ class _Assembler:
             lines = sales.orders.get(pid) if sales is not None else None
             demand: dict[str, Any] = {}
             if lines:
-                fit = demand_from_sales(lines, first=sales.first, last=sales.last, product=pid)
+                fit = fit_demand(lines, first=sales.first, last=sales.last, product=pid)
                 fitted[pid] = fit
                 demand = dict(fit.demand_mapping())
                 self.doc.place(path, self.sales_pos(pid), "sales")
@@ -363,8 +366,26 @@ class _Assembler:
             if not lines:
                 first = next(DEMAND_COLUMNS[k] for k in DEMAND_COLUMNS if k in demand)
                 self.doc.place(path, row.get(first).pos, "demand")
+                self.seasonality(demand, row, path)
             entry["demand"] = demand
         return fitted
+
+    def seasonality(self, demand: dict, row: Row, path: tuple) -> None:
+        """``demand["seasonality"]`` from the two seasonality columns, which go together."""
+        given = {key: column for key, column in SEASONALITY_COLUMNS.items()
+                 if row.get(column) is not None}
+        if not given:
+            return
+        if len(given) == 1:
+            (key, column), = given.items()
+            other = SEASONALITY_COLUMNS["factors" if key == "by" else "by"]
+            self.out.error(row.get(column).pos, f"{column}: give {other} too (a seasonality "
+                                                "is its period and its factors)", "missing-key")
+            return
+        season = {key: self.value("items", row, column, path + ("seasonality", key))
+                  for key, column in SEASONALITY_COLUMNS.items()}
+        self.doc.place(path + ("seasonality",), row.get("seasonality").pos, "seasonality")
+        demand["seasonality"] = season
 
     def sales_pos(self, product: str) -> Pos:
         """The first sales row of ``product``, where a message about its demand points."""

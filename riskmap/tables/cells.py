@@ -56,6 +56,10 @@ def cell_value(cell: Cell, kind: str, out: Collector, decimal_comma: bool = Fals
         return _boolean(value)
     if head == "refs":
         return [part.strip() for part in text(value).split(";") if part.strip()]
+    if head == "numbers":
+        if not isinstance(value, str):
+            return [number(value, decimal_comma)]
+        return [number(part.strip(), decimal_comma) for part in value.split(";") if part.strip()]
     if head == "date":
         return value.isoformat() if isinstance(value, datetime.date) else text(value)
     if head == "substitutes":

@@ -109,6 +109,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _key("demand", "size", "order_size", products_only=True,
              doc="Units per order, for a product without sales."),
         _key("demand", "patience", products_only=True),
+        _key("seasonality", "by", "seasonality", products_only=True,
+             doc="The calendar period of the seasonality factors (month or weekday), for a "
+                 "product without sales (with sales, the fit decides)."),
+        _key("seasonality", "factors", "seasonality_factors", products_only=True,
+             doc="The seasonality factors separated by ';' (12 from January, or 7 from "
+                 "Monday), averaging 1; given with seasonality."),
         Column("substitutes", "substitutes", doc="Products a customer may accept instead, as "
                                                  "product:acceptance pairs separated by ';' "
                                                  "(city-ebike:0.3).", products_only=True),

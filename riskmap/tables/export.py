@@ -45,7 +45,7 @@ EXPORTED: dict[type, tuple[str, ...]] = {
     Source: ("supplier", "lead_time", "capacity", "alternate", "activation_delay", "share",
              "unit_cost", "pos"),
     Policy: ("kind", "level", "min", "max", "point", "quantity", "review_period"),
-    Demand: ("rate", "interval", "size", "patience"),
+    Demand: ("rate", "interval", "size", "patience", "seasonality"),
     Item: ("id", "kind", "name", "stock", "policy", "sources", "bom", "capacity",
            "assembly_time", "demand", "price", "margin", "substitutes", "backorder_cost",
            "lost_sale_cost", "production", "holding_cost", "pos"),
@@ -153,6 +153,10 @@ def _item_row(item: Item) -> list[Any]:
             values.update(demand_rate=demand.rate, demand_interval=demand.interval,
                           order_size=None if demand.size == Constant(1) else demand.size,
                           patience=demand.patience)
+            if demand.seasonality is not None:
+                values.update(seasonality=demand.seasonality.by,
+                              seasonality_factors="; ".join(
+                                  number_text(f) for f in demand.seasonality.factors))
     return _row("items", **values)
 
 

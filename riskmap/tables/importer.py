@@ -26,7 +26,7 @@ from riskmap.load.pipeline import check_network_document
 from riskmap.model import Network
 from riskmap.tables.assemble import assemble
 from riskmap.tables.columns import TABLES
-from riskmap.tables.demand import SalesDemand
+from riskmap.history.demand import DemandFit
 from riskmap.tables.document import TableChecker, TableDocument
 from riskmap.tables.source import read_source
 
@@ -37,7 +37,7 @@ class Imported:
 
     network: Network
     warnings: tuple[Diagnostic, ...] = ()
-    demands: dict[str, SalesDemand] = field(default_factory=dict)
+    demands: dict[str, DemandFit] = field(default_factory=dict)
 
     def text(self, source_name: str) -> str:
         """The network file, with a comment naming the source (its base name, so it is stable)."""
