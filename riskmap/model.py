@@ -311,6 +311,24 @@ class Expectation:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """A low-stock warning rule of a scenario's ``alerts:`` (docs/alerts.md).
+
+    It warns each time ``measure`` (``on_hand``, ``position`` or
+    ``days_of_cover``) of ``item`` falls from at least ``below`` to under it.
+    ``window`` ``None`` means twice the item's replenishment lead time
+    (:func:`riskmap.alerts.measures.alert_window`).
+    """
+
+    id: str
+    item: str
+    below: float
+    measure: str = "on_hand"
+    window: Optional[float] = None
+    pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A supplier not yet qualified, with the lanes it would supply (``candidates:``).
 
@@ -366,3 +384,5 @@ class Scenario:
     file: str = "<memory>"
     candidates: tuple[Candidate, ...] = ()
     what_if: tuple[WhatIf, ...] = ()
+    #: low-stock warning rules, scored on the runs; they never change the run itself.
+    alerts: tuple[Alert, ...] = ()

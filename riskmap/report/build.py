@@ -57,7 +57,8 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
         options=options,
         series=bands(summary),
         statistics=statistics_info(scenario.network.time_unit),
-        risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers))
+        risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers),
+        alerts=tuple(getattr(summary, "alerts", ())))
 
 
 def run_info(summary) -> RunInfo:

@@ -17,7 +17,9 @@ Markdown report and the HTML report rank and word things the same way.
 * :mod:`~riskmap.report.views.network`: the network by tier and region and
   its riskiest paths, for networks too large to draw node by node;
 * :mod:`~riskmap.report.views.matrix`: the supplier risk matrix, riskiest
-  suppliers first, with what drives each score.
+  suppliers first, with what drives each score;
+* :mod:`~riskmap.report.views.alerts`: the low-stock alert rules, how they
+  warned and the threshold suggested for each.
 
 Readable at any size: a table of items (products, suppliers, regions,
 policies, disruptions) shows its first :data:`TABLE_LIMIT` rows, riskiest
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from riskmap.report.content import Report
+from riskmap.report.views.alerts import AlertRow, alert_rows
 from riskmap.report.text import MISSING, number, percent
 from riskmap.report.views.network import Group, RiskPath, groups, is_large, riskiest_paths
 from riskmap.report.views.exposures import ExposureRow, exposure_rows
@@ -124,6 +127,9 @@ class Sections:
         of the risk matrix (``has_matrix`` says whether the report has one;
         ``matrix_left_out`` how many suppliers the table leaves out;
         ``matrix_unit`` and ``matrix_spend_unit`` what score and spend are in).
+    alerts : tuple of AlertRow
+        The scenario's alert rules (empty without ``alerts:``: the reports then
+        have no alerts section).
     """
 
     title: str
@@ -148,6 +154,7 @@ class Sections:
     matrix_left_out: int = 0
     matrix_unit: str = ""
     matrix_spend_unit: str = ""
+    alerts: tuple[AlertRow, ...] = ()
 
     @property
     def anything_left_out(self) -> bool:
@@ -190,7 +197,8 @@ def report_sections(report: Report) -> Sections:
         matrix=tuple(matrix[:MATRIX_LIMIT]), has_matrix=report.risk_matrix is not None,
         matrix_left_out=max(0, len(matrix) - MATRIX_LIMIT),
         matrix_unit=impact_words(report.risk_matrix) if report.risk_matrix else "",
-        matrix_spend_unit=report.risk_matrix.spend_unit if report.risk_matrix else "")
+        matrix_spend_unit=report.risk_matrix.spend_unit if report.risk_matrix else "",
+        alerts=tuple(alert_rows(report)))
 
 
 def _beyond(rows: list) -> int:
