@@ -43,9 +43,11 @@ class AlertFigures:
 
     @property
     def suggested_below(self) -> Optional[float]:
+        """The suggested threshold (``None``: none qualifies, or the report has no suggestion)."""
         return None if self.suggestion is None else self.suggestion.below
 
     def to_dict(self) -> dict:
+        """The entry of report.json's ``alerts`` (read back by :meth:`from_dict`)."""
         out = {"id": self.id, "item": self.item, "measure": self.measure, "below": self.below,
                "window": self.window, "lead_time": self.lead_time,
                "suggested_below": self.suggested_below}

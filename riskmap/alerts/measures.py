@@ -127,6 +127,7 @@ class RulePlan:
 
     @property
     def id(self) -> str:
+        """The rule's id."""
         return self.alert.id
 
     def values(self, on_hand: np.ndarray, position: np.ndarray) -> np.ndarray:

@@ -64,6 +64,7 @@ class Suggestion:
     min_in_time_share: float = MIN_IN_TIME_SHARE
 
     def to_dict(self) -> dict:
+        """The ``suggestion`` object of a report.json ``alerts`` entry."""
         return {"below": self.below, "false_alarms_per_year": self.false_alarms_per_year,
                 "in_time_share": self.in_time_share, "lead_time": self.lead_time,
                 "max_false_alarms_per_year": self.max_false_alarms_per_year,
@@ -71,16 +72,21 @@ class Suggestion:
 
     @classmethod
     def from_dict(cls, alert: str, data: dict) -> "Suggestion":
+        """The suggestion of rule ``alert`` from its report form; ``ValueError`` when malformed."""
         def number(key):
             value = data.get(key)
             if value is not None and (isinstance(value, bool)
                                       or not isinstance(value, (int, float))):
                 raise ValueError(f"{key}: expected a number or null")
             return value
+        def bound(key, default):
+            value = number(key)
+            return float(default if value is None else value)
+
         return cls(alert, number("below"), number("false_alarms_per_year"),
-                   number("in_time_share"), float(number("lead_time") or 0.0),
-                   float(number("max_false_alarms_per_year") or MAX_FALSE_ALARMS_PER_YEAR),
-                   float(number("min_in_time_share") or MIN_IN_TIME_SHARE))
+                   number("in_time_share"), bound("lead_time", 0.0),
+                   bound("max_false_alarms_per_year", MAX_FALSE_ALARMS_PER_YEAR),
+                   bound("min_in_time_share", MIN_IN_TIME_SHARE))
 
 
 def suggest_thresholds(plans: Sequence[RulePlan],

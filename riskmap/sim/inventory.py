@@ -185,13 +185,13 @@ class Stock:
         Series samples are right-continuous: the value at integer time ``k`` is
         the state after every event at times ``<= k``.
         """
+        if self.watch is not None:
+            # what is about to change held since the last change: the state every event at
+            # that time left, so an instant's passing dip is never taken for a warning
+            self.watch.moving(now, self)
         last = self._last
         if now <= last:
             return
-        if self.watch is not None:
-            # the state about to change has held since ``last``: the state every event at
-            # ``last`` left, so an instant's passing dip is never taken for a warning
-            self.watch.settled(last, self)
         if self.backlog_units:
             lo = last if last > self.warmup else self.warmup
             if now > lo:

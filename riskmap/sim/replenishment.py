@@ -86,7 +86,7 @@ class Replenishment:
         """Replenish ``units`` of the node's item: buy or make them."""
         stock = node.stock
         if stock.watch is not None:
-            stock.touch(now)  # the position rises now: the watch sees what held before
+            stock.watch.moving(now, stock)  # the position rises now: keep what held before
         stock.on_order += units
         if self.log is not None:
             self.log.append((now, "replenish", node.item.id, units))

@@ -4,10 +4,13 @@ Only items that a scenario's ``alerts:`` watch get one (:class:`StockWatch`, set
 on their :class:`~riskmap.sim.inventory.Stock` by the engine), so a run without
 alerts records nothing and runs as before.
 
-The stock calls :meth:`StockWatch.settled` from ``Stock.touch`` when time moves
-on: the state it is about to change has held since the previous event time,
-the state *every* event at that time left (right-continuous, like the
-series). Several events at one instant (an order shipped, then the review
+The stock calls :meth:`StockWatch.moving` before anything changes its on hand,
+its backlog or what it has on order (from ``Stock.touch``, and from the
+replenishment when it places an order). When time has moved on since the
+last change, the state about to change has held since that change: the state
+*every* event at that time left (right-continuous, like the series). The
+watch keeps its own clock, so watching never changes when the stock's time
+integrals are advanced (nor, by a rounding, what they add up to). Several events at one instant (an order shipped, then the review
 that replenishes it) therefore show as their net effect, never as a dip of
 zero length. The watch keeps a point only when on hand, the inventory
 position or "something waits" changed, so the trace is exact in continuous
@@ -24,7 +27,7 @@ from riskmap.sim.results import StockTrace
 class StockWatch:
     """The settled trajectory of one item's stock (see the module docstring)."""
 
-    __slots__ = ("times", "on_hand", "position", "waiting", "_state")
+    __slots__ = ("times", "on_hand", "position", "waiting", "_state", "_last")
 
     def __init__(self) -> None:
         self.times: list[float] = []
@@ -32,15 +35,20 @@ class StockWatch:
         self.position: list[int] = []
         self.waiting: list[bool] = []
         self._state = None
+        self._last = 0.0
 
-    def settled(self, time: float, stock) -> None:
-        """The state of ``stock`` held from ``time`` to now: keep it when it changed."""
+    def moving(self, now: float, stock) -> None:
+        """``stock`` is about to change at ``now``: keep the state that held since the last change."""
+        last = self._last
+        if now <= last:
+            return
+        self._last = now
         backlog = stock.backlog_units
         state = (stock.on_hand, stock.on_hand + stock.on_order - backlog, backlog > 0)
         if state == self._state:
             return
         self._state = state
-        self.times.append(time)
+        self.times.append(last)
         self.on_hand.append(state[0])
         self.position.append(state[1])
         self.waiting.append(state[2])
