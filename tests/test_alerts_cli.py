@@ -152,7 +152,8 @@ def test_an_undefined_alert_figure_is_unavailable(tmp_path, capsys):
     scenario = tmp_path / "s.yaml"
     scenario.write_text(text, encoding="utf-8")
     assert main(["check", str(scenario), "--workers", "1"]) == 1
-    assert "warned_share of alert 'low-bikes' is undefined" in capsys.readouterr().out
+    assert ("warned_share of alert 'low-bikes' is undefined in every replication: no backorder "
+            "episode of its item happened; counted as not met") in capsys.readouterr().out
 
 
 def test_a_resumed_run_gives_the_same_alert_figures(tmp_path):
@@ -189,3 +190,13 @@ def test_the_report_is_the_same_for_any_number_of_workers(tmp_path):
     two = tmp_path / "two"
     assert main(["run", str(scenario), "--workers", "2", "--quiet", "--out", str(two)]) == 0
     assert (one / "report.json").read_bytes() == (two / "report.json").read_bytes()
+
+
+def test_the_terminal_summary_lists_the_rules(tmp_path, capsys):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    assert main(["run", str(scenario), "--workers", "1", "--out", str(tmp_path / "out")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = next(line for line in lines if line.startswith("low-bikes "))
+    assert row.split() == ["low-bikes", "1.000", "[1.000,", "1.000]", "5.0", "[5.0,", "5.0]",
+                           "0.00", "[0.00,", "0.00]", "5"]
