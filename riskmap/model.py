@@ -369,6 +369,24 @@ class Expectation:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """A low-stock warning rule of a scenario's ``alerts:`` (docs/alerts.md).
+
+    It warns each time ``measure`` (``on_hand``, ``position`` or
+    ``days_of_cover``) of ``item`` falls from at least ``below`` to under it.
+    ``window`` ``None`` means twice the item's replenishment lead time
+    (:func:`riskmap.alerts.measures.alert_window`).
+    """
+
+    id: str
+    item: str
+    below: float
+    measure: str = "on_hand"
+    window: Optional[float] = None
+    pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A supplier not yet qualified, with the lanes it would supply (``candidates:``).
 
@@ -427,3 +445,5 @@ class Scenario:
     #: suppliers no disruption stops: a counterfactual copy (``spared:`` arms, riskmap.options),
     #: never a file key; their disruptions are still drawn, so every other draw is paired.
     spared: tuple[str, ...] = ()
+    #: low-stock warning rules, scored on the runs; they never change the run itself.
+    alerts: tuple[Alert, ...] = ()

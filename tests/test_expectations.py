@@ -355,3 +355,40 @@ def test_every_metric_an_expect_line_may_name_is_read_from_the_report():
         assert metric in STATIC_SUPPLIER_METRICS or statistic("supplier", metric)
     for metric in NETWORK_METRICS:
         assert evaluate(make_report(), network(metric, min=0)).reason != NOT_PRODUCED
+    from riskmap.load.schema import ALERT_METRICS
+    from riskmap.stats import ALERT_STATISTICS
+
+    assert set(ALERT_METRICS) <= {stat.name for stat in ALERT_STATISTICS}
+    for metric in ALERT_METRICS:
+        assert evaluate(alert_report(), alert(metric, min=0)).reason != NOT_PRODUCED
+
+
+def alert_report():
+    """A report with one alert rule whose figures are chosen by hand (docs/alerts.md)."""
+    content = report_content()
+    content["alerts"] = [{
+        "id": "low-cells", "item": "cell", "measure": "on_hand", "below": 500.0,
+        "window": 20.0, "lead_time": 10.0, "suggested_below": 450.0,
+        "warned_share": estimate(0.9, 0.85, 0.95, "ratio", p50=1.0, p90=1.0, p95=1.0),
+        "warning_lead_time": estimate(12.0, 10.5, 13.5, "days", p50=12.0, p90=15.0, p95=16.0),
+        "false_alarms_per_year": estimate(None, None, None, "false alarms / year"),
+    }]
+    return Report.from_dict(content)
+
+
+def alert(metric, **kw):
+    return Expectation("alert", "low-cells", metric, **kw)
+
+
+@pytest.mark.parametrize("expectation,status", [
+    (alert("warned_share", min=0.8), MET),
+    (alert("warned_share", min=0.97), NOT_MET),
+    (alert("warned_share", min=0.9), INCONCLUSIVE),
+    (alert("warning_lead_time", min=10), MET),
+    (alert("warning_lead_time", max=10), NOT_MET),
+    (alert("warning_lead_time", max=15, stat="p90"), MET),
+    (alert("false_alarms_per_year", max=1), UNAVAILABLE),
+    (Expectation("alert", "ghost", "warned_share", min=0.5), UNAVAILABLE),
+])
+def test_alert_figures_are_judged_like_sampled_product_figures(expectation, status):
+    assert evaluate(alert_report(), expectation).status == status

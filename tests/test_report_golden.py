@@ -52,8 +52,9 @@ def test_every_bundled_scenario_produces_both_reports(path, tmp_path):
     html_text = html_path.read_text(encoding="utf-8")
     for product in report.products:
         assert product in md_text and product in html_text
-    assert md_text.count("\n## ") == 7
-    assert html_text.count('<section id="') == 7
+    sections = 7 + bool(report.alerts)  # a scenario with alerts: the low-stock alerts too
+    assert md_text.count("\n## ") == sections
+    assert html_text.count('<section id="') == sections
     assert html_text.count("<svg") >= 3  # risk map, TTS/TTR, at least one fan chart
     images = re.findall(r"\]\((report-figures/[^)]+)\)", md_text)
     assert images and all((tmp_path / image).is_file() for image in images)

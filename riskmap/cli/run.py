@@ -327,8 +327,34 @@ def summary_table(report: Report) -> str:
             lines.append("  ".join("-" * w for w in widths))
     if len(rows) == 1:
         lines.append("(no products)")
+    lines += _alert_lines(report)
     lines.append(f"mean [95% CI]; times in {report.time_unit}s")
     return "\n".join(lines) + "\n"
+
+
+#: the alert columns of the terminal summary: heading, figure, decimals.
+ALERT_COLUMNS = (("warned of", "warned_share", 3), ("lead time", "warning_lead_time", 1),
+                 ("false alarms / year", "false_alarms_per_year", 2))
+
+
+def _alert_lines(report: Report) -> list[str]:
+    """A row per alert rule (docs/alerts.md), after the products; none without alerts."""
+    if not report.alerts:
+        return []
+    rows = [["alert"] + [heading for heading, _, _ in ALERT_COLUMNS] + ["suggested below"]]
+    for alert in report.alerts:
+        suggested = "-" if alert.suggested_below is None else f"{alert.suggested_below:g}"
+        rows.append([terminal(alert.id)]
+                    + [_cell(alert.figures.get(name), digits) for _, name, digits in ALERT_COLUMNS]
+                    + [suggested])
+    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
+    lines = [""]
+    for i, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
 
 
 def _cell(estimate: Optional[Estimate], digits: int) -> str:

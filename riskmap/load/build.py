@@ -150,7 +150,14 @@ def scenario(doc: Document, sc: dict, net: model.Network, default_name: str) -> 
         alternates=sc["alternates"], disruptions=disruptions, expect=expect, file=doc.file,
         candidates=tuple(_candidate(doc, c, net) for c in sc["candidates"]),
         what_if=tuple(_what_if(doc, w, wid) for w, wid in zip(what_ifs, what_if_ids(what_ifs))),
+        alerts=tuple(alert_record(a, doc.pos(a[POS_KEY])) for a in sc["alerts"]),
     )
+
+
+def alert_record(a: dict, where: Pos = Pos("<memory>")) -> model.Alert:
+    """The :class:`~riskmap.model.Alert` of a cleaned ``alerts:`` entry (the references use it too)."""
+    return model.Alert(id=a["id"], item=a["item"], below=float(a["below"]), measure=a["measure"],
+                       window=None if a["window"] is None else float(a["window"]), pos=where)
 
 
 def _expectation(doc: Document, e: dict) -> model.Expectation:

@@ -10,7 +10,8 @@ Regenerate it after changing a table::
 from __future__ import annotations
 
 from riskmap import dists
-from riskmap.load.schema import ENTITIES, NETWORK_METRICS, PRODUCT_METRICS, SUPPLIER_METRICS
+from riskmap.load.schema import (ALERT_METRICS, ENTITIES, NETWORK_METRICS, PRODUCT_METRICS,
+                                 SUPPLIER_METRICS)
 
 #: The command that writes the reference; the generated header and the test name it.
 COMMAND = "python -m riskmap.load.reference > docs/reference.md"
@@ -47,6 +48,7 @@ def reference_markdown() -> str:
         "candidate": "`candidates:` entries (of a scenario)",
         "candidate_source": "`supplies:` entries (of a candidate)",
         "what_if": "`what_if:` entries (of a scenario)",
+        "alert": "`alerts:` entries (of a scenario)",
     }
     for name in titles:
         lines += [f"## {titles[name]}", "", "| key | type | required | default | unit | meaning |",
@@ -63,7 +65,9 @@ def reference_markdown() -> str:
     lines += ["", "## Metrics for `expect:`", "",
               f"- product: {', '.join(f'`{m}`' for m in PRODUCT_METRICS)}",
               f"- supplier: {', '.join(f'`{m}`' for m in SUPPLIER_METRICS)}",
-              f"- network (no `product:` or `supplier:`): "
+              f"- alert (`alert: ID`, a rule of `alerts:`): "
+              f"{', '.join(f'`{m}`' for m in ALERT_METRICS)}",
+              f"- network (no `product:`, `supplier:` or `alert:`): "
               f"{', '.join(f'`{m}`' for m in NETWORK_METRICS)}", ""]
     lines += _tables_of_import()
     return "\n".join(lines)

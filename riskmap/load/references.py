@@ -198,10 +198,14 @@ def check_scenario(doc: Document, sc: dict, network: Optional[Network], out: Col
             continue
         if d["duration"] is None:
             _check_default_duration(refs, d, network)
+    alerts = _check_alerts(refs, sc["alerts"], index, network)
     for e in sc["expect"]:
         subject = expectation_subject(e)
         if subject in ("product", "supplier"):
             refs.known(e[subject], e[POS_KEY] + (subject,), index[subject], subject)
+        elif subject == "alert":
+            hint = "" if alerts else "; the scenario has no alerts: list the rule under alerts:"
+            refs.known(e["alert"], e[POS_KEY] + ("alert",), alerts, "alert", hint)
     _check_candidates(refs, sc["candidates"], index)
     _check_what_ifs(refs, sc["what_if"], index)
 
@@ -245,6 +249,34 @@ def _check_candidates(refs: Refs, candidates: list[dict], index: dict[str, dict]
                 refs.error(lpath, f"{lane['part']!r} is already bought from {c['id']!r} in the "
                                   "network; a candidate adds a lane that does not exist yet",
                            "value")
+
+
+def _check_alerts(refs: Refs, alerts: list[dict], index: dict[str, dict],
+                  network: Network) -> dict[str, dict]:
+    """Alert ids unique, their items known, a window they can have; returns them by id.
+
+    A ``days_of_cover`` rule on an item no demand reaches never warns (its cover is
+    infinite): a warning says so.
+    """
+    from riskmap.alerts.measures import default_window_problem, demand_rate
+    from riskmap.load.build import alert_record
+
+    by_id = refs.unique(alerts, "alert")
+    items = {**index["part"], **index["product"]}
+    for a in alerts:
+        path = a[POS_KEY]
+        if not refs.known(a["item"], path + ("item",), items, "part or product"):
+            continue
+        alert = alert_record(a)
+        problem = default_window_problem(alert, network)
+        if problem is not None:
+            refs.error(path, problem, "missing-key")
+        if alert.measure == "days_of_cover" and demand_rate(network, alert.item) <= 0:
+            refs.out.warning(refs.doc.pos(path + ("measure",)),
+                             f"alert {alert.id!r}: no product demand reaches {alert.item!r}, so "
+                             "its days of cover are infinite and the rule never warns; watch "
+                             "on_hand or position instead", "alert-no-demand")
+    return by_id
 
 
 def _check_what_ifs(refs: Refs, what_ifs: list[dict], index: dict[str, dict]) -> None:

@@ -9,8 +9,8 @@ Derived values
 Some values of the model are not written in the file but follow from its keys. Each is
 computed here, by one function of the cleaned values, for the stages that need it:
 
-* :func:`expectation_subject`: what an ``expect:`` line is about (product, supplier or
-  network), read by the reference checks and the builder;
+* :func:`expectation_subject`: what an ``expect:`` line is about (product, supplier, alert
+  or network), read by the reference checks and the builder;
 * :func:`what_if_subject`: what a ``what_if:`` entry changes (part, product or supplier);
 * :func:`what_if_ids` and :func:`disruption_ids`: the ids of a scenario's what-ifs
   (``what-if-N``) and disruptions (``KIND-N``), given or defaulted.
@@ -54,7 +54,8 @@ def expectation_subject(e: dict) -> str:
     Returns
     -------
     str
-        ``"product"`` or ``"supplier"``, the subject key given, or ``"network"`` for neither.
+        ``"product"``, ``"supplier"`` or ``"alert"``, the subject key given, or ``"network"``
+        for none.
     """
     subjects = _given(e, EXPECTATION_SUBJECTS)
     return subjects[0] if subjects else "network"
@@ -187,8 +188,8 @@ def _rule_disruption(ch: Checker, d: dict, path: Path) -> bool:
 def _rule_expectation(ch: Checker, e: dict, path: Path) -> bool:
     ok = True
     if len(_given(e, EXPECTATION_SUBJECTS)) > 1:
-        ch.error(path, f"{ch.where(path)}: an expectation is about one product or one supplier, "
-                       "not both", "value")
+        ch.error(path, f"{ch.where(path)}: an expectation is about one product, one supplier or "
+                       "one alert, not several", "value")
         return False
     subject = expectation_subject(e)
     metrics = METRICS_BY_SUBJECT[subject]

@@ -175,6 +175,23 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
         _f("what_if", "list:what_if", "Stock, policy or capacity variations, each evaluated "
                                       "against the scenario as written (docs/counterfactuals.md).",
            default=[]),
+        _f("alerts", "list:alert", "Low-stock warning rules, scored on the simulated runs "
+                                   "(docs/alerts.md).", default=[]),
+    ),
+    "alert": (
+        _f("id", "id", "Unique id of the rule.", required=True),
+        _f("item", "ref:item", "The part or product it watches.", required=True),
+        _f("below", "number", "It warns when the measure falls from at least this to below it.",
+           required=True, unit="units; time units for days_of_cover"),
+        _f("measure", "enum:on_hand|position|days_of_cover",
+           "on_hand: units on hand; position: on hand + on order - backlog; days_of_cover: on "
+           "hand / the item's mean demand per time unit through the bills of materials.",
+           default="on_hand"),
+        _f("window", "positive", "Look-back: a warning counts for a backorder episode that "
+                                 "starts at most this long after it, and one followed by none "
+                                 "within it is a false alarm (default: twice the item's "
+                                 "replenishment lead time, docs/alerts.md).", unit=TIME),
+        _f("description", "text", "Free text."),
     ),
     "candidate": (
         _f("id", "id", "Supplier id: a new supplier, or one of the network (then only supplies "
@@ -236,6 +253,7 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
     "expectation": (
         _f("product", "ref:product", "The product the metric is about."),
         _f("supplier", "ref:supplier", "The supplier the metric is about."),
+        _f("alert", "ref:alert", "The alert rule (of alerts:) the metric is about."),
         _f("metric", "text", "The metric to check.", required=True),
         _f("min", "real", "Lowest acceptable value."),
         _f("max", "real", "Highest acceptable value."),
@@ -285,16 +303,21 @@ PRODUCT_METRICS = (
 )
 SUPPLIER_METRICS = ("tts", "ttr", "tts_minus_ttr", "pi", "rei", "down_time", "units_not_delivered")
 NETWORK_METRICS = ("single_points_of_failure", "worst_fill_rate")
+ALERT_METRICS = ("warned_share", "warning_lead_time", "false_alarms_per_year")
 
 TARGET_KINDS = ("supplier", "part", "product", "region")
 
 #: The metrics an ``expect:`` line may name, by its subject.
 METRICS_BY_SUBJECT = {
     "product": PRODUCT_METRICS, "supplier": SUPPLIER_METRICS, "network": NETWORK_METRICS,
+    "alert": ALERT_METRICS,
 }
 
-#: The keys of an ``expect:`` line naming its subject (neither: the network).
-EXPECTATION_SUBJECTS = ("product", "supplier")
+#: The keys of an ``expect:`` line naming its subject (none: the network).
+EXPECTATION_SUBJECTS = ("product", "supplier", "alert")
+
+#: What an alert rule may watch (``measure:``).
+ALERT_MEASURES = ("on_hand", "position", "days_of_cover")
 
 #: The keys of a ``what_if:`` entry naming what it changes (exactly one is given) ...
 WHAT_IF_SUBJECTS = ("part", "product", "supplier")

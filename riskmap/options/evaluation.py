@@ -10,6 +10,7 @@ concerns and says why its value is what it is
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Optional
 
 from riskmap.analysis.risk_map import Exposure, RiskMap
@@ -54,7 +55,10 @@ def run_arms(baseline: RunSummary, plan: Plan, *, workers: Optional[int] = None,
             if progress is not None:
                 progress(k * n + done, total)
 
-        summary = run_scenario(arm.scenario, replications=n, seed=baseline.seed, workers=workers,
+        # an arm's figures are paired effects on the products: alert rules, which only watch,
+        # would be scored for nothing (the run is the same without them)
+        scenario = replace(arm.scenario, alerts=()) if arm.scenario.alerts else arm.scenario
+        summary = run_scenario(scenario, replications=n, seed=baseline.seed, workers=workers,
                                executor=executor, progress=step, alternates=baseline.alternates,
                                series=False, simulator=simulator)
         results[arm.key] = summary.samples

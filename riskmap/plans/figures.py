@@ -24,6 +24,8 @@ Figures
   loss alone leaves at least one product without a source, across tiers
   (``suppliers.<id>.single_point_of_failure_for`` not empty). Regions are
   not counted: a region is a group of suppliers.
+* An alert rule's figures (``alert: ID``) are sampled figures of its entry
+  in the report's ``alerts`` (docs/alerts.md), read like a product's.
 * ``worst_fill_rate`` (network) is the lowest fill rate among the products
   that had orders; the figure shown is the lowest product's, with its
   interval, and names it. How it is judged across the products is in
@@ -114,6 +116,8 @@ def read_figure(report: Report, e: Expectation) -> Figure:
         if e.metric in STATIC_SUPPLIER_METRICS:
             return static_supplier_figure(figures.exposure, e.metric, report.time_unit)
         return estimate_figure(figures.estimates.get(e.metric), e)
+    if e.subject == "alert":
+        return alert_figure(report, e)
     if e.metric == "single_points_of_failure":
         return single_points_of_failure(report)
     if e.metric == "worst_fill_rate":
@@ -174,6 +178,24 @@ def estimate_figure(estimate: Optional[Estimate], e: Expectation) -> Figure:
     low = -math.inf if low is None else float(low)
     high = math.inf if high is None else float(high)
     return Figure(float(value), low, high, False, unit)
+
+
+def alert_figure(report: Report, e: Expectation) -> Figure:
+    """A figure of an alert rule (``warned_share``, ``warning_lead_time``, ``false_alarms_per_year``).
+
+    Read from the rule's entry of the report (``alerts``), like a product's
+    sampled figure: the mean with ``ci95``, or a percentile with its interval.
+
+    Raises
+    ------
+    Unavailable
+        When the report has no entry for the rule, or the figure is undefined
+        (no replication had an episode, say).
+    """
+    for alert in report.alerts:
+        if alert.id == e.id:
+            return estimate_figure(alert.figures.get(e.metric), e)
+    raise Unavailable(NO_RESULTS)
 
 
 def static_supplier_figure(exposure: Optional[Exposure], metric: str, time_unit: str) -> Figure:
@@ -289,5 +311,6 @@ def worst_fill_rate(figures: Mapping[str, Figure]) -> Figure:
 
 __all__ = ["STATIC_SUPPLIER_METRICS", "REASONS", "NO_RESULTS", "NOT_PRODUCED", "NO_PERCENTILE",
            "UNDEFINED", "NO_TTS", "NO_TTR", "NO_ORDERS", "Unavailable", "is_static",
-           "read_figure", "figures_across", "estimate_figure", "static_supplier_figure",
+           "read_figure", "figures_across", "estimate_figure", "alert_figure",
+           "static_supplier_figure",
            "single_points_of_failure", "fill_rates", "worst_fill_rate"]

@@ -173,6 +173,14 @@ _UNAVAILABLE = {
 #: a network metric has no subject id to name.
 _NETWORK_NOT_PRODUCED = "network metric {metric!r} is not produced by this riskmap version"
 
+#: why an alert rule's figure is undefined in every replication (docs/alerts.md).
+_ALERT_UNDEFINED = {
+    "warned_share": "no backorder episode of its item happened",
+    "warning_lead_time": "it warned of no backorder episode",
+    "false_alarms_per_year": "its window is as long as the statistics window, so no warning "
+                             "could be judged",
+}
+
 
 def unavailable_text(e: Expectation, reason: str, escape: Escape = _as_is) -> str:
     """Why the figure of ``e`` is unavailable, ending ``counted as not met``.
@@ -198,6 +206,9 @@ def unavailable_text(e: Expectation, reason: str, escape: Escape = _as_is) -> st
     template = _UNAVAILABLE[reason]
     if reason == NOT_PRODUCED and e.subject == "network":
         template = _NETWORK_NOT_PRODUCED
+    elif reason == UNDEFINED and e.subject == "alert" and e.metric in _ALERT_UNDEFINED:
+        template = ("{metric} of {who} is undefined in every replication: "
+                    + _ALERT_UNDEFINED[e.metric])
     quoted = escape(repr(e.id))
     text = template.format(who=f"{e.subject} {quoted}", id=quoted, metric=e.metric,
                            stat=e.stat)

@@ -58,7 +58,8 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
         series=bands(summary),
         statistics=statistics_info(scenario.network.time_unit),
         risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers,
-                                *simulated_stops(options)))
+                                *simulated_stops(options)),
+        alerts=tuple(getattr(summary, "alerts", ())))
 
 
 def simulated_stops(options: Optional[OptionTables]):

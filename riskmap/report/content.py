@@ -12,7 +12,9 @@ report.json holds it), what the layers before it produced:
   :class:`~riskmap.analysis.risk_map.Exposure`;
 * the counterfactual :class:`~riskmap.options.tables.OptionTables`, when
   they were run;
-* the percentile :class:`Bands` of on-hand stock and backlog over time.
+* the percentile :class:`Bands` of on-hand stock and backlog over time;
+* the scenario's alert rules scored on the runs
+  (:class:`~riskmap.alerts.figures.AlertFigures`), when it has ``alerts:``.
 
 :func:`riskmap.report.build.build_report` builds it from a run;
 :meth:`Report.to_dict` is the content of report.json (its layout is in
@@ -27,6 +29,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from riskmap.alerts.figures import FIGURES as ALERT_FIGURES
+from riskmap.alerts.figures import AlertFigures
 from riskmap.analysis.matrix import RiskMatrix
 from riskmap.analysis.risk_map import Exposure
 from riskmap.dists import from_spec
@@ -168,6 +172,8 @@ class Report:
     statistics: dict[str, StatisticInfo] = field(default_factory=dict)
     format: int = FORMAT
     risk_matrix: Optional[RiskMatrix] = None
+    #: the alert rules, in the scenario's order (empty: report.json has no ``alerts``).
+    alerts: tuple[AlertFigures, ...] = ()
 
     @property
     def time_unit(self) -> str:
@@ -192,6 +198,8 @@ class Report:
             out.update(self.options.to_dict())
         if self.risk_matrix is not None:
             out["risk_matrix"] = self.risk_matrix.to_dict()
+        if self.alerts:
+            out["alerts"] = [alert.to_dict() for alert in self.alerts]
         out = json_safe(out)
         # the bands are plain finite floats already, and by far the largest part:
         # they skip the generic pass
@@ -257,7 +265,8 @@ class _Reader:
             series=self.block("series", _bands, default={}),
             statistics=self.block("statistics", _statistics, default={}),
             format=data["format"],
-            risk_matrix=self.block("risk_matrix", _risk_matrix))
+            risk_matrix=self.block("risk_matrix", _risk_matrix),
+            alerts=self.block("alerts", _alerts, default=[]))
 
     def block(self, key: str, read, default: Any = None):
         value = self.data.get(key, default)
@@ -368,6 +377,13 @@ def _report_shape() -> dict:
         "statistics": ("opt", ("each", {"subject": "str?", "unit": "str?",
                                         "description": "str?"})),
         "risk_matrix": ("opt", matrix),
+        "alerts": ("opt", ("list", ("all", {
+            "id": "str", "item": "str", "measure": "str?", "below": "num", "window": "num?",
+            "lead_time": "num?", "suggested_below": "num?",
+            "suggestion": ("opt", {key: "num?" for key in (
+                "below", "false_alarms_per_year", "in_time_share", "lead_time",
+                "max_false_alarms_per_year", "min_in_time_share")})},
+            ("stats", frozenset(ALERT_FIGURES))))),
     }
 
 
@@ -565,6 +581,19 @@ def _run_info(value: Any) -> RunInfo:
         riskmap_version=_text(s.get("riskmap_version")),
         scenario_file=_file_from(files.get("scenario")),
         network_file=_file_from(files.get("network")), disruptions=tuple(disruptions))
+
+
+def _alerts(value: Any) -> tuple[AlertFigures, ...]:
+    """The alert rules' entries (none in a report of a scenario without ``alerts:``)."""
+    if not isinstance(value, list):
+        raise ReportFormatError("", "expected a list")
+    out = []
+    for k, entry in enumerate(value):
+        try:
+            out.append(AlertFigures.from_dict(_mapping(entry)))
+        except (KeyError, TypeError, ValueError, AttributeError, ReportFormatError) as exc:
+            raise ReportFormatError(f"[{k}]", _problem(exc)) from None
+    return tuple(out)
 
 
 def _risk_matrix(value: Any) -> Optional[RiskMatrix]:

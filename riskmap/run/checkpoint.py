@@ -314,6 +314,12 @@ def well_formed(result: Any, index: int) -> bool:
     if not (isinstance(result.other, dict) and all(isinstance(k, str) and k.count(":") == 1
                                                    for k in result.other)):
         return False
+    from riskmap.sim.results import AlertOutcome
+
+    if not (isinstance(result.alerts, dict)
+            and all(isinstance(k, str) and isinstance(v, AlertOutcome)
+                    for k, v in result.alerts.items())):
+        return False
     return isinstance(result.series, dict) and all(
         isinstance(rows, dict) and all(_array(row, "i", 1) for row in rows.values())
         for rows in result.series.values())

@@ -36,6 +36,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 
+from riskmap.alerts.measures import rule_plans
 from riskmap.errors import InputError, SimulationError
 from riskmap.model import Scenario
 from riskmap.run.workload import check_memory, estimated_events
@@ -290,6 +291,9 @@ class RunSummary:
     series_replications: int
     samples: Samples
     events: int
+    #: per alert rule of the scenario, its :class:`~riskmap.alerts.AlertFigures` (in
+    #: file order); empty without ``alerts:``.
+    alerts: tuple = ()
 
 
 def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
@@ -310,7 +314,17 @@ def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
         scenario=scenario, seed=seed, replications=samples.count, alternates=alternates,
         products=tables["product"], parts=tables["part"], suppliers=tables["supplier"],
         fill_rate_pooled=pooled, bands=series.bands(), times=series.times,
-        series_replications=series.kept, samples=samples, events=samples.events)
+        series_replications=series.kept, samples=samples, events=samples.events,
+        alerts=_alerts(samples, time_unit))
+
+
+def _alerts(samples: Samples, time_unit: str) -> tuple:
+    """The alert rules' figures across replications (none without rules)."""
+    if not samples.layout.alerts:
+        return ()
+    from riskmap.alerts import alert_figures
+
+    return alert_figures(samples.layout.alerts, samples.alerts, time_unit)
 
 
 # --------------------------------------------------------------------------
@@ -377,7 +391,7 @@ def run_scenario(scenario: Scenario, *, replications: Optional[int] = None,
     mode = alternates or scenario.alternates
     executor = executor or make_executor(workers)
     times = series_times(scenario.horizon)
-    layout = Layout.of(scenario.network, times)
+    layout = Layout.of(scenario.network, times, rule_plans(scenario))
     context = RunContext(scenario, root_seed, simulator or default_simulator(), mode, layout)
 
     products = layout.ids["product"]

@@ -29,6 +29,7 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
+from riskmap.alerts.scoring import score_replication
 from riskmap.stats import STATISTICS
 
 #: the two series banded per product, and the percentiles of a band.
@@ -157,14 +158,16 @@ class Layout:
 
     ids: dict[str, tuple[str, ...]]
     times: np.ndarray
+    #: the scenario's alert rules (:func:`riskmap.alerts.rule_plans`), scored per replication.
+    alerts: tuple = ()
 
     @classmethod
-    def of(cls, network, times) -> "Layout":
-        """The layout of a run of ``network`` with bands at ``times``."""
+    def of(cls, network, times, alerts: tuple = ()) -> "Layout":
+        """The layout of a run of ``network`` with bands at ``times`` and alert rules ``alerts``."""
         return cls(ids={"product": tuple(sorted(i.id for i in network.products)),
                         "part": tuple(sorted(i.id for i in network.parts)),
                         "supplier": tuple(sorted(s.id for s in network.suppliers))},
-                   times=np.asarray(times))
+                   times=np.asarray(times), alerts=tuple(alerts))
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,8 @@ class Digest:
     series : dict
         ``{series name: {product: int64 row at the band times}}``; empty for a
         replication outside the series sample.
+    alerts : dict
+        ``{rule id: AlertOutcome}`` without the exact times; empty without alert rules.
     """
 
     index: int
@@ -198,6 +203,7 @@ class Digest:
     ordered: np.ndarray
     filled: np.ndarray
     series: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    alerts: dict[str, Any] = field(default_factory=dict)
 
 
 def digest(result, layout: Layout, series: bool) -> Digest:
@@ -235,8 +241,9 @@ def digest(result, layout: Layout, series: bool) -> Digest:
     filled = np.array([_units(result.products, p, "filled_from_stock_units") for p in products],
                       dtype=np.int64)
     rows = series_rows(result, products, layout.times) if series else {}
+    alerts = score_replication(layout.alerts, result, keep_times=False) if layout.alerts else {}
     return Digest(int(result.index), int(result.events), values, codes, other, ordered,
-                  filled, rows)
+                  filled, rows, alerts)
 
 
 def _units(outcomes: dict, product: str, name: str) -> int:
@@ -336,6 +343,8 @@ class Samples:
     filled: dict[str, Column] = field(default_factory=dict)
     events: int = 0
     count: int = 0
+    #: per alert rule, its outcome in each replication (empty without alert rules).
+    alerts: dict[str, list] = field(default_factory=dict)
     #: per subject, the columns in layout order (the order of a digest's values).
     _flat: dict[str, list[Column]] = field(default_factory=dict, repr=False)
 
@@ -365,5 +374,7 @@ class Samples:
                                             record.filled.tolist()):
             self.ordered[product].append(ordered)
             self.filled[product].append(filled)
+        for rule, outcome in record.alerts.items():
+            self.alerts.setdefault(rule, []).append(outcome)
         self.events += record.events
         self.count += 1

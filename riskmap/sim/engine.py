@@ -38,6 +38,7 @@ from riskmap.sim.results import PartOutcome, ReplicationResult, SupplierOutcome
 from riskmap.sim.schedule import DEFAULT, SCHEDULES
 from riskmap.sim.streams import Streams
 from riskmap.sim.supply import build_clocks
+from riskmap.sim.watch import StockWatch
 
 __all__ = ["simulate"]
 
@@ -147,6 +148,9 @@ class Replication(CustomerDesk, Replenishment):
         self.customers = [customer_stream(n, self.nodes, self.plan, streams, self.horizon,
                                           network)
                           for n in self.nodes.values() if n.item.demand]
+        # alert rules only watch: they draw nothing and change no event
+        for item_id in sorted({alert.item for alert in scenario.alerts}):
+            self.nodes[item_id].stock.watch = StockWatch()
         self.keep_orders = keep_orders
         # Bound once: the hot paths schedule this callback hundreds of thousands of times.
         self._receipt_cb = self._on_receipt
@@ -194,6 +198,8 @@ class Replication(CustomerDesk, Replenishment):
             if node.stock.series_on_hand is not None:
                 on_hand[item_id] = node.stock.series_on_hand
                 backlog[item_id] = node.stock.series_backlog
+        traces = {item_id: node.stock.watch.trace(horizon)
+                  for item_id, node in sorted(self.nodes.items()) if node.stock.watch is not None}
         return ReplicationResult(index=index, products=products, parts=parts,
                                  suppliers=suppliers, on_hand=on_hand, backlog=backlog,
-                                 events=self.events, orders=orders)
+                                 events=self.events, orders=orders, traces=traces)

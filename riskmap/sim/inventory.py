@@ -142,7 +142,7 @@ class Stock:
         "_last", "_next_k", "_samples", "series_on_hand", "series_backlog",
         "backlog_time", "stockout_time",
         "ordered", "filled", "backordered", "lost", "served", "longest_wait", "first_backorder",
-        "book", "pipeline",
+        "book", "pipeline", "watch",
     )
 
     def __init__(self, item_id: str, on_hand: int, warmup: float, samples: int = 0, log=None,
@@ -171,6 +171,8 @@ class Stock:
         self.first_backorder: Optional[float] = None
         self.book = book
         self.pipeline = Pipeline()
+        # The item's alert watch (riskmap.sim.watch), only when an alert rule watches it.
+        self.watch = None
 
     @property
     def position(self) -> int:
@@ -183,6 +185,10 @@ class Stock:
         Series samples are right-continuous: the value at integer time ``k`` is
         the state after every event at times ``<= k``.
         """
+        if self.watch is not None:
+            # what is about to change held since the last change: the state every event at
+            # that time left, so an instant's passing dip is never taken for a warning
+            self.watch.moving(now, self)
         last = self._last
         if now <= last:
             return
@@ -224,7 +230,7 @@ class Stock:
         if now > self._last:
             # touch() inlined for its commonest case (nothing waits, no series): one
             # call per customer order saved
-            if self.backlog_units or self.series_on_hand is not None:
+            if self.backlog_units or self.series_on_hand is not None or self.watch is not None:
                 self.touch(now)
             else:
                 self._last = now
@@ -355,7 +361,7 @@ class Stock:
     # -- end of run --------------------------------------------------------------------
 
     def close(self, horizon: float) -> None:
-        """Account up to the horizon and complete the series."""
+        """Account up to the horizon and complete the series (the watch sees the last state)."""
         self.touch(horizon)
         if self.series_on_hand is not None:
             if self._samples > self._next_k:

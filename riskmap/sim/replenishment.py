@@ -84,7 +84,10 @@ class Replenishment:
 
     def _order(self, node: Node, units: int, now: float) -> None:
         """Replenish ``units`` of the node's item: buy or make them."""
-        node.stock.on_order += units
+        stock = node.stock
+        if stock.watch is not None:
+            stock.watch.moving(now, stock)  # the position rises now: keep what held before
+        stock.on_order += units
         if self.log is not None:
             self.log.append((now, "replenish", node.item.id, units))
         # Bought while a source can deliver; made from the BOM otherwise (an item with
@@ -144,7 +147,8 @@ class Replenishment:
         for component, qty in node.bom:
             stock = component.stock
             need = qty * units
-            if need <= stock.on_hand and stock.series_on_hand is None and self.log is None:
+            if need <= stock.on_hand and stock.series_on_hand is None and self.log is None \
+                    and stock.watch is None:
                 # The common case, Stock.request inlined: the stock issues every unit, and
                 # as it has units on hand nothing waits for it, so there is no integral to
                 # advance (one call per component of every production order saved).

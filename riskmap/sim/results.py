@@ -187,6 +187,72 @@ class SupplierOutcome:
 
 
 @dataclass(frozen=True)
+class StockTrace:
+    """The settled trajectory of one watched item (riskmap.sim.watch): exact in continuous time.
+
+    Point ``k`` holds from ``times[k]`` to ``times[k + 1]`` (the last to
+    ``horizon``): units on hand, the inventory position (on hand + on order -
+    backlog) and whether something waits for the item (its backlog > 0: a
+    customer order or a parent's production order). Recorded only for items an
+    alert rule watches.
+    """
+
+    record_type = "stock_trace"
+
+    times: np.ndarray
+    on_hand: np.ndarray
+    position: np.ndarray
+    waiting: np.ndarray
+    horizon: float
+
+
+@dataclass(frozen=True)
+class AlertOutcome:
+    """One alert rule scored on one replication (docs/alerts.md, "Scoring").
+
+    Counts are over the statistics window: episodes that start at or after
+    ``warmup``, warnings judged for false alarms when they fall in
+    ``[warmup, horizon - window]`` (``judged_time`` long).
+    ``false_alarms_by_level`` and ``in_time_by_level`` hold, for each candidate
+    threshold of the rule (:func:`riskmap.alerts.measures.candidate_levels`),
+    the false alarms and the episodes warned at least the replenishment lead
+    time ahead, from which :func:`riskmap.alerts.suggest.suggest_thresholds`
+    picks a threshold without simulating again. ``warning_times`` and
+    ``episode_spans`` are the exact times, kept in the engine's result (tests,
+    debugging) and left out of the digests that travel.
+    """
+
+    record_type = "alert_outcome"
+
+    episodes: int
+    warned: int
+    lead_time_total: float
+    warnings: int
+    false_alarms: int
+    judged_time: float
+    year: float
+    false_alarms_by_level: tuple[int, ...] = ()
+    in_time_by_level: tuple[int, ...] = ()
+    warning_times: tuple[float, ...] = ()
+    episode_spans: tuple[tuple[float, float], ...] = ()
+
+    @property
+    def warned_share(self) -> Optional[float]:
+        """Episodes warned of beforehand / episodes; ``None`` without an episode."""
+        return self.warned / self.episodes if self.episodes else None
+
+    @property
+    def warning_lead_time(self) -> Optional[float]:
+        """Mean time from the first warning to the start of the warned episodes (``None``: none)."""
+        return self.lead_time_total / self.warned if self.warned else None
+
+    @property
+    def false_alarms_per_year(self) -> Optional[float]:
+        """False alarms per 365 days of judged time; ``None`` when no time could be judged."""
+        return self.false_alarms / self.judged_time * self.year if self.judged_time > 0 else None
+
+
+@dataclass(frozen=True)
 class ReplicationResult:
     """Everything one replication reports. Series are sampled at integer times 0..horizon."""
 
@@ -200,3 +266,6 @@ class ReplicationResult:
     #: one record per cohort order that waited, was substituted or lost, by
     #: product id then order time (empty unless ``simulate(..., orders=True)``).
     orders: tuple[OrderRecord, ...] = ()
+    #: the settled trajectory of each item an alert rule watches, by item id
+    #: (empty when the scenario has no ``alerts:``).
+    traces: dict[str, StockTrace] = field(default_factory=dict)

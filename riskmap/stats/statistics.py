@@ -24,7 +24,7 @@ class Statistic:
     name : str
         The report key (``fill_rate``, ``backorder_units``...).
     subject : str
-        ``product``, ``part`` or ``supplier``: the outcome record it reads.
+        ``product``, ``part``, ``supplier`` or ``alert``: the outcome record it reads.
     unit : str
         The unit; ``{time}`` stands for the scenario's time unit.
     description : str
@@ -151,6 +151,27 @@ SUPPLIER_STATISTICS: tuple[Statistic, ...] = (
     Statistic("units_not_delivered", "supplier", "units",
               "units of orders placed with the supplier that were held by it being down",
               lambda o: o.units_not_delivered),
+)
+
+#: the figures of an alert rule (docs/alerts.md), read from its
+#: :class:`~riskmap.sim.results.AlertOutcome`; reported under report.json's ``alerts``
+#: for scenarios with ``alerts:``, so they are not in :data:`STATISTICS`.
+ALERT_STATISTICS: tuple[Statistic, ...] = (
+    Statistic("warned_share", "alert", "ratio",
+              "share of the item's backorder episodes the rule warned of beforehand, per "
+              "replication, over replications with an episode",
+              lambda o: o.warned_share),
+    Statistic("warning_lead_time", "alert", "{time}s",
+              "mean time from the first warning to the start of the episodes warned of, over "
+              "replications with one",
+              lambda o: o.warning_lead_time),
+    Statistic("false_alarms_per_year", "alert", "false alarms / year",
+              "warnings followed by no episode within the rule's window, per 365 days of "
+              "judged time",
+              lambda o: o.false_alarms_per_year),
+    Statistic("episodes", "alert", "episodes",
+              "backorder episodes of the item (something waits for it) that start after warm-up",
+              lambda o: o.episodes),
 )
 
 STATISTICS: dict[str, tuple[Statistic, ...]] = {

@@ -17,7 +17,9 @@ Markdown report and the HTML report rank and word things the same way.
 * :mod:`~riskmap.report.views.network`: the network by tier and region and
   its riskiest paths, for networks too large to draw node by node;
 * :mod:`~riskmap.report.views.matrix`: the supplier risk matrix, riskiest
-  suppliers first, with what drives each score.
+  suppliers first, with what drives each score;
+* :mod:`~riskmap.report.views.alerts`: the low-stock alert rules, how they
+  warned and the threshold suggested for each.
 
 Readable at any size: a table of items (products, suppliers, regions,
 policies, disruptions) shows its first :data:`TABLE_LIMIT` rows, riskiest
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from riskmap.report.content import Report
+from riskmap.report.views.alerts import AlertRow, alert_rows
 from riskmap.report.text import MISSING, number, percent
 from riskmap.report.views.network import Group, RiskPath, groups, is_large, riskiest_paths
 from riskmap.report.views.exposures import ExposureRow, exposure_rows
@@ -127,6 +130,9 @@ class Sections:
         ``matrix_unit`` and ``matrix_spend_unit`` what score and spend are in;
         ``matrix_simulated`` whether the scores are simulated lost revenue,
         ``matrix_note`` which suppliers' stops were simulated).
+    alerts : tuple of AlertRow
+        The scenario's alert rules (empty without ``alerts:``: the reports then
+        have no alerts section).
     """
 
     title: str
@@ -153,6 +159,7 @@ class Sections:
     matrix_spend_unit: str = ""
     matrix_simulated: bool = False
     matrix_note: str = ""
+    alerts: tuple[AlertRow, ...] = ()
 
     @property
     def anything_left_out(self) -> bool:
@@ -197,7 +204,8 @@ def report_sections(report: Report) -> Sections:
         matrix_unit=impact_words(report.risk_matrix) if report.risk_matrix else "",
         matrix_spend_unit=report.risk_matrix.spend_unit if report.risk_matrix else "",
         matrix_simulated=bool(report.risk_matrix and report.risk_matrix.simulated),
-        matrix_note=simulation_note(report.risk_matrix) if report.risk_matrix else "")
+        matrix_note=simulation_note(report.risk_matrix) if report.risk_matrix else "",
+        alerts=tuple(alert_rows(report)))
 
 
 def _beyond(rows: list) -> int:
