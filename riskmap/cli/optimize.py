@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     from riskmap.load import load_scenario
     from riskmap.optimize import Settings, expect_targets, optimize, parse_targets
     from riskmap.optimize.record import OPTIMIZE_SET, write
+    from riskmap.optimize.space import searched_items
     from riskmap.report.optimize import verdict
     from riskmap.report.publish import OutputFolder
     from riskmap.run.executors import make_executor
@@ -75,17 +76,15 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario, force=args.force)
     targets = parse_targets(args.target, scenario)
+    items = None
+    if args.items is not None:
+        items = [i.strip() for i in args.items.split(",") if i.strip()]
+    searched_items(scenario.network, items)  # bad ids are exit 2 before anything runs
     progress = Progress(label="candidate plans", quiet=args.quiet)
     if not args.target:
         targets, skipped = expect_targets(scenario)
         for line in skipped:
             progress.note(f"not a stock target, left out: {line}")
-    items = None
-    if args.items is not None:
-        items = [i.strip() for i in args.items.split(",") if i.strip()]
-    from riskmap.optimize.space import searched_items
-
-    searched_items(scenario.network, items)  # bad ids are exit 2 before anything runs
     settings = Settings(replications=args.replications, seed=args.seed,
                         verify_replications=args.verify_replications, budget=args.evaluations)
     events = check_work(scenario, args, arms=args.evaluations + 2)
