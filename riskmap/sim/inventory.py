@@ -210,10 +210,10 @@ class Stock:
 
         The caller checked ``now > self._last``.
         """
-        last = self._last
-        lo = last if last > self.warmup else self.warmup
-        if now > lo and self.on_hand:
-            self.on_hand_time += self.on_hand * (now - lo)
+        if self.on_hand and now > self.warmup:
+            last = self._last
+            self.on_hand_time += self.on_hand * (now - (last if last > self.warmup
+                                                         else self.warmup))
         self._last = now
 
     def _sample(self, count: int) -> None:
@@ -238,11 +238,16 @@ class Stock:
     def fill(self, now: float, units: int) -> int:
         """Ship what can be of a customer order of ``units`` from stock; returns the rest."""
         if now > self._last:
-            # touch() cut to its commonest case (nothing waits, no series)
+            # touch() inlined for its commonest case (nothing waits, no series): only on
+            # hand is integrated (Stock.hold, one call per customer order saved)
             if self.backlog_units or self.series_on_hand is not None:
                 self.touch(now)
             else:
-                self.hold(now)
+                if self.on_hand and now > self.warmup:
+                    last = self._last
+                    self.on_hand_time += self.on_hand * (
+                        now - (last if last > self.warmup else self.warmup))
+                self._last = now
         on_hand = self.on_hand
         give = units if units <= on_hand else on_hand
         self.on_hand = on_hand - give
