@@ -174,3 +174,15 @@ def test_resume_reuses_the_journal_and_gives_the_same_result(scenario, tmp_path,
     for name in ("optimize.json", "report.md", "report.html", "frontier.svg", "optimized.yaml"):
         assert (out / name).read_bytes() == (plain / name).read_bytes(), name
     assert not journal.exists()
+
+
+def test_the_result_does_not_depend_on_the_workers(scenario, tmp_path, capsys):
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        code, _, err = _run(capsys, scenario, "--out", out, "--evaluations", "6",
+                            "--workers", workers)
+        assert code in (0, 1), err
+        outs.append(out)
+    for name in ("optimize.json", "report.md", "frontier.svg"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
