@@ -102,3 +102,27 @@ def test_the_frontier_keeps_the_plans_no_other_beats_on_cost_and_service():
     # 11 is beaten by 10 (cheaper and better); 16 by 15
     assert kept == [(10, 0.80), (12, 0.95), (15, 0.99)]
     assert [p.meets for p in points if p.on_frontier] == [False, True, True]
+
+
+def test_a_raise_names_the_disruption_it_buffers():
+    from riskmap.model import Disruption, Target as Struck
+    from riskmap.graph import supply_graph
+    from riskmap.optimize.optimizer import reasons, struck_upstream
+
+    scenario = Scenario("s", _network(), horizon=100, disruptions=(
+        Disruption("stop", "outage", Struck("supplier", "s"), at=Constant(10),
+                   duration=Constant(5)),))
+    struck = struck_upstream(scenario, supply_graph(scenario.network))
+    assert struck["b"] == [("stop", "s", True)] and struck["p"] == [("stop", "s", False)]
+    b = scenario.network.item("b")
+    raised = space.planned_item(b, (13, 8))
+    assert reasons(b, raised, [], struck["b"]) == (
+        "raised by 3: buffers disruption stop, which stops its supplier s",)
+    p = scenario.network.item("p")
+    assert reasons(p, space.planned_item(p, (14,)), [], struck["p"]) == (
+        "raised by 2: buffers disruption stop, which stops s upstream of it",)
+    assert reasons(b, raised, [("stop", "s", 40)], struck["b"])[0].startswith(
+        "raised by 3: covers disruption stop (the static map's extra stock")
+    assert reasons(p, space.planned_item(p, (10,)), [], []) == (
+        "lowered by 2: holding less kept every target at a lower cost",)
+    assert reasons(p, p, [], []) == ("unchanged",)

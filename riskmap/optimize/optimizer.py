@@ -136,7 +136,7 @@ def optimize(scenario: Scenario, targets: Sequence[Target], executor, *,
     results = tuple(TargetResult(t, e, t.holds(e), t.confidence(e))
                     for t, e in zip(targets, plan_f.targets))
     planned = space.apply(scenario, searched, outcome.best.plan)
-    rows = item_plans(scenario, planned, searched, covers)
+    rows = item_plans(scenario, planned, searched, covers, struck_upstream(scenario, graph))
     points = frontier(evaluate.evaluated, targets)
     today_search = evaluate.cache.get(tuple(today))
     search = {
@@ -162,28 +162,60 @@ def _point(f, targets) -> FrontierPoint:
     return FrontierPoint(f.cost.mean, f.service, f.meets(targets), False)
 
 
-def item_plans(scenario: Scenario, planned: Scenario, searched, covers) -> tuple[ItemPlan, ...]:
+def struck_upstream(scenario: Scenario, graph) -> dict[str, list[tuple[str, str, bool]]]:
+    """Per item, ``(disruption, supplier, direct)`` for each supplier it depends on that a
+    disruption of the scenario stops (``direct``: one of the item's own sources)."""
+    from riskmap.analysis.matrix import supplier_causes
+
+    causes = {sid: c for sid, c in supplier_causes(scenario).items() if c}
+    out: dict[str, list[tuple[str, str, bool]]] = {}
+    for item in scenario.network.items:
+        own = {src.supplier for src in item.sources}
+        for sid in sorted(graph.suppliers_of(item.id) & set(causes)):
+            out.setdefault(item.id, []).extend((c.disruption, sid, sid in own)
+                                               for c in causes[sid])
+    return out
+
+
+def item_plans(scenario: Scenario, planned: Scenario, searched, covers,
+               struck: dict) -> tuple[ItemPlan, ...]:
     """Each searched item's policy today and in the plan, and why it changed."""
     rows = []
     for item in searched:
         new = planned.network.item(item.id)
         rows.append(ItemPlan(item.id, item.policy, new.policy, item.stock, new.stock,
-                             reasons(item, new, covers.get(item.id, []))))
+                             reasons(item, new, covers.get(item.id, []),
+                                     struck.get(item.id, []))))
     return tuple(rows)
 
 
-def reasons(item, new, covers: list) -> tuple[str, ...]:
-    """Why an item's policy changed: what the raise covers, or what lowering saved."""
+def reasons(item, new, covers: list, struck: list = ()) -> tuple[str, ...]:
+    """Why an item's policy changed: what the raise covers, or what lowering saved.
+
+    A raise names, in order of what can be said: the outages whose static
+    extra stock names the item; else the disruptions that stop one of its own
+    suppliers; else those that stop a supplier upstream of it.
+    """
     before = space.parameters(item.policy)[0]
     after = space.parameters(new.policy)[0]
     if new.policy == item.policy:
         return ("unchanged",)
     if after > before:
-        out = [f"raised by {after - before}: covers disruption {d} (the static map's extra "
-               f"stock against an outage of {s} over its TTR is {u} units of it)"
+        raised = f"raised by {after - before}"
+        out = [f"{raised}: covers disruption {d} (the static map's extra stock against an "
+               f"outage of {s} over its TTR is {u} units of it)"
                for d, s, u in sorted(set(covers))]
-        return tuple(out) or (f"raised by {after - before}: more stock here met the targets "
-                              "at the least added cost",)
+        if not out:
+            out = [f"{raised}: buffers disruption {d}, which stops its supplier {s}"
+                   for d, s, direct in sorted(set(struck)) if direct]
+        if not out and struck:
+            names = sorted({d for d, _, _ in struck})
+            suppliers = sorted({s for _, s, _ in struck})
+            out = [f"{raised}: buffers disruption{'s' if len(names) > 1 else ''} "
+                   f"{', '.join(names)}, which stop{'' if len(names) > 1 else 's'} "
+                   f"{', '.join(suppliers)} upstream of it"]
+        return tuple(out) or (f"{raised}: more stock here met the targets at the least "
+                              "added cost",)
     if after < before:
         return (f"lowered by {before - after}: holding less kept every target at a lower cost",)
     return ("order size changed: a lower expected cost with every target kept",)

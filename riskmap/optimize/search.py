@@ -86,6 +86,8 @@ class Search:
             except BudgetSpent:
                 break
         name, best = self._pick(evaluated)
+        #: the plan the search stands on (what a spent budget leaves when nothing met the targets).
+        self.current = best
         self.note(f"starting from {name}: cost {best.cost.mean:,.2f}, "
                   f"{'targets met' if self.feasible(best) else 'targets missed'}")
         stopped = "converged"
@@ -97,7 +99,7 @@ class Search:
             best = self._descend(best)
         except BudgetSpent:
             stopped = "budget"
-            best = self._best_so_far(best)
+            best = self._best_so_far(self.current)
         return Outcome(best, self.feasible(best), name, stopped)
 
     def _pick(self, evaluated: list[tuple[str, Figures]]) -> tuple[str, Figures]:
@@ -164,7 +166,7 @@ class Search:
                 doublings += 1
                 steps = [2 * s for s in steps]
                 continue
-            current = best
+            current = self.current = best
         return current
 
     def _descend(self, current: Figures) -> Figures:
@@ -180,7 +182,8 @@ class Search:
                         continue
                     f = self._eval(plan)
                     if self.feasible(f) and f.cost.mean < current.cost.mean:
-                        current, moved = f, True
+                        current = self.current = f
+                        moved = True
                         break
             if moved:
                 continue
