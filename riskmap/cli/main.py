@@ -65,6 +65,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                             "workbook) to a network file"),
     "export": ("riskmap.cli.export", "a network to the tables riskmap import reads (CSV files "
                                      "or an .xlsx workbook)"),
+    "optimize": ("riskmap.cli.optimize", "least-cost stock levels that keep the service targets "
+                                         "under the scenario's disruptions"),
 }
 
 

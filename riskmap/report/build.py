@@ -22,7 +22,8 @@ from riskmap.load.document import file_digest
 from riskmap.options.tables import OptionTables
 from riskmap.report.content import (Bands, FileRecord, Report, RunInfo, StatisticInfo,
                                     SupplierFigures)
-from riskmap.stats import DIGITS, STATISTICS, TOTAL_STATISTICS, Estimate, statistic
+from riskmap.stats import (DIGITS, STATISTICS, STOCK_STATISTICS, TOTAL_STATISTICS, Estimate,
+                           statistic)
 
 
 def build_report(summary, risk_map: Optional[RiskMap] = None,
@@ -43,20 +44,23 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
     scenario = summary.scenario
     exposures = {s.id: s for s in risk_map.suppliers} if risk_map is not None else {}
     suppliers = sorted({s.id for s in scenario.network.suppliers} | set(summary.suppliers))
+    held = held_items(scenario.network)
     return Report(
         scenario=run_info(summary),
         network=scenario.network,
-        products={pid: _with_pooled(_rounded(stats), summary.fill_rate_pooled.get(pid))
+        products={pid: _with_stock(_with_pooled(_rounded(stats), summary.fill_rate_pooled.get(pid)),
+                                   summary, pid, held)
                   for pid, stats in summary.products.items()},
-        totals=totals(summary),
-        parts={pid: _rounded(stats) for pid, stats in summary.parts.items()},
+        totals=_with_stock_totals(totals(summary), summary, held),
+        parts={pid: _with_stock(_rounded(stats), summary, pid, held)
+               for pid, stats in summary.parts.items()},
         suppliers={sid: SupplierFigures(exposures.get(sid),
                                         _rounded(summary.suppliers.get(sid, {})))
                    for sid in suppliers},
         regions={r.id: r for r in risk_map.regions} if risk_map is not None else {},
         options=options,
         series=bands(summary),
-        statistics=statistics_info(scenario.network.time_unit),
+        statistics=statistics_info(scenario.network.time_unit, held),
         risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers,
                                 *simulated_stops(options)),
         alerts=tuple(getattr(summary, "alerts", ())))
@@ -109,6 +113,27 @@ def _with_pooled(stats: dict[str, Estimate], pooled: Optional[Estimate]) -> dict
     return stats
 
 
+def held_items(network) -> frozenset[str]:
+    """The items that set ``holding_cost``: the only ones whose stock figures report.json shows."""
+    return frozenset(i.id for i in network.items if i.holding_cost is not None)
+
+
+def _with_stock(stats: dict[str, Estimate], summary, item_id: str,
+                held: frozenset[str]) -> dict[str, Estimate]:
+    """``stats`` with the item's ``on_hand_mean`` and ``holding_cost`` when it sets ``holding_cost``."""
+    if item_id in held:
+        stats.update(_rounded(summary.stock.get(item_id, {})))
+    return stats
+
+
+def _with_stock_totals(out: dict[str, Estimate], summary,
+                       held: frozenset[str]) -> dict[str, Estimate]:
+    """The totals with the network's holding cost when some item sets ``holding_cost``."""
+    if held:
+        out.update(_rounded(summary.stock_totals))
+    return out
+
+
 def totals(summary) -> dict[str, Estimate]:
     """Per replication, the sum over products of each of :data:`riskmap.stats.TOTAL_STATISTICS`.
 
@@ -137,11 +162,20 @@ def bands(summary) -> Bands:
     return Bands(tuple(int(t) for t in summary.times), summary.series_replications, products)
 
 
-def statistics_info(time_unit: str) -> dict[str, StatisticInfo]:
-    """Unit and meaning of every statistic, for readers of the file."""
-    return {f"{subject}.{stat.name}": StatisticInfo(subject, stat.unit_for(time_unit),
-                                                     stat.description)
-            for subject, stats in STATISTICS.items() for stat in stats}
+def statistics_info(time_unit: str, held: frozenset[str] = frozenset()) -> dict[str, StatisticInfo]:
+    """Unit and meaning of every statistic, for readers of the file.
+
+    The stock statistics are described (as ``item.<name>``) only when some
+    item sets ``holding_cost``, the only case in which the file has them.
+    """
+    out = {f"{subject}.{stat.name}": StatisticInfo(subject, stat.unit_for(time_unit),
+                                                    stat.description)
+           for subject, stats in STATISTICS.items() for stat in stats}
+    if held:
+        out.update({f"item.{stat.name}": StatisticInfo("item", stat.unit_for(time_unit),
+                                                       stat.description)
+                    for stat in STOCK_STATISTICS})
+    return out
 
 
 def _rounded_list(values) -> list[float]:

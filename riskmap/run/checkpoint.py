@@ -295,9 +295,11 @@ def well_formed(result: Any, index: int) -> bool:
     A checkpoint is data riskmap wrote, but a file can be damaged or edited:
     this keeps a wrongly typed record from reaching the statistics.
     """
-    from riskmap.run.samples import Digest
+    from riskmap.run.samples import SUBJECTS, Digest
 
     if not isinstance(result, Digest) or result.index != index:
+        return False
+    if set(result.values) != set(SUBJECTS):  # a digest of another layout of subjects
         return False
     if not isinstance(result.events, int) or isinstance(result.events, bool):
         return False

@@ -31,7 +31,7 @@ deterministic sample of replications.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
@@ -43,7 +43,8 @@ from riskmap.run.workload import check_memory, estimated_events
 from riskmap.run.samples import (
     BAND_PERCENTILES, SERIES_NAMES, Column, Digest, Layout, Samples, SeriesBands, digest,
 )
-from riskmap.stats import STATISTICS, Estimate, ratio_estimate
+from riskmap.stats import (STATISTICS, STOCK_STATISTICS, STOCK_TOTAL_STATISTICS, Estimate,
+                           ratio_estimate, statistic)
 
 __all__ = [
     "BAND_PERCENTILES", "CHUNKS_PER_WORKER", "MAX_CHUNK", "MAX_SERIES_POINTS",
@@ -276,6 +277,12 @@ class RunSummary:
         Per-replication values (for paired comparisons and checks).
     events : int
         Simulation events processed over all replications.
+    stock : dict
+        ``{item id: {statistic name: Estimate}}`` of every product's and
+        part's stock (:data:`riskmap.stats.STOCK_STATISTICS`), ids sorted.
+    stock_totals : dict
+        ``{name: Estimate}`` of :data:`riskmap.stats.STOCK_TOTAL_STATISTICS`,
+        per replication summed over all items.
     """
 
     scenario: Scenario
@@ -294,6 +301,8 @@ class RunSummary:
     #: per alert rule of the scenario, its :class:`~riskmap.alerts.AlertFigures` (in
     #: file order); empty without ``alerts:``.
     alerts: tuple = ()
+    stock: dict[str, dict[str, Estimate]] = field(default_factory=dict)
+    stock_totals: dict[str, Estimate] = field(default_factory=dict)
 
 
 def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
@@ -308,6 +317,10 @@ def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
                       for stat in STATISTICS[subject]}
             for item_id in sorted(per_id)
         }
+    per_item = samples.values.get("item", {})
+    stock = {item_id: {stat.name: stat.estimate(per_item[item_id][stat.name], time_unit)
+                       for stat in STOCK_STATISTICS}
+             for item_id in sorted(per_item)}
     pooled = {pid: ratio_estimate(np.array(samples.filled[pid]), np.array(samples.ordered[pid]))
               for pid in sorted(samples.ordered)}
     return RunSummary(
@@ -315,7 +328,8 @@ def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
         products=tables["product"], parts=tables["part"], suppliers=tables["supplier"],
         fill_rate_pooled=pooled, bands=series.bands(), times=series.times,
         series_replications=series.kept, samples=samples, events=samples.events,
-        alerts=_alerts(samples, time_unit))
+        alerts=_alerts(samples, time_unit),
+        stock=stock, stock_totals=stock_totals(samples, time_unit))
 
 
 def _alerts(samples: Samples, time_unit: str) -> tuple:
@@ -325,6 +339,18 @@ def _alerts(samples: Samples, time_unit: str) -> tuple:
     from riskmap.alerts import alert_figures
 
     return alert_figures(samples.layout.alerts, samples.alerts, time_unit)
+
+
+def stock_totals(samples: Samples, time_unit: str) -> dict[str, Estimate]:
+    """Each of :data:`riskmap.stats.STOCK_TOTAL_STATISTICS`, per replication summed over all items."""
+    per_item = samples.values.get("item", {})
+    out = {}
+    for name in STOCK_TOTAL_STATISTICS:
+        columns = [per_item[item_id][name] for item_id in sorted(per_item)]
+        sums = ([sum(v for v in row if v is not None) for row in zip(*columns)] if columns
+                else [0.0] * samples.count)
+        out[name] = statistic("item", name).estimate(sums, time_unit)
+    return out
 
 
 # --------------------------------------------------------------------------

@@ -4,7 +4,7 @@ A worker turns each replication's :class:`~riskmap.sim.results.ReplicationResult
 into a :class:`Digest` before sending it back: every statistic of every
 product, part and supplier as one float64 array and one array of type codes
 per subject, in the order of the run's :class:`Layout` (sorted ids, then the
-statistics of :data:`riskmap.stats.STATISTICS`), the units ordered and filled
+statistics of :data:`SUBJECT_STATISTICS`), the units ordered and filled
 per product, and, for a replication in the series sample, each product's
 on-hand and backlog at the band times. A digest of a 1,000-product,
 5,000-part, 1,000-supplier replication is about 0.28 MiB pickled (its result,
@@ -30,13 +30,16 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from riskmap.alerts.scoring import score_replication
-from riskmap.stats import STATISTICS
+from riskmap.stats import STATISTICS, STOCK_STATISTICS
 
 #: the two series banded per product, and the percentiles of a band.
 SERIES_NAMES = ("on_hand", "backlog")
 BAND_PERCENTILES = (5, 25, 50, 75, 95)
-#: the subjects of statistics, in the order digests hold them.
-SUBJECTS = ("product", "part", "supplier")
+#: the subjects of statistics, in the order digests hold them; ``item`` is every
+#: product's and part's stock (:data:`riskmap.stats.STOCK_STATISTICS`).
+SUBJECTS = ("product", "part", "supplier", "item")
+#: the statistics of each subject.
+SUBJECT_STATISTICS = {**STATISTICS, "item": STOCK_STATISTICS}
 
 #: how :class:`Column` stores each value's Python type: code -> constructor.
 _COLUMN_TYPES = (type(None), bool, int, float, np.float64, np.int64, np.bool_)
@@ -152,8 +155,9 @@ class Column(SequenceABC):
 class Layout:
     """Which ids a run's digests hold, in order, and the band times; fixed for the whole run.
 
-    ``ids[subject]`` is the sorted ids of the network's products, parts or
-    suppliers; every id has the statistics of ``STATISTICS[subject]``.
+    ``ids[subject]`` is the sorted ids of the network's products, parts,
+    suppliers or items (products and parts together); every id has the
+    statistics of ``SUBJECT_STATISTICS[subject]``.
     """
 
     ids: dict[str, tuple[str, ...]]
@@ -166,7 +170,8 @@ class Layout:
         """The layout of a run of ``network`` with bands at ``times`` and alert rules ``alerts``."""
         return cls(ids={"product": tuple(sorted(i.id for i in network.products)),
                         "part": tuple(sorted(i.id for i in network.parts)),
-                        "supplier": tuple(sorted(s.id for s in network.suppliers))},
+                        "supplier": tuple(sorted(s.id for s in network.suppliers)),
+                   "item": tuple(sorted(i.id for i in network.items))},
                    times=np.asarray(times), alerts=tuple(alerts))
 
 
@@ -216,13 +221,14 @@ def digest(result, layout: Layout, series: bool) -> Digest:
         step with its network).
     """
     values, codes, other = {}, {}, {}
+    items = {**result.parts, **result.products}
     for subject, outcomes in (("product", result.products), ("part", result.parts),
-                              ("supplier", result.suppliers)):
+                              ("supplier", result.suppliers), ("item", items)):
         ids = layout.ids[subject]
         unknown = set(outcomes) - set(ids)
         if unknown:
             raise ValueError(f"result has {subject}s not in the network: {sorted(unknown)[:5]}")
-        stats = STATISTICS[subject]
+        stats = SUBJECT_STATISTICS[subject]
         numbers, kinds = [], []
         for item_id in ids:
             outcome = outcomes.get(item_id)
@@ -354,7 +360,7 @@ class Samples:
             flat = self._flat.setdefault(subject, [])
             for item_id in self.layout.ids[subject]:
                 row = table.setdefault(item_id, {})
-                for stat in STATISTICS[subject]:
+                for stat in SUBJECT_STATISTICS[subject]:
                     flat.append(row.setdefault(stat.name, Column()))
         for product in self.layout.ids["product"]:
             self.ordered.setdefault(product, Column())

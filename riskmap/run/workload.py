@@ -150,11 +150,12 @@ def estimated_events(scenario: Scenario, replications: int, arms: int = 1) -> fl
 
 def figures_per_replication(network) -> int:
     """How many figures one replication of ``network`` keeps (riskmap.run.samples.Samples)."""
-    from riskmap.stats import STATISTICS
+    from riskmap.stats import STATISTICS, STOCK_STATISTICS
 
     return ((len(STATISTICS["product"]) + 2) * len(network.products)  # + ordered, filled
             + len(STATISTICS["part"]) * len(network.parts)
-            + len(STATISTICS["supplier"]) * len(network.suppliers))
+            + len(STATISTICS["supplier"]) * len(network.suppliers)
+            + len(STOCK_STATISTICS) * len(network.items))
 
 
 def check_memory(scenario: Scenario, replications: int, arms: int = 1) -> float:

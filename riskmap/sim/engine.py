@@ -31,10 +31,10 @@ from riskmap.model import Scenario
 from riskmap.sim.calendar import measure
 from riskmap.sim.customers import CustomerDesk
 from riskmap.sim.disruptions import DisruptionPlan, draw_plan
-from riskmap.sim.money import with_money
+from riskmap.sim.money import with_holding, with_money
 from riskmap.sim.nodes import build_nodes, customer_stream
 from riskmap.sim.replenishment import Replenishment
-from riskmap.sim.results import PartOutcome, ReplicationResult, SupplierOutcome
+from riskmap.sim.results import ReplicationResult, SupplierOutcome
 from riskmap.sim.schedule import DEFAULT, SCHEDULES
 from riskmap.sim.streams import Streams
 from riskmap.sim.supply import build_clocks
@@ -184,7 +184,7 @@ class Replication(CustomerDesk, Replenishment):
         if self.keep_orders:
             orders = tuple(r for pid in sorted(products)
                            for r in self.nodes[pid].stock.book.records())
-        parts = {p.id: PartOutcome(stock_out_time=self.nodes[p.id].stock.stockout_time)
+        parts = {p.id: with_holding(self.nodes[p.id].stock.part_outcome(horizon), p)
                  for p in sorted(network.parts, key=lambda i: i.id)}
         suppliers = {
             sid: SupplierOutcome(

@@ -8,7 +8,8 @@ the head of the queue, so cancelling costs no search.
 
 Statistics follow docs/simulation.md, "Metrics": customer-order counts are by
 *cohort* (orders placed at or after ``warmup``, followed to the end of the
-horizon), time integrals run over ``[warmup, horizon]``.
+horizon), time integrals (backlog, stock-out time, on hand) run over
+``[warmup, horizon]``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Optional
 import numpy as np
 
 from riskmap.sim.pipeline import Pipeline
-from riskmap.sim.results import ProductOutcome
+from riskmap.sim.results import PartOutcome, ProductOutcome
 
 
 class ProductionOrder:
@@ -140,7 +141,7 @@ class Stock:
     __slots__ = (
         "item_id", "on_hand", "on_order", "backlog", "backlog_units", "warmup", "log",
         "_last", "_next_k", "_samples", "series_on_hand", "series_backlog",
-        "backlog_time", "stockout_time",
+        "backlog_time", "stockout_time", "on_hand_time",
         "ordered", "filled", "backordered", "lost", "served", "longest_wait", "first_backorder",
         "book", "pipeline", "watch",
     )
@@ -164,6 +165,8 @@ class Stock:
         self.series_backlog = [] if samples else None
         self.backlog_time = 0.0
         self.stockout_time = 0.0
+        # integral of on hand over [warmup, horizon] (unit-time): the holding cost's base
+        self.on_hand_time = 0.0
         # Cohort units: ordered, shipped from stock at once, queued, lost, and shipped
         # from the backlog later (units shipped in all = filled + served).
         self.ordered = self.filled = self.backordered = self.lost = self.served = 0
@@ -192,9 +195,11 @@ class Stock:
         last = self._last
         if now <= last:
             return
-        if self.backlog_units:
-            lo = last if last > self.warmup else self.warmup
-            if now > lo:
+        lo = last if last > self.warmup else self.warmup
+        if now > lo:
+            if self.on_hand:
+                self.on_hand_time += self.on_hand * (now - lo)
+            if self.backlog_units:
                 self.backlog_time += self.backlog_units * (now - lo)
                 self.stockout_time += now - lo
         if self.series_on_hand is not None:
@@ -204,6 +209,17 @@ class Stock:
                 if end > k:
                     self._sample(end - k)
                     self._next_k = end
+        self._last = now
+
+    def hold(self, now: float) -> None:
+        """:meth:`touch` for its commonest case, nothing waiting and no series: only on hand is integrated.
+
+        The caller checked ``now > self._last``.
+        """
+        if self.on_hand and now > self.warmup:
+            last = self._last
+            self.on_hand_time += self.on_hand * (now - (last if last > self.warmup
+                                                         else self.warmup))
         self._last = now
 
     def _sample(self, count: int) -> None:
@@ -228,11 +244,15 @@ class Stock:
     def fill(self, now: float, units: int) -> int:
         """Ship what can be of a customer order of ``units`` from stock; returns the rest."""
         if now > self._last:
-            # touch() inlined for its commonest case (nothing waits, no series): one
-            # call per customer order saved
+            # touch() inlined for its commonest case (nothing waits, no series): only on
+            # hand is integrated (Stock.hold, one call per customer order saved)
             if self.backlog_units or self.series_on_hand is not None or self.watch is not None:
                 self.touch(now)
             else:
+                if self.on_hand and now > self.warmup:
+                    last = self._last
+                    self.on_hand_time += self.on_hand * (
+                        now - (last if last > self.warmup else self.warmup))
                 self._last = now
         on_hand = self.on_hand
         give = units if units <= on_hand else on_hand
@@ -374,6 +394,16 @@ class Stock:
         """Units of cohort customer orders still waiting."""
         return sum(c.remaining for c in self.backlog if c.production is None and c.cohort)
 
+    def on_hand_mean(self, horizon: float) -> float:
+        """Time-averaged on hand over ``[warmup, horizon]`` (0 for an empty window); after :meth:`close`."""
+        window = horizon - self.warmup
+        return self.on_hand_time / window if window > 0 else 0.0
+
+    def part_outcome(self, horizon: float) -> PartOutcome:
+        """The part's outcome; call after :meth:`close`."""
+        return PartOutcome(stock_out_time=self.stockout_time, on_hand_time=self.on_hand_time,
+                           on_hand_mean=self.on_hand_mean(horizon))
+
     def outcome(self, horizon: float) -> ProductOutcome:
         """The product's outcome; call after :meth:`close`."""
         longest = self.longest_wait
@@ -394,5 +424,7 @@ class Stock:
             shipped_units=self.filled + self.served,
             waiting_units_at_end=self.waiting_cohort_units(),
             first_backorder_time=self.first_backorder,
+            on_hand_time=self.on_hand_time,
+            on_hand_mean=self.on_hand_mean(horizon),
             **book,
         )

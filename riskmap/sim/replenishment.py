@@ -150,10 +150,10 @@ class Replenishment:
             if need <= stock.on_hand and stock.series_on_hand is None and self.log is None \
                     and stock.watch is None:
                 # The common case, Stock.request inlined: the stock issues every unit, and
-                # as it has units on hand nothing waits for it, so there is no integral to
-                # advance (one call per component of every production order saved).
+                # as it has units on hand nothing waits for it, so only the on-hand
+                # integral advances (Stock.hold).
                 if now > stock._last:
-                    stock._last = now
+                    stock.hold(now)
                 stock.on_hand -= need
                 received[index] = need
             elif not stock.request(now, order, index, need):

@@ -12,7 +12,9 @@ Conventions (documented in docs/simulation.md):
   when nothing was ordered (:func:`fill_rate`, the one definition).
 * A unit is *backordered* when it cannot ship at once and waits in the
   product's backlog; ``backorder_units`` counts such units.
-* ``backlog_unit_time`` is the integral over time of the backlog (unit-days).
+* ``backlog_unit_time`` is the integral over time of the backlog (unit-days);
+  ``on_hand_time`` the integral of on hand, ``on_hand_mean`` its time average
+  over the statistics window and ``holding_cost`` ``on_hand_time x holding_cost``.
 * Waits, promises, substitutes and money: docs/customers.md.
 """
 
@@ -106,6 +108,11 @@ class ProductOutcome:
     backorder_cost: float = 0.0
     #: lost_units x lost_sale_cost (penalty per unit cancelled or lost).
     lost_sale_cost: float = 0.0
+    #: integral of on hand over the statistics window (unit-time), and that / the window.
+    on_hand_time: float = 0.0
+    on_hand_mean: float = 0.0
+    #: on_hand_time x holding_cost (cost of the stock held over the window).
+    holding_cost: float = 0.0
 
     @property
     def fill_rate(self) -> Optional[float]:
@@ -173,9 +180,19 @@ def order_rows(records) -> list[dict]:
 
 @dataclass(frozen=True)
 class PartOutcome:
+    """One part's figures in one replication (docs/simulation.md, "Metrics").
+
+    ``on_hand_time`` is the integral of on hand over the statistics window
+    (unit-time), ``on_hand_mean`` that divided by the window's length,
+    ``holding_cost`` ``on_hand_time x holding_cost`` (0 without one).
+    """
+
     record_type = "part_outcome"
 
     stock_out_time: float
+    on_hand_time: float = 0.0
+    on_hand_mean: float = 0.0
+    holding_cost: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The statistics riskmap reports: one table per subject (product, part, supplier).
+"""The statistics riskmap reports: one table per subject (product, part, supplier, item stock).
 
 Each :class:`Statistic` names a per-replication quantity of the records of
 :mod:`riskmap.sim.results`, its unit and how it is estimated across
@@ -174,6 +174,24 @@ ALERT_STATISTICS: tuple[Statistic, ...] = (
               lambda o: o.episodes),
 )
 
+#: statistics of every item's stock (subject ``item``: a product's or a part's outcome).
+#: Kept out of :data:`STATISTICS`, whose every row reaches every report.json: a
+#: run gathers them for every item (``RunSummary.stock``), report.json shows them
+#: only for items that set ``holding_cost`` (docs/reports.md), and
+#: ``riskmap optimize`` prices its plans with them.
+STOCK_STATISTICS: tuple[Statistic, ...] = (
+    Statistic("on_hand_mean", "item", "units",
+              "time-averaged units on hand over the statistics window (after warm-up)",
+              lambda o: o.on_hand_mean),
+    Statistic("holding_cost", "item", "money",
+              "integral of on hand over the statistics window x holding_cost: the cost of "
+              "holding stock",
+              lambda o: o.holding_cost),
+)
+
+#: stock statistics also reported summed over all items (``totals`` in report.json).
+STOCK_TOTAL_STATISTICS = ("holding_cost",)
+
 STATISTICS: dict[str, tuple[Statistic, ...]] = {
     "product": PRODUCT_STATISTICS,
     "part": PART_STATISTICS,
@@ -182,8 +200,8 @@ STATISTICS: dict[str, tuple[Statistic, ...]] = {
 
 
 def statistic(subject: str, name: str) -> Statistic:
-    """The statistic ``name`` of ``subject`` (``product``, ``part``, ``supplier``)."""
-    for stat in STATISTICS[subject]:
+    """The statistic ``name`` of ``subject`` (``product``, ``part``, ``supplier``, ``item``)."""
+    for stat in (STOCK_STATISTICS if subject == "item" else STATISTICS[subject]):
         if stat.name == name:
             return stat
     raise KeyError(f"no {subject} statistic named {name!r}")
