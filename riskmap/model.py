@@ -134,16 +134,23 @@ class Demand:
     Exactly one of ``rate`` (Poisson arrivals, orders per time unit) and
     ``interval`` (time between orders) is set. ``patience`` ``None`` means
     customers wait for ever; ``Constant(0)`` means lost sales.
+
+    A product whose demand is a list of customer classes has a ``Demand``
+    with ``classes`` set and no rate or interval of its own: each class
+    carries its own (docs/customers.md, "Customer classes").
     """
 
     rate: Optional[float] = None
     interval: Optional[Dist] = None
     size: Dist = Constant(1)
     patience: Optional[Dist] = None
+    classes: tuple["CustomerClass", ...] = ()
 
     @property
     def mean_rate(self) -> float:
-        """Mean orders per time unit."""
+        """Mean orders per time unit (of every class together)."""
+        if self.classes:
+            return math.fsum(c.demand.mean_rate for c in self.classes)
         if self.rate is not None:
             return float(self.rate)
         mean = self.interval.mean if self.interval is not None else 0.0
@@ -152,7 +159,27 @@ class Demand:
     @property
     def mean_units_rate(self) -> float:
         """Mean units ordered per time unit (orders x mean size, each at least 1)."""
+        if self.classes:
+            return math.fsum(c.demand.mean_units_rate for c in self.classes)
         return self.mean_rate * max(1.0, self.size.mean)
+
+    @property
+    def customer_classes(self) -> tuple["CustomerClass", ...]:
+        """The classes, in file order; the single-mapping form is one unnamed class (id ``""``)."""
+        return self.classes or (CustomerClass("", 1, self),)
+
+
+@dataclass(frozen=True)
+class CustomerClass:
+    """One class of a product's customers: its own demand and its priority (1 served first).
+
+    The unnamed class (``id`` ``""``) is the product's demand written as one
+    mapping; its random streams keep the product's names.
+    """
+
+    id: str
+    priority: int
+    demand: Demand
 
 
 @dataclass(frozen=True)
@@ -189,6 +216,8 @@ class Item:
     lost_sale_cost: Optional[float] = None
     production: str = "kits"
     holding_cost: Optional[float] = None
+    #: which waiting orders arriving stock serves first: ``fifo`` or ``priority`` (by class).
+    allocation: str = "fifo"
     pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
 
     @property

@@ -90,9 +90,13 @@ def _policy(p: Optional[dict]) -> Optional[model.Policy]:
                         point=p["point"], quantity=p["quantity"], review_period=p["review_period"])
 
 
-def _demand(d: Optional[dict]) -> Optional[model.Demand]:
+def _demand(d) -> Optional[model.Demand]:
+    """The product's demand: one mapping, or a list of customer classes (priority 1 if omitted)."""
     if d is None:
         return None
+    if isinstance(d, list):
+        return model.Demand(classes=tuple(
+            model.CustomerClass(c["class"], c["priority"] or 1, _demand(c)) for c in d))
     return model.Demand(rate=d["rate"], interval=d["interval"], size=d["size"],
                         patience=d["patience"])
 
@@ -105,6 +109,7 @@ def _item(kind: str, e: dict, sources: tuple[model.Source, ...], where: Pos) -> 
             substitutes=tuple(model.Substitute(s["product"], s["acceptance"])
                               for s in e["substitutes"]),
             backorder_cost=e["backorder_cost"], lost_sale_cost=e["lost_sale_cost"],
+            allocation=e["allocation"],
         )
     return model.Item(
         id=e["id"], kind=kind, name=e["name"] or e["id"], stock=e["stock"],

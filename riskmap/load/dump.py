@@ -15,8 +15,8 @@ import datetime
 from typing import Any, Optional
 
 from riskmap.dists import Constant, Dist, from_spec
-from riskmap.model import (DEFAULT_START, PART, PRODUCT, Demand, Item, Network, Policy, Region, Source,
-                           Substitute, Supplier)
+from riskmap.model import (DEFAULT_START, PART, PRODUCT, CustomerClass, Demand, Item, Network,
+                           Policy, Region, Source, Substitute, Supplier)
 
 POLICY_PARAMETERS = ("level", "min", "max", "point", "quantity", "review_period")
 
@@ -62,9 +62,13 @@ def source_record(source: Source) -> dict:
     }
 
 
-def demand_record(demand: Optional[Demand]) -> Optional[dict]:
+def demand_record(demand: Optional[Demand]):
+    """One mapping, or for customer classes a list of them (each with ``class`` and ``priority``)."""
     if demand is None:
         return None
+    if demand.classes:
+        return [{"class": c.id, "priority": c.priority, **demand_record(c.demand)}
+                for c in demand.classes]
     return {"rate": demand.rate, "interval": spec(demand.interval), "size": spec(demand.size),
             "patience": spec(demand.patience)}
 
@@ -85,6 +89,8 @@ def item_record(item: Item) -> dict:
             backorder_cost=item.backorder_cost, lost_sale_cost=item.lost_sale_cost,
             substitutes=[{"product": s.product, "acceptance": s.acceptance}
                          for s in item.substitutes])
+        if item.allocation != "fifo":  # written only when used: older records stay as they were
+            record["allocation"] = item.allocation
     return record
 
 
@@ -155,9 +161,12 @@ def _source_from(r: dict) -> Source:
                   share=float(r.get("share", 1.0)), unit_cost=r.get("unit_cost"))
 
 
-def _demand_from(r: Optional[dict]) -> Optional[Demand]:
+def _demand_from(r) -> Optional[Demand]:
     if r is None:
         return None
+    if isinstance(r, list):
+        return Demand(classes=tuple(CustomerClass(str(c["class"]), int(c.get("priority") or 1),
+                                                  _demand_from(c)) for c in r))
     return Demand(rate=r.get("rate"), interval=_dist(r.get("interval")),
                   size=_dist(r.get("size")) or Constant(1), patience=_dist(r.get("patience")))
 
@@ -172,7 +181,8 @@ def _item_from(kind: str, r: dict) -> Item:
                      margin=r.get("margin"), backorder_cost=r.get("backorder_cost"),
                      lost_sale_cost=r.get("lost_sale_cost"),
                      substitutes=tuple(Substitute(str(s["product"]), float(s["acceptance"]))
-                                       for s in r.get("substitutes") or ()))
+                                       for s in r.get("substitutes") or ()),
+                     allocation=str(r.get("allocation") or "fifo"))
     return Item(id=str(r["id"]), kind=kind, name=_name(r),
                 stock=int(r.get("stock") or 0), policy=policy_from_record(r.get("policy")),
                 sources=tuple(_source_from(s) for s in _list(r, "sources")),
@@ -212,8 +222,10 @@ def _item_file(item: Item) -> dict:
     record["name"] = item.name or None
     record["sources"] = [_source_file(s, primaries) for s in item.sources]
     if item.demand is not None:
-        record["demand"] = _pruned(demand_record(item.demand), {"size": Constant(1).to_spec()})
-    return _pruned(record, {"assembly_time": _ZERO, "production": "kits"})
+        size = {"size": Constant(1).to_spec()}
+        record["demand"] = ([_pruned(c, size) for c in demand_record(item.demand)]
+                            if item.demand.classes else _pruned(demand_record(item.demand), size))
+    return _pruned(record, {"assembly_time": _ZERO, "production": "kits", "allocation": "fifo"})
 
 
 def network_file(network: Network) -> dict:

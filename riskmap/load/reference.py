@@ -40,7 +40,9 @@ def reference_markdown() -> str:
         "network": "Network file", "region": "`regions:` entries", "supplier": "`suppliers:` entries",
         "part": "`parts:` entries", "product": "`products:` entries",
         "source": "`sources:` entries (of a part or product)", "policy": "`policy:`",
-        "demand": "`demand:` (of a product)", "substitute": "`substitutes:` entries",
+        "demand": "`demand:` (of a product)",
+        "customer_class": "`demand:` entries (of a product whose demand is a list of classes)",
+        "substitute": "`substitutes:` entries",
         "scenario": "Scenario file", "disruption": "`disruptions:` entries",
         "expectation": "`expect:` entries",
         "candidate": "`candidates:` entries (of a scenario)",
@@ -77,7 +79,7 @@ def _kind_doc(kind: str) -> str:
         "refs": f"list of {arg} ids", "enum": " / ".join(f"`{a}`" for a in arg.split("|")),
         "entity": f"{arg} mapping", "list": f"list of {arg}", "bom": "mapping id: whole number",
         "target": "target", "network": "path or mapping", "dist": "dist",
-        "date": "date (ISO 8601)",
+        "date": "date (ISO 8601)", "demand": "demand mapping, or list of customer_class",
     }[head]
 
 

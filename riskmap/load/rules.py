@@ -123,6 +123,42 @@ def _rule_demand(ch: Checker, d: dict, path: Path) -> bool:
     return True
 
 
+def _rule_product(ch: Checker, p: dict, path: Path) -> bool:
+    """Customer classes: unique ids; ``priority`` and ``allocation: priority`` used together."""
+    classes = p["demand"] if isinstance(p["demand"], list) else []
+    seen: dict[str, Path] = {}
+    ok = True
+    for k, c in enumerate(classes):
+        where = path + ("demand", k, "class")
+        if c["class"] in seen:
+            ch.error(where, f"{ch.where(where)}: duplicate class id {c['class']!r} (also at "
+                            f"{ch.where(seen[c['class']])}); give each class its own id", "duplicate")
+            ok = False
+        else:
+            seen[c["class"]] = where
+    if p["allocation"] == "fifo":
+        for k, c in enumerate(classes):
+            if c["priority"] is not None:
+                where = path + ("demand", k, "priority")
+                ch.out.warning(ch.doc.pos(where), f"{ch.where(where)}: priority has no effect under "
+                                                  "allocation: fifo; add 'allocation: priority' to "
+                                                  "the product", "priority-unused")
+                break
+    elif len(classes) < 2:
+        where = path + ("allocation",)
+        ch.out.warning(ch.doc.pos(where), f"{ch.where(where)}: allocation: priority with one class "
+                                          "of customers serves them first come first served; "
+                                          "write demand as a list of classes with priorities",
+                       "priority-unused")
+    elif len({c["priority"] or 1 for c in classes}) == 1:
+        where = path + ("allocation",)
+        ch.out.warning(ch.doc.pos(where), f"{ch.where(where)}: every class has the same priority, "
+                                          "so allocation: priority serves them first come first "
+                                          "served; give the first served class priority: 1 and "
+                                          "the others higher numbers", "priority-unused")
+    return ok
+
+
 def _article(word: str) -> str:
     return ("an " if word[0] in "aeiou" else "a ") + word
 
@@ -199,6 +235,8 @@ RULES: dict[str, Callable[[Checker, dict, Path], bool]] = {
     "what_if": _rule_what_if,
     "policy": _rule_policy,
     "demand": _rule_demand,
+    "customer_class": _rule_demand,
+    "product": _rule_product,
     "disruption": _rule_disruption,
     "expectation": _rule_expectation,
 }

@@ -132,6 +132,7 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
         _f("patience", "dist", "How long a waiting order waits before it is cancelled; 0 means "
                                "lost sales; customers wait for ever when omitted.", unit=TIME),
     ),
+    "customer_class": (),  # filled below: class, priority and the demand keys
     "substitute": (
         _f("product", "ref:product", "The substitute product.", required=True),
         _f("acceptance", "probability", "Chance that a customer accepts it when the ordered "
@@ -253,8 +254,21 @@ _ITEM_FIELDS = (
 ENTITIES["inline_network"] = (_f("riskmap", "version", "Format version (optional inline)."),) + \
     ENTITIES["network"][1:]
 ENTITIES["part"] = _ITEM_FIELDS
+#: One customer class of a product whose ``demand:`` is a list (docs/customers.md, "Customer
+#: classes"): the demand keys, with an id and a priority.
+ENTITIES["customer_class"] = (
+    _f("class", "id", "Id of the class, unique among the product's classes (key accounts, "
+                      "web shop...).", required=True),
+    _f("priority", "count1", "Under allocation: priority, classes with a lower number are served "
+                             "first (1 first); 1 when omitted."),
+) + ENTITIES["demand"]
 ENTITIES["product"] = _ITEM_FIELDS + (
-    _f("demand", "entity:demand", "Customer demand."),
+    _f("demand", "demand", "Customer demand: one mapping (one class of customers) or a list of "
+                           "customer classes."),
+    _f("allocation", "enum:fifo|priority", "Which waiting orders arriving stock serves first: "
+                                           "fifo, in the order they were placed; priority, by "
+                                           "class priority, in order placed within a class.",
+       default="fifo"),
     _f("price", "number", "Revenue per unit sold.", unit="money / unit"),
     _f("margin", "number", "Margin per unit sold.", unit="money / unit"),
     _f("substitutes", "list:substitute", "Products a customer may accept instead.", default=[]),

@@ -289,7 +289,8 @@ class _Reader:
 # ``"strs?"``: a list of strings or null, ``"est"``: an estimate, ``"any"``), a dict
 # (an object with those keys, each optional), ``("each", SPEC)`` (an object whose every
 # value matches), ``("list", SPEC)`` (a list whose every entry matches), ``("opt", SPEC)``
-# (that or null) or ``("stats", NAMES)`` (an object whose keys among NAMES are estimates).
+# (that or null), ``("either", SPEC, LIST_SPEC)`` (a list checked against LIST_SPEC, anything
+# else against SPEC) or ``("stats", NAMES)`` (an object whose keys among NAMES are estimates).
 
 _TYPE_NAMES = {
     "num": "a number", "int": "a whole number", "str": "a string", "bool": "true or false",
@@ -315,7 +316,9 @@ def _report_shape() -> dict:
             "production": "str?", "sources": ("opt", ("list", source)),
             "bom": ("opt", ("each", "int")), "price": "num?", "margin": "num?",
             "backorder_cost": "num?", "lost_sale_cost": "num?",
-            "demand": ("opt", {"rate": "num?"}), "policy": ("opt", "obj"),
+            "demand": ("opt", ("either", {"rate": "num?"},
+                               ("list", {"class": "str", "priority": "int", "rate": "num?"}))),
+            "allocation": "str?", "policy": ("opt", "obj"),
             "substitutes": ("opt", ("list", {"product": "str", "acceptance": "num"}))}
     network = {"name": "str?", "time_unit": "str?",
                "regions": ("opt", ("list", {"id": "str", "name": "str?"})),
@@ -397,6 +400,8 @@ def _check(value: Any, spec: Any, where: str) -> None:
             return
         for k, entry in enumerate(value):
             _check(entry, spec[1], _join(where, k))
+    elif spec[0] == "either":  # a list matches the list spec, anything else the other
+        _check(value, spec[2] if isinstance(value, list) else spec[1], where)
     elif spec[0] == "all":
         for sub in spec[1:]:
             _check(value, sub, where)

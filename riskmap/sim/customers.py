@@ -7,8 +7,8 @@ works on the replication's state: ``schedule`` (:mod:`riskmap.sim.schedule`),
 :class:`riskmap.sim.replenishment.Replenishment`).
 
 An order ships what stock holds at once; the rest is offered to the listed
-substitutes, then waits in the product's FCFS backlog (or is lost, with
-``patience: 0``). A waiting order is promised a date once, when it starts to
+substitutes, then waits in the product's backlog (first come first served, or by class
+priority under ``allocation: priority``; or is lost, with ``patience: 0``). A waiting order is promised a date once, when it starts to
 wait (:mod:`riskmap.sim.promises`); promises that pass unkept are found when
 the product's stock next moves and revised then (:mod:`riskmap.sim.orders`).
 """
@@ -38,6 +38,7 @@ class CustomerDesk:
         short = self._short
         due = c.book.due  # the heap itself: it is only ever changed in place
         item_id = stock.item_id
+        ledger, ranked = c.ledger, stock.ranked
 
         def on_customer(_event) -> None:
             now = now_of()
@@ -45,6 +46,8 @@ class CustomerDesk:
             if log is not None:
                 log.append((now, "order", item_id, units))
             rest = fill(now, units)
+            if ledger is not None:
+                ledger.order(now, units, rest)
             claim = short(c, units, rest, now) if rest else None
             if policy is not None:
                 position = stock.on_hand + stock.on_order - stock.backlog_units
@@ -54,7 +57,9 @@ class CustomerDesk:
                         order(node, units, now)
             if claim is not None:
                 # After the policy has ordered: the promise counts the order it just placed.
-                promised(claim, promise(c, stock.backlog_units, now))
+                # Under priority the order waits only for the claims ahead of it.
+                needed = units_through(stock, claim) if ranked else stock.backlog_units
+                promised(claim, promise(c, needed, now))
             if due:
                 revise(c, now)
             next_order(next_arrival())
@@ -72,7 +77,7 @@ class CustomerDesk:
             if not rest:
                 return None
         stock = c.stock
-        claim = stock.shortfall(now, units, rest, c.lost_sales)
+        claim = stock.shortfall(now, units, rest, c.lost_sales, c.ledger, c.rank)
         if claim is not None:
             if self.log is not None:
                 self.log.append((now, "backorder", stock.item_id, claim.remaining))
@@ -96,7 +101,7 @@ class CustomerDesk:
             return rest
         stock = c.stock
         taken.stock.supply_substitute(now, rest, now >= self.warmup)
-        stock.substitute_taken(now, rest, taken.item.id, ordered)
+        stock.substitute_taken(now, rest, taken.item.id, ordered, c.ledger)
         if self.log is not None:
             self.log.append((now, "substitute", stock.item_id, rest, taken.item.id))
         if taken.continuous:

@@ -32,7 +32,7 @@ from riskmap.sim.calendar import measure
 from riskmap.sim.customers import CustomerDesk
 from riskmap.sim.disruptions import DisruptionPlan, draw_plan
 from riskmap.sim.money import with_money
-from riskmap.sim.nodes import build_nodes, customer_stream
+from riskmap.sim.nodes import build_nodes, customer_streams
 from riskmap.sim.replenishment import Replenishment
 from riskmap.sim.results import PartOutcome, ReplicationResult, SupplierOutcome
 from riskmap.sim.schedule import DEFAULT, SCHEDULES
@@ -144,8 +144,9 @@ class Replication(CustomerDesk, Replenishment):
         self.nodes = build_nodes(network, self.plan, self.clocks, streams, self.warmup,
                                  samples, series, log, keep_orders, use_alternates,
                                  self.schedule)
-        self.customers = [customer_stream(n, self.nodes, self.plan, streams, self.horizon)
-                          for n in self.nodes.values() if n.item.demand]
+        self.customers = [c for n in self.nodes.values() if n.item.demand
+                          for c in customer_streams(n, self.nodes, self.plan, streams,
+                                                    self.horizon, self.warmup)]
         self.keep_orders = keep_orders
         # Bound once: the hot paths schedule this callback hundreds of thousands of times.
         self._receipt_cb = self._on_receipt
@@ -175,6 +176,12 @@ class Replication(CustomerDesk, Replenishment):
         network, horizon, warmup = self.network, self.horizon, self.warmup
         products = {p.id: with_money(self.nodes[p.id].stock.outcome(horizon), p)
                     for p in sorted(network.products, key=lambda i: i.id)}
+        classes: dict[str, dict] = {}
+        for c in self.customers:  # products with customer classes: each class alone
+            if c.ledger is not None:
+                item = c.node.item
+                classes.setdefault(item.id, {})[c.ledger.class_id] = with_money(
+                    c.ledger.outcome(horizon), item)
         orders: tuple = ()
         if self.keep_orders:
             orders = tuple(r for pid in sorted(products)
@@ -195,4 +202,4 @@ class Replication(CustomerDesk, Replenishment):
                 backlog[item_id] = node.stock.series_backlog
         return ReplicationResult(index=index, products=products, parts=parts,
                                  suppliers=suppliers, on_hand=on_hand, backlog=backlog,
-                                 events=self.events, orders=orders)
+                                 events=self.events, orders=orders, classes=classes)

@@ -90,6 +90,8 @@ class OrderBook:
                 claim.revisions += 1
                 if claim.cohort:
                     self.revisions += 1
+                if claim.ledger is not None:
+                    claim.ledger.revised(claim)
                 out.append(claim)
         return out
 

@@ -200,3 +200,6 @@ class ReplicationResult:
     #: one record per cohort order that waited, was substituted or lost, by
     #: product id then order time (empty unless ``simulate(..., orders=True)``).
     orders: tuple[OrderRecord, ...] = ()
+    #: per product with customer classes, ``{class id: outcome}``: the product's
+    #: figures for that class alone (docs/customers.md, "Customer classes").
+    classes: dict[str, dict[str, ProductOutcome]] = field(default_factory=dict)
