@@ -57,7 +57,9 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
         options=options,
         series=bands(summary),
         statistics=statistics_info(scenario.network.time_unit),
-        risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers))
+        risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers),
+        classes={pid: {cid: _rounded(stats) for cid, stats in per_class.items()}
+                 for pid, per_class in summary.classes.items()})
 
 
 def run_info(summary) -> RunInfo:

@@ -8,6 +8,8 @@ report.json holds it), what the layers before it produced:
 * the :class:`~riskmap.model.Network` that was run;
 * per product, part and supplier the :class:`~riskmap.stats.Estimate` of every
   statistic of :mod:`riskmap.stats.statistics`, and the totals over products;
+* per customer class of a product with classes, the product statistics for
+  that class alone (``products.<id>.classes.<class>`` in report.json);
 * per supplier and region the static risk map's
   :class:`~riskmap.analysis.risk_map.Exposure`;
 * the counterfactual :class:`~riskmap.options.tables.OptionTables`, when
@@ -168,6 +170,8 @@ class Report:
     statistics: dict[str, StatisticInfo] = field(default_factory=dict)
     format: int = FORMAT
     risk_matrix: Optional[RiskMatrix] = None
+    #: ``{product: {class: {statistic: Estimate}}}``, products with customer classes only.
+    classes: dict[str, dict[str, dict[str, Estimate]]] = field(default_factory=dict)
 
     @property
     def time_unit(self) -> str:
@@ -188,6 +192,9 @@ class Report:
             "alternates": [],
             "statistics": {key: info.to_dict() for key, info in self.statistics.items()},
         }
+        for pid, per_class in self.classes.items():
+            out["products"].setdefault(pid, {})["classes"] = {
+                cid: _estimates(stats) for cid, stats in per_class.items()}
         if self.options is not None:
             out.update(self.options.to_dict())
         if self.risk_matrix is not None:
@@ -248,7 +255,8 @@ class _Reader:
                               network.regions, network.suppliers, network.items)
         return Report(
             scenario=info, network=network,
-            products=self.block("products", _estimate_tables),
+            products=self.block("products", _product_tables),
+            classes=self.block("products", _class_tables),
             totals=self.block("totals", _estimate_table, default={}),
             parts=self.block("parts", _estimate_tables, default={}),
             suppliers=self.block("suppliers", _supplier_table, default={}),
@@ -349,7 +357,8 @@ def _report_shape() -> dict:
     return {
         "scenario": scenario,
         "network": ("opt", network),
-        "products": ("each", ("stats", products)),
+        "products": ("each", ("all", ("stats", products),
+                              {"classes": ("opt", ("each", ("stats", products)))})),
         "totals": ("opt", ("stats", products)),
         "parts": ("opt", ("each", ("stats", _stat_names("part")))),
         "suppliers": ("opt", ("each", ("all", exposure, ("stats", _stat_names("supplier"))))),
@@ -524,6 +533,18 @@ def _estimate_table(value: Any) -> dict[str, Estimate]:
 
 def _estimate_tables(value: Any) -> dict[str, dict[str, Estimate]]:
     return _each(value, lambda _, entry: _estimate_table(entry))
+
+
+def _product_tables(value: Any) -> dict[str, dict[str, Estimate]]:
+    """Each product's estimates; its ``classes`` (read by :func:`_class_tables`) left aside."""
+    return _each(value, lambda _, entry: _estimate_table(
+        {k: v for k, v in _mapping(entry).items() if k != "classes"}))
+
+
+def _class_tables(value: Any) -> dict[str, dict[str, dict[str, Estimate]]]:
+    """``products.<id>.classes``: the estimates of each customer class, for the products with some."""
+    tables = _each(value, lambda _, entry: _estimate_tables(_mapping(entry).get("classes") or {}))
+    return {pid: per_class for pid, per_class in tables.items() if per_class}
 
 
 def _supplier_table(value: Any) -> dict[str, SupplierFigures]:

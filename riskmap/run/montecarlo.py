@@ -31,7 +31,7 @@ deterministic sample of replications.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
@@ -41,6 +41,7 @@ from riskmap.model import Scenario
 from riskmap.run.workload import check_memory, estimated_events
 from riskmap.run.samples import (
     BAND_PERCENTILES, SERIES_NAMES, Column, Digest, Layout, Samples, SeriesBands, digest,
+    subject_statistics,
 )
 from riskmap.stats import STATISTICS, Estimate, ratio_estimate
 
@@ -275,6 +276,9 @@ class RunSummary:
         Per-replication values (for paired comparisons and checks).
     events : int
         Simulation events processed over all replications.
+    classes : dict
+        ``{product id: {class id: {statistic name: Estimate}}}`` for the
+        products with customer classes (docs/customers.md), ids sorted.
     """
 
     scenario: Scenario
@@ -290,6 +294,7 @@ class RunSummary:
     series_replications: int
     samples: Samples
     events: int
+    classes: dict[str, dict[str, dict[str, Estimate]]] = field(default_factory=dict)
 
 
 def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
@@ -304,13 +309,20 @@ def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
                       for stat in STATISTICS[subject]}
             for item_id in sorted(per_id)
         }
+    classes: dict[str, dict[str, dict[str, Estimate]]] = {}
+    per_class = samples.values.get("class", {})
+    for pid, cid in sorted(per_class):
+        classes.setdefault(pid, {})[cid] = {
+            stat.name: stat.estimate(per_class[pid, cid][stat.name], time_unit)
+            for stat in subject_statistics("class")}
     pooled = {pid: ratio_estimate(np.array(samples.filled[pid]), np.array(samples.ordered[pid]))
               for pid in sorted(samples.ordered)}
     return RunSummary(
         scenario=scenario, seed=seed, replications=samples.count, alternates=alternates,
         products=tables["product"], parts=tables["part"], suppliers=tables["supplier"],
         fill_rate_pooled=pooled, bands=series.bands(), times=series.times,
-        series_replications=series.kept, samples=samples, events=samples.events)
+        series_replications=series.kept, samples=samples, events=samples.events,
+        classes=classes)
 
 
 # --------------------------------------------------------------------------

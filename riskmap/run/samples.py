@@ -29,13 +29,19 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from riskmap.stats import STATISTICS
+from riskmap.stats import PRODUCT_STATISTICS, STATISTICS
 
 #: the two series banded per product, and the percentiles of a band.
 SERIES_NAMES = ("on_hand", "backlog")
 BAND_PERCENTILES = (5, 25, 50, 75, 95)
-#: the subjects of statistics, in the order digests hold them.
-SUBJECTS = ("product", "part", "supplier")
+#: the subjects of statistics, in the order digests hold them. A ``class`` is one customer
+#: class of a product (its id the pair ``(product, class)``), with the product statistics.
+SUBJECTS = ("product", "part", "supplier", "class")
+
+
+def subject_statistics(subject: str):
+    """The statistics every id of ``subject`` has in a digest."""
+    return PRODUCT_STATISTICS if subject == "class" else STATISTICS[subject]
 
 #: how :class:`Column` stores each value's Python type: code -> constructor.
 _COLUMN_TYPES = (type(None), bool, int, float, np.float64, np.int64, np.bool_)
@@ -152,7 +158,9 @@ class Layout:
     """Which ids a run's digests hold, in order, and the band times; fixed for the whole run.
 
     ``ids[subject]`` is the sorted ids of the network's products, parts or
-    suppliers; every id has the statistics of ``STATISTICS[subject]``.
+    suppliers, and the sorted ``(product, class)`` pairs of its products'
+    customer classes; every id has the statistics of
+    :func:`subject_statistics`.
     """
 
     ids: dict[str, tuple[str, ...]]
@@ -163,7 +171,10 @@ class Layout:
         """The layout of a run of ``network`` with bands at ``times``."""
         return cls(ids={"product": tuple(sorted(i.id for i in network.products)),
                         "part": tuple(sorted(i.id for i in network.parts)),
-                        "supplier": tuple(sorted(s.id for s in network.suppliers))},
+                        "supplier": tuple(sorted(s.id for s in network.suppliers)),
+                        "class": tuple(sorted((p.id, c.id) for p in network.products
+                                              if p.demand is not None
+                                              for c in p.demand.classes))},
                    times=np.asarray(times))
 
 
@@ -210,13 +221,15 @@ def digest(result, layout: Layout, series: bool) -> Digest:
         step with its network).
     """
     values, codes, other = {}, {}, {}
+    classes = {(pid, cid): outcome for pid, per_class in result.classes.items()
+               for cid, outcome in per_class.items()}
     for subject, outcomes in (("product", result.products), ("part", result.parts),
-                              ("supplier", result.suppliers)):
-        ids = layout.ids[subject]
+                              ("supplier", result.suppliers), ("class", classes)):
+        ids = layout.ids.get(subject, ())
         unknown = set(outcomes) - set(ids)
         if unknown:
             raise ValueError(f"result has {subject}s not in the network: {sorted(unknown)[:5]}")
-        stats = STATISTICS[subject]
+        stats = subject_statistics(subject)
         numbers, kinds = [], []
         for item_id in ids:
             outcome = outcomes.get(item_id)
@@ -343,9 +356,9 @@ class Samples:
         for subject in SUBJECTS:
             table = self.values.setdefault(subject, {})
             flat = self._flat.setdefault(subject, [])
-            for item_id in self.layout.ids[subject]:
+            for item_id in self.layout.ids.get(subject, ()):
                 row = table.setdefault(item_id, {})
-                for stat in STATISTICS[subject]:
+                for stat in subject_statistics(subject):
                     flat.append(row.setdefault(stat.name, Column()))
         for product in self.layout.ids["product"]:
             self.ordered.setdefault(product, Column())
@@ -354,6 +367,8 @@ class Samples:
     def add_digest(self, record: Digest) -> None:
         """Record the scalars of the next replication from its digest."""
         for subject in SUBJECTS:
+            if subject not in record.values:  # a digest without customer classes
+                continue
             for column, number, code in zip(self._flat[subject], record.values[subject].tolist(),
                                             record.codes[subject].tolist()):
                 column.push(number, code)
