@@ -261,7 +261,8 @@ class Stock:
             if cohort:
                 self.lost += rest
                 if self.book is not None:
-                    self.book.lost_sale(now, units, rest)
+                    self.book.lost_sale(now, units, rest,
+                                        None if ledger is None else ledger.class_id)
             if ledger is not None:
                 ledger.lost_at_once(now, rest)
             return None
@@ -291,7 +292,8 @@ class Stock:
                          ledger=None) -> None:
         """``units`` of an order of ``ordered`` were shipped by the product ``substitute``."""
         if now >= self.warmup and self.book is not None:
-            self.book.substitution(now, ordered, units, substitute)
+            self.book.substitution(now, ordered, units, substitute,
+                                   None if ledger is None else ledger.class_id)
         if ledger is not None:
             ledger.substituted(now, ordered, units, substitute)
 

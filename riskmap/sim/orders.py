@@ -130,16 +130,18 @@ class OrderBook:
 
     # -- orders that never waited ------------------------------------------------------------
 
-    def substitution(self, now: float, ordered: int, units: int, substitute: str) -> None:
+    def substitution(self, now: float, ordered: int, units: int, substitute: str,
+                     class_id: Optional[str] = None) -> None:
         self.substituted += units
         if self.keep:
             self.instant.append(OrderRecord(SUBSTITUTION, self.product, now, ordered, units,
-                                            None, now, None, 0, 0, substitute))
+                                            None, now, None, 0, 0, substitute, class_id))
 
-    def lost_sale(self, now: float, ordered: int, units: int) -> None:
+    def lost_sale(self, now: float, ordered: int, units: int,
+                  class_id: Optional[str] = None) -> None:
         if self.keep:
             self.instant.append(OrderRecord(LOST_SALE, self.product, now, ordered, units,
-                                            None, None, now, units, 0, None))
+                                            None, None, now, units, 0, None, class_id))
 
     # -- end of run --------------------------------------------------------------------------
 
@@ -176,6 +178,7 @@ class OrderBook:
                 claim.first_promise,
                 claim.ended_at if claim.ended_at is not None and not cancelled else None,
                 claim.ended_at if cancelled else None,
-                claim.cancelled_units, claim.revisions, None))
+                claim.cancelled_units, claim.revisions, None,
+                None if claim.ledger is None else claim.ledger.class_id))
         rows.sort(key=lambda r: r.ordered_at)  # stable: same-time orders keep their order
         return tuple(rows)

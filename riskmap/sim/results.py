@@ -144,6 +144,8 @@ class OrderRecord:
     cancelled_units: int
     revisions: int
     substitute: Optional[str]
+    #: the order's customer class (``None`` for a product written with one demand mapping).
+    customer_class: Optional[str] = None
 
 
 #: the columns of :func:`order_rows`, in order.
