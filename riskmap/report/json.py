@@ -22,7 +22,9 @@ Layout (keys beyond those docs/running.md guarantees are marked +)::
                     wait+, wait_p50+, wait_p90+, wait_p95+, eta_kept+, eta_slip+,
                     eta_revisions+, substituted_units+, substitute_units_supplied+,
                     lost_revenue+, lost_margin+, backorder_cost+, lost_sale_cost+,
-                    total_cost+, fill_rate_pooled+}
+                    total_cost+, fill_rate_pooled+,
+                    classes+.<class>: {the same, for one customer class}}
+                    (classes only for a product whose demand is a list of classes)
     totals+: {lost_units, substituted_units, lost_revenue, lost_margin,
               backorder_cost, lost_sale_cost, total_cost}  (summed over products)
     parts.<id>+: {stock_out_time}
