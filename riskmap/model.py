@@ -183,6 +183,24 @@ class CustomerClass:
 
 
 @dataclass(frozen=True)
+class Updates:
+    """What a product's waiting customers are told: an update ``every`` (None: none
+    scheduled) while they wait, and one on each revision of the promise."""
+
+    every: Optional[float] = None
+    on_revision: bool = True
+
+
+@dataclass(frozen=True)
+class Inquiries:
+    """Service-desk contacts: ``rate`` per time unit from each order waiting past its
+    promised date that has had no update within the last ``after_update``."""
+
+    rate: float
+    after_update: float = 1.0
+
+
+@dataclass(frozen=True)
 class Substitute:
     product: str
     acceptance: float
@@ -218,6 +236,8 @@ class Item:
     holding_cost: Optional[float] = None
     #: which waiting orders arriving stock serves first: ``fifo`` or ``priority`` (by class).
     allocation: str = "fifo"
+    updates: Optional[Updates] = None
+    inquiries: Optional[Inquiries] = None
     pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
 
     @property

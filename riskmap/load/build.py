@@ -110,6 +110,10 @@ def _item(kind: str, e: dict, sources: tuple[model.Source, ...], where: Pos) -> 
                               for s in e["substitutes"]),
             backorder_cost=e["backorder_cost"], lost_sale_cost=e["lost_sale_cost"],
             allocation=e["allocation"],
+            updates=(None if e["updates"] is None else model.Updates(
+                e["updates"]["every"], e["updates"]["on_revision"])),
+            inquiries=(None if e["inquiries"] is None else model.Inquiries(
+                e["inquiries"]["rate"], e["inquiries"]["after_update"])),
         )
     return model.Item(
         id=e["id"], kind=kind, name=e["name"] or e["id"], stock=e["stock"],

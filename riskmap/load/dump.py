@@ -15,8 +15,8 @@ import datetime
 from typing import Any, Optional
 
 from riskmap.dists import Constant, Dist, from_spec
-from riskmap.model import (DEFAULT_START, PART, PRODUCT, CustomerClass, Demand, Item, Network,
-                           Policy, Region, Source, Substitute, Supplier)
+from riskmap.model import (DEFAULT_START, PART, PRODUCT, CustomerClass, Demand, Inquiries, Item,
+                           Network, Policy, Region, Source, Substitute, Supplier, Updates)
 
 POLICY_PARAMETERS = ("level", "min", "max", "point", "quantity", "review_period")
 
@@ -89,8 +89,15 @@ def item_record(item: Item) -> dict:
             backorder_cost=item.backorder_cost, lost_sale_cost=item.lost_sale_cost,
             substitutes=[{"product": s.product, "acceptance": s.acceptance}
                          for s in item.substitutes])
-        if item.allocation != "fifo":  # written only when used: older records stay as they were
+        # written only when used: the records of products without them stay as they were
+        if item.allocation != "fifo":
             record["allocation"] = item.allocation
+        if item.updates is not None:
+            record["updates"] = {"every": item.updates.every,
+                                 "on_revision": item.updates.on_revision}
+        if item.inquiries is not None:
+            record["inquiries"] = {"rate": item.inquiries.rate,
+                                   "after_update": item.inquiries.after_update}
     return record
 
 
@@ -182,7 +189,12 @@ def _item_from(kind: str, r: dict) -> Item:
                      lost_sale_cost=r.get("lost_sale_cost"),
                      substitutes=tuple(Substitute(str(s["product"]), float(s["acceptance"]))
                                        for s in r.get("substitutes") or ()),
-                     allocation=str(r.get("allocation") or "fifo"))
+                     allocation=str(r.get("allocation") or "fifo"),
+                     updates=(None if not r.get("updates") else Updates(
+                         r["updates"].get("every"), bool(r["updates"].get("on_revision", True)))),
+                     inquiries=(None if not r.get("inquiries") else Inquiries(
+                         float(r["inquiries"]["rate"]),
+                         float(r["inquiries"].get("after_update", 1.0)))))
     return Item(id=str(r["id"]), kind=kind, name=_name(r),
                 stock=int(r.get("stock") or 0), policy=policy_from_record(r.get("policy")),
                 sources=tuple(_source_from(s) for s in _list(r, "sources")),
@@ -225,6 +237,9 @@ def _item_file(item: Item) -> dict:
         size = {"size": Constant(1).to_spec()}
         record["demand"] = ([_pruned(c, size) for c in demand_record(item.demand)]
                             if item.demand.classes else _pruned(demand_record(item.demand), size))
+    if item.updates is not None:
+        record["updates"] = _pruned(record["updates"], {"on_revision": True}) or \
+            {"on_revision": True}
     return _pruned(record, {"assembly_time": _ZERO, "production": "kits", "allocation": "fifo"})
 
 

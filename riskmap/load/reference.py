@@ -43,6 +43,7 @@ def reference_markdown() -> str:
         "demand": "`demand:` (of a product)",
         "customer_class": "`demand:` entries (of a product whose demand is a list of classes)",
         "substitute": "`substitutes:` entries",
+        "updates": "`updates:` (of a product)", "inquiries": "`inquiries:` (of a product)",
         "scenario": "Scenario file", "disruption": "`disruptions:` entries",
         "expectation": "`expect:` entries",
         "candidate": "`candidates:` entries (of a scenario)",

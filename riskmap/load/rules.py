@@ -230,6 +230,14 @@ def _rule_what_if(ch: Checker, w: dict, path: Path) -> bool:
     return ok
 
 
+def _rule_updates(ch: Checker, u: dict, path: Path) -> bool:
+    if u["every"] is None and not u["on_revision"]:
+        ch.error(path, f"{ch.where(path)}: an update policy sends nothing without 'every' or "
+                       "'on_revision: true'; give one, or leave updates out", "value")
+        return False
+    return True
+
+
 #: The rule of each entity that has one, by table name.
 RULES: dict[str, Callable[[Checker, dict, Path], bool]] = {
     "what_if": _rule_what_if,
@@ -237,6 +245,7 @@ RULES: dict[str, Callable[[Checker, dict, Path], bool]] = {
     "demand": _rule_demand,
     "customer_class": _rule_demand,
     "product": _rule_product,
+    "updates": _rule_updates,
     "disruption": _rule_disruption,
     "expectation": _rule_expectation,
 }

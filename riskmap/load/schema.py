@@ -133,6 +133,19 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
                                "lost sales; customers wait for ever when omitted.", unit=TIME),
     ),
     "customer_class": (),  # filled below: class, priority and the demand keys
+    "updates": (
+        _f("every", "positive", "Send every waiting order an update this long after it started "
+                                "to wait, and again every this long while it waits.", unit=TIME),
+        _f("on_revision", "bool", "Send an update each time the order's promised date is "
+                                  "revised.", default=True),
+    ),
+    "inquiries": (
+        _f("rate", "number", "Contacts to the service desk per time unit from each waiting order "
+                             "past its promised date and not updated within after_update.",
+           required=True, unit="contacts / order / time unit"),
+        _f("after_update", "number", "How long an update keeps a late customer from "
+                                     "contacting the desk.", default=1, unit=TIME),
+    ),
     "substitute": (
         _f("product", "ref:product", "The substitute product.", required=True),
         _f("acceptance", "probability", "Chance that a customer accepts it when the ordered "
@@ -269,6 +282,10 @@ ENTITIES["product"] = _ITEM_FIELDS + (
                                            "fifo, in the order they were placed; priority, by "
                                            "class priority, in order placed within a class.",
        default="fifo"),
+    _f("updates", "entity:updates", "The update policy for customers whose orders wait "
+                                    "(docs/customers.md, \"Updates and inquiries\")."),
+    _f("inquiries", "entity:inquiries", "Service-desk contacts from customers waiting past "
+                                        "their promised date without a recent update."),
     _f("price", "number", "Revenue per unit sold.", unit="money / unit"),
     _f("margin", "number", "Margin per unit sold.", unit="money / unit"),
     _f("substitutes", "list:substitute", "Products a customer may accept instead.", default=[]),

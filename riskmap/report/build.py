@@ -22,7 +22,8 @@ from riskmap.load.document import file_digest
 from riskmap.options.tables import OptionTables
 from riskmap.report.content import (Bands, FileRecord, Report, RunInfo, StatisticInfo,
                                     SupplierFigures)
-from riskmap.stats import DIGITS, STATISTICS, TOTAL_STATISTICS, Estimate, statistic
+from riskmap.stats import (DIGITS, SERVICE_STATISTICS, STATISTICS, TOTAL_STATISTICS, Estimate,
+                           statistic)
 
 
 def build_report(summary, risk_map: Optional[RiskMap] = None,
@@ -46,7 +47,8 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
     return Report(
         scenario=run_info(summary),
         network=scenario.network,
-        products={pid: _with_pooled(_rounded(stats), summary.fill_rate_pooled.get(pid))
+        products={pid: _with_pooled(_rounded({**stats, **summary.service.get(pid, {})}),
+                                    summary.fill_rate_pooled.get(pid))
                   for pid, stats in summary.products.items()},
         totals=totals(summary),
         parts={pid: _rounded(stats) for pid, stats in summary.parts.items()},
@@ -56,7 +58,7 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
         regions={r.id: r for r in risk_map.regions} if risk_map is not None else {},
         options=options,
         series=bands(summary),
-        statistics=statistics_info(scenario.network.time_unit),
+        statistics=statistics_info(scenario.network.time_unit, bool(summary.service)),
         risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers),
         classes={pid: {cid: _rounded(stats) for cid, stats in per_class.items()}
                  for pid, per_class in summary.classes.items()})
@@ -119,11 +121,17 @@ def bands(summary) -> Bands:
     return Bands(tuple(int(t) for t in summary.times), summary.series_replications, products)
 
 
-def statistics_info(time_unit: str) -> dict[str, StatisticInfo]:
-    """Unit and meaning of every statistic, for readers of the file."""
+def statistics_info(time_unit: str, service: bool = False) -> dict[str, StatisticInfo]:
+    """Unit and meaning of every statistic, for readers of the file.
+
+    The service statistics (updates, inquiries) are listed only for a run that has them.
+    """
+    tables = dict(STATISTICS)
+    if service:
+        tables["product"] = tables["product"] + SERVICE_STATISTICS
     return {f"{subject}.{stat.name}": StatisticInfo(subject, stat.unit_for(time_unit),
                                                      stat.description)
-            for subject, stats in STATISTICS.items() for stat in stats}
+            for subject, stats in tables.items() for stat in stats}
 
 
 def _rounded_list(values) -> list[float]:

@@ -340,7 +340,9 @@ def _report_shape() -> dict:
                 "disruptions": ("opt", ("list", {"id": "str?", "kind": "str", "target": "obj",
                                                  "probability": "num?", "rate": "num?"}))}
     row = ("opt", ("list", "obj"))
-    products = _stat_names("product")
+    from riskmap.stats.statistics import SERVICE_STATISTICS
+
+    products = _stat_names("product") | {stat.name for stat in SERVICE_STATISTICS}
     rolled = ("opt", ("each", {"score": "num",
                                "suppliers": ("opt", ("list", {"supplier": "str",
                                                               "score": "num"}))}))

@@ -279,6 +279,9 @@ class RunSummary:
     classes : dict
         ``{product id: {class id: {statistic name: Estimate}}}`` for the
         products with customer classes (docs/customers.md), ids sorted.
+    service : dict
+        ``{product id: {statistic name: Estimate}}`` of the service statistics
+        (updates, inquiries) of the products that model them.
     """
 
     scenario: Scenario
@@ -295,6 +298,7 @@ class RunSummary:
     samples: Samples
     events: int
     classes: dict[str, dict[str, dict[str, Estimate]]] = field(default_factory=dict)
+    service: dict[str, dict[str, Estimate]] = field(default_factory=dict)
 
 
 def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
@@ -315,6 +319,11 @@ def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
         classes.setdefault(pid, {})[cid] = {
             stat.name: stat.estimate(per_class[pid, cid][stat.name], time_unit)
             for stat in subject_statistics("class")}
+    per_service = samples.values.get("service", {})
+    service = {pid: {stat.name: stat.estimate(per_service[pid][stat.name], time_unit)
+                     for stat in subject_statistics("service")
+                     if any(v is not None for v in per_service[pid][stat.name])}
+               for pid in sorted(per_service)}
     pooled = {pid: ratio_estimate(np.array(samples.filled[pid]), np.array(samples.ordered[pid]))
               for pid in sorted(samples.ordered)}
     return RunSummary(
@@ -322,7 +331,7 @@ def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
         products=tables["product"], parts=tables["part"], suppliers=tables["supplier"],
         fill_rate_pooled=pooled, bands=series.bands(), times=series.times,
         series_replications=series.kept, samples=samples, events=samples.events,
-        classes=classes)
+        classes=classes, service=service)
 
 
 # --------------------------------------------------------------------------

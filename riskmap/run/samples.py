@@ -29,19 +29,24 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from riskmap.stats import PRODUCT_STATISTICS, STATISTICS
+from riskmap.stats import PRODUCT_STATISTICS, SERVICE_STATISTICS, STATISTICS
 
 #: the two series banded per product, and the percentiles of a band.
 SERIES_NAMES = ("on_hand", "backlog")
 BAND_PERCENTILES = (5, 25, 50, 75, 95)
 #: the subjects of statistics, in the order digests hold them. A ``class`` is one customer
 #: class of a product (its id the pair ``(product, class)``), with the product statistics.
-SUBJECTS = ("product", "part", "supplier", "class")
+#: A ``service`` is a product with updates or inquiries, with the service statistics.
+SUBJECTS = ("product", "part", "supplier", "class", "service")
 
 
 def subject_statistics(subject: str):
     """The statistics every id of ``subject`` has in a digest."""
-    return PRODUCT_STATISTICS if subject == "class" else STATISTICS[subject]
+    if subject == "class":
+        return PRODUCT_STATISTICS
+    if subject == "service":
+        return SERVICE_STATISTICS
+    return STATISTICS[subject]
 
 #: how :class:`Column` stores each value's Python type: code -> constructor.
 _COLUMN_TYPES = (type(None), bool, int, float, np.float64, np.int64, np.bool_)
@@ -174,7 +179,9 @@ class Layout:
                         "supplier": tuple(sorted(s.id for s in network.suppliers)),
                         "class": tuple(sorted((p.id, c.id) for p in network.products
                                               if p.demand is not None
-                                              for c in p.demand.classes))},
+                                              for c in p.demand.classes)),
+                        "service": tuple(sorted(p.id for p in network.products
+                                                if p.updates or p.inquiries))},
                    times=np.asarray(times))
 
 
@@ -224,7 +231,8 @@ def digest(result, layout: Layout, series: bool) -> Digest:
     classes = {(pid, cid): outcome for pid, per_class in result.classes.items()
                for cid, outcome in per_class.items()}
     for subject, outcomes in (("product", result.products), ("part", result.parts),
-                              ("supplier", result.suppliers), ("class", classes)):
+                              ("supplier", result.suppliers), ("class", classes),
+                              ("service", result.service)):
         ids = layout.ids.get(subject, ())
         unknown = set(outcomes) - set(ids)
         if unknown:

@@ -143,7 +143,7 @@ class Replication(CustomerDesk, Replenishment):
         samples = int(math.floor(self.horizon)) + 1 if series else 0
         self.nodes = build_nodes(network, self.plan, self.clocks, streams, self.warmup,
                                  samples, series, log, keep_orders, use_alternates,
-                                 self.schedule)
+                                 self.schedule, self.horizon)
         self.customers = [c for n in self.nodes.values() if n.item.demand
                           for c in customer_streams(n, self.nodes, self.plan, streams,
                                                     self.horizon, self.warmup)]
@@ -182,6 +182,10 @@ class Replication(CustomerDesk, Replenishment):
                 item = c.node.item
                 classes.setdefault(item.id, {})[c.ledger.class_id] = with_money(
                     c.ledger.outcome(horizon), item)
+        # after the products' outcomes: they end the orders still waiting at the horizon
+        service = {p.id: self.nodes[p.id].stock.book.desk.outcome()
+                   for p in sorted(network.products, key=lambda i: i.id)
+                   if self.nodes[p.id].stock.book.desk is not None}
         orders: tuple = ()
         if self.keep_orders:
             orders = tuple(r for pid in sorted(products)
@@ -202,4 +206,5 @@ class Replication(CustomerDesk, Replenishment):
                 backlog[item_id] = node.stock.series_backlog
         return ReplicationResult(index=index, products=products, parts=parts,
                                  suppliers=suppliers, on_hand=on_hand, backlog=backlog,
-                                 events=self.events, orders=orders, classes=classes)
+                                 events=self.events, orders=orders, classes=classes,
+                                 service=service)

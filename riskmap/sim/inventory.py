@@ -101,7 +101,7 @@ class Claim:
 
     __slots__ = ("units", "remaining", "ordered_at", "cohort", "production", "component",
                  "waited", "promised", "first_promise", "revisions", "ended_at",
-                 "cancelled_units", "ledger", "rank")
+                 "cancelled_units", "ledger", "rank", "passes", "service")
 
     def __init__(self, units: int, remaining: int, ordered_at: float, cohort: bool,
                  production: Optional[ProductionOrder] = None, component: int = 0,
@@ -121,6 +121,10 @@ class Claim:
         self.cancelled_units = 0
         self.ledger = ledger
         self.rank = rank
+        # (promised date that passed, revised at): kept for updates and inquiries only
+        self.passes: Optional[list] = None
+        # (updates sent, inquiries) once the wait ended, for the order records
+        self.service: Optional[tuple] = None
 
 
 class Stock:

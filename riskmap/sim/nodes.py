@@ -18,6 +18,7 @@ from riskmap.sim.classes import ClassLedger
 from riskmap.sim.demand import Arrivals
 from riskmap.sim.inventory import Stock
 from riskmap.sim.orders import OrderBook
+from riskmap.sim.service import ServiceDesk
 from riskmap.sim.streams import Draws
 from riskmap.sim.supply import Sourcing, build_sourcing
 
@@ -107,7 +108,8 @@ def trigger(policy) -> float:
 
 
 def build_nodes(network, plan, clocks, streams, warmup: float, samples: int, series,
-                log, keep_orders: bool, use_alternates: bool, schedule) -> dict[str, Node]:
+                log, keep_orders: bool, use_alternates: bool, schedule,
+                horizon: float = math.inf) -> dict[str, Node]:
     """One wired :class:`Node` per item, by id (sorted).
 
     ``samples`` is the length of the recorded series; they are kept for every
@@ -116,7 +118,9 @@ def build_nodes(network, plan, clocks, streams, warmup: float, samples: int, ser
     nodes: dict[str, Node] = {}
     for item_id in sorted(i.id for i in network.items):
         item = network.item(item_id)
-        book = OrderBook(item_id, keep_orders) if item.is_product else None
+        desk = (ServiceDesk(item, streams, warmup, horizon)
+                if item.is_product and (item.updates or item.inquiries) else None)
+        book = OrderBook(item_id, keep_orders, desk) if item.is_product else None
         recorded = samples if series is True or item.is_product else 0
         stock = Stock(item_id, item.stock, warmup, recorded, log, book,
                       ranked=item.allocation == "priority")

@@ -47,9 +47,9 @@ class OrderBook:
     """
 
     __slots__ = ("product", "keep", "claims", "instant", "waits", "judged", "kept", "slips",
-                 "revisions", "due", "_seq", "substituted", "supplied")
+                 "revisions", "due", "_seq", "substituted", "supplied", "desk")
 
-    def __init__(self, product: str, keep_records: bool = False):
+    def __init__(self, product: str, keep_records: bool = False, desk=None):
         self.product = product
         self.keep = keep_records
         self.claims: list = []       # waiting claims of the cohort, for records
@@ -63,6 +63,8 @@ class OrderBook:
         self._seq = 0
         self.substituted = 0           # units of this product's orders taken by substitutes
         self.supplied = 0              # units this product shipped as a substitute
+        # Updates and inquiries (riskmap.sim.service), for a product with either.
+        self.desk = desk
 
     # -- promises ------------------------------------------------------------------------
 
@@ -88,6 +90,10 @@ class OrderBook:
             when, _, claim = heapq.heappop(due)
             if claim.remaining and claim.promised == when:
                 claim.revisions += 1
+                if self.desk is not None:
+                    if claim.passes is None:
+                        claim.passes = []
+                    claim.passes.append((when, now))
                 if claim.cohort:
                     self.revisions += 1
                 if claim.ledger is not None:
@@ -102,6 +108,8 @@ class OrderBook:
         claim.ended_at = now
         if not claim.cohort:
             return
+        if self.desk is not None:
+            self.desk.ended(claim, now)
         self.waits.append(now - claim.ordered_at)
         promise = claim.first_promise
         if promise is not None:
@@ -117,6 +125,8 @@ class OrderBook:
         claim.cancelled_units = units
         if not claim.cohort:
             return
+        if self.desk is not None:
+            self.desk.ended(claim, now)
         self.waits.append(now - claim.ordered_at)
         self._broken_if_passed(claim, now)
 
@@ -148,6 +158,8 @@ class OrderBook:
     def close(self, waiting_claims, horizon: float) -> None:
         """Count the cohort orders still waiting at ``horizon`` (their wait runs to it)."""
         for claim in waiting_claims:
+            if self.desk is not None:
+                self.desk.ended(claim, horizon)
             self.waits.append(horizon - claim.ordered_at)
             self._broken_if_passed(claim, horizon)
 
@@ -179,6 +191,7 @@ class OrderBook:
                 claim.ended_at if claim.ended_at is not None and not cancelled else None,
                 claim.ended_at if cancelled else None,
                 claim.cancelled_units, claim.revisions, None,
-                None if claim.ledger is None else claim.ledger.class_id))
+                None if claim.ledger is None else claim.ledger.class_id,
+                *(claim.service or (None, None))))
         rows.sort(key=lambda r: r.ordered_at)  # stable: same-time orders keep their order
         return tuple(rows)

@@ -146,6 +146,10 @@ class OrderRecord:
     substitute: Optional[str]
     #: the order's customer class (``None`` for a product written with one demand mapping).
     customer_class: Optional[str] = None
+    #: updates it was sent and service-desk contacts it made while it waited (``None``
+    #: unless the product has ``updates:`` / ``inquiries:``).
+    updates: Optional[int] = None
+    inquiries: Optional[int] = None
 
 
 #: the columns of :func:`order_rows`, in order.
@@ -205,3 +209,6 @@ class ReplicationResult:
     #: per product with customer classes, ``{class id: outcome}``: the product's
     #: figures for that class alone (docs/customers.md, "Customer classes").
     classes: dict[str, dict[str, ProductOutcome]] = field(default_factory=dict)
+    #: per product with ``updates`` or ``inquiries``, its
+    #: :class:`~riskmap.sim.service.ServiceOutcome` (docs/customers.md).
+    service: dict = field(default_factory=dict)

@@ -7,11 +7,12 @@
 from riskmap.stats.estimates import (DIGITS, MEAN, PROPORTION, Z95, Estimate, estimate_mean,
                                      estimate_proportion, percentiles, ratio_estimate, rounded,
                                      t_interval, t_quantile, wilson_interval)
-from riskmap.stats.statistics import (PART_STATISTICS, PRODUCT_STATISTICS, STATISTICS,
+from riskmap.stats.statistics import (PART_STATISTICS, PRODUCT_STATISTICS, SERVICE_STATISTICS,
+                                      STATISTICS,
                                       SUPPLIER_STATISTICS, TOTAL_STATISTICS, Statistic,
                                       statistic)
 
 __all__ = ["DIGITS", "MEAN", "PROPORTION", "Z95", "Estimate", "estimate_mean",
            "estimate_proportion", "percentiles", "ratio_estimate", "rounded", "t_interval",
            "t_quantile", "wilson_interval", "PART_STATISTICS", "PRODUCT_STATISTICS",
-           "STATISTICS", "SUPPLIER_STATISTICS", "TOTAL_STATISTICS", "Statistic", "statistic"]
+           "SERVICE_STATISTICS", "STATISTICS", "SUPPLIER_STATISTICS", "TOTAL_STATISTICS", "Statistic", "statistic"]
