@@ -26,6 +26,8 @@ network:
       demand:
         - {class: key_acct, priority: 1, rate: 0.3}
         - {class: web, priority: 2, rate: 0.8}
+      updates: {every: 3}
+      inquiries: {rate: 0.5}
     - id: q
       stock: 2
       policy: {type: base_stock, level: 3}
@@ -56,6 +58,19 @@ def test_report_json_has_the_class_figures_of_products_with_classes_only(run_dir
     # the classes add up to the product (means over the same replications)
     total = sum(classes[c]["ordered_units"]["mean"] for c in classes)
     assert total == pytest.approx(data["products"]["p"]["ordered_units"]["mean"], abs=1e-5)
+
+
+def test_updates_and_inquiries_only_under_the_products_that_model_them(run_dir):
+    data = json.loads((run_dir / "report.json").read_text())
+    keys = ("updates_sent", "updates_missed", "inquiries", "inquiries_per_day",
+            "inquiries_peak_day")
+    assert all(key in data["products"]["p"] for key in keys)
+    assert not any(key in data["products"]["q"] for key in keys)
+    assert data["statistics"]["product.inquiries"]["unit"] == "contacts"
+    products = {i["id"]: i for i in data["network"]["products"]}
+    assert products["p"]["updates"] == {"every": 3, "on_revision": True}
+    assert "updates" not in products["q"] and "inquiries" not in products["q"]
+    assert "| inquiries |" in (run_dir / "report.md").read_text()
 
 
 def test_the_reports_have_a_table_per_class_first_served_first(run_dir):

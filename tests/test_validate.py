@@ -511,3 +511,15 @@ def test_demand_of_the_wrong_type(write):
     assert one_error(write("n.yaml", text)).endswith(
         "n.yaml:8:13: error: products[0].demand: expected a demand mapping (rate: or interval:) "
         "or a list of customer classes (each with class:), got 3 [type]")
+
+
+def test_updates_reach_the_model_and_need_something_to_send(write):
+    text = CLASSES.replace("ALLOCATION", "priority") + \
+        "    updates: {every: 7}\n    inquiries: {rate: 0.2, after_update: 3}\n"
+    p = load_network(write("n.yaml", text)).item("p")
+    assert (p.updates.every, p.updates.on_revision) == (7, True)
+    assert (p.inquiries.rate, p.inquiries.after_update) == (0.2, 3)
+    text = CLASSES.replace("ALLOCATION", "priority") + "    updates: {on_revision: false}\n"
+    assert one_error(write("n.yaml", text)).endswith(
+        "n.yaml:11:14: error: products[0].updates: an update policy sends nothing without "
+        "'every' or 'on_revision: true'; give one, or leave updates out [value]")

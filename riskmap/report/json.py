@@ -25,6 +25,8 @@ Layout (keys beyond those docs/running.md guarantees are marked +)::
                     total_cost+, fill_rate_pooled+,
                     classes+.<class>: {the same, for one customer class}}
                     (classes only for a product whose demand is a list of classes)
+                    updates_sent+, updates_missed+, inquiries+, inquiries_per_day+,
+                    inquiries_peak_day+ (only for a product with updates: or inquiries:)
     totals+: {lost_units, substituted_units, lost_revenue, lost_margin,
               backorder_cost, lost_sale_cost, total_cost}  (summed over products)
     parts.<id>+: {stock_out_time}
