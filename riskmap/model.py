@@ -201,6 +201,29 @@ class Inquiries:
 
 
 @dataclass(frozen=True)
+class Compensation:
+    """An offer made to a waiting customer (docs/customers.md, "Compensation").
+
+    ``when`` is ``broken_promise`` (the moment the order's first promised
+    date passes) or ``waited`` (once it has waited ``after``). An accepted
+    offer (probability ``acceptance``) costs ``amount``, or ``share`` of the
+    price of the units still owed, and extends the customer's patience by
+    ``extends_patience`` or, with ``prevents_cancellation``, removes it; the
+    offer ``priority`` also moves the order to the front of the queue.
+    """
+
+    id: str
+    when: str
+    offer: str
+    acceptance: float
+    after: Optional[float] = None
+    amount: Optional[float] = None
+    share: Optional[float] = None
+    extends_patience: Optional[float] = None
+    prevents_cancellation: bool = False
+
+
+@dataclass(frozen=True)
 class Substitute:
     product: str
     acceptance: float
@@ -238,6 +261,7 @@ class Item:
     allocation: str = "fifo"
     updates: Optional[Updates] = None
     inquiries: Optional[Inquiries] = None
+    compensation: tuple[Compensation, ...] = ()
     pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
 
     @property

@@ -114,6 +114,10 @@ def _item(kind: str, e: dict, sources: tuple[model.Source, ...], where: Pos) -> 
                 e["updates"]["every"], e["updates"]["on_revision"])),
             inquiries=(None if e["inquiries"] is None else model.Inquiries(
                 e["inquiries"]["rate"], e["inquiries"]["after_update"])),
+            compensation=tuple(model.Compensation(
+                c["id"], c["when"], c["offer"], c["acceptance"], after=c["after"],
+                amount=c["amount"], share=c["share"], extends_patience=c["extends_patience"],
+                prevents_cancellation=c["prevents_cancellation"]) for c in e["compensation"]),
         )
     return model.Item(
         id=e["id"], kind=kind, name=e["name"] or e["id"], stock=e["stock"],

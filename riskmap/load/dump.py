@@ -15,7 +15,8 @@ import datetime
 from typing import Any, Optional
 
 from riskmap.dists import Constant, Dist, from_spec
-from riskmap.model import (DEFAULT_START, PART, PRODUCT, CustomerClass, Demand, Inquiries, Item,
+from riskmap.model import (DEFAULT_START, PART, PRODUCT, Compensation, CustomerClass, Demand,
+                           Inquiries, Item,
                            Network, Policy, Region, Source, Substitute, Supplier, Updates)
 
 POLICY_PARAMETERS = ("level", "min", "max", "point", "quantity", "review_period")
@@ -73,6 +74,14 @@ def demand_record(demand: Optional[Demand]):
             "patience": spec(demand.patience)}
 
 
+def compensation_record(rule: Compensation) -> dict:
+    """A compensation rule with every key."""
+    return {"id": rule.id, "when": rule.when, "after": rule.after, "offer": rule.offer,
+            "amount": rule.amount, "share": rule.share, "acceptance": rule.acceptance,
+            "extends_patience": rule.extends_patience,
+            "prevents_cancellation": rule.prevents_cancellation}
+
+
 def item_record(item: Item) -> dict:
     """A part or product: stock, policy, sources, bill of materials and, for products, demand."""
     record = {
@@ -98,6 +107,8 @@ def item_record(item: Item) -> dict:
         if item.inquiries is not None:
             record["inquiries"] = {"rate": item.inquiries.rate,
                                    "after_update": item.inquiries.after_update}
+        if item.compensation:
+            record["compensation"] = [compensation_record(c) for c in item.compensation]
     return record
 
 
@@ -194,7 +205,13 @@ def _item_from(kind: str, r: dict) -> Item:
                          r["updates"].get("every"), bool(r["updates"].get("on_revision", True)))),
                      inquiries=(None if not r.get("inquiries") else Inquiries(
                          float(r["inquiries"]["rate"]),
-                         float(r["inquiries"].get("after_update", 1.0)))))
+                         float(r["inquiries"].get("after_update", 1.0)))),
+                     compensation=tuple(Compensation(
+                         str(c["id"]), str(c["when"]), str(c["offer"]), float(c["acceptance"]),
+                         after=c.get("after"), amount=c.get("amount"), share=c.get("share"),
+                         extends_patience=c.get("extends_patience"),
+                         prevents_cancellation=bool(c.get("prevents_cancellation")))
+                         for c in r.get("compensation") or ()))
     return Item(id=str(r["id"]), kind=kind, name=_name(r),
                 stock=int(r.get("stock") or 0), policy=policy_from_record(r.get("policy")),
                 sources=tuple(_source_from(s) for s in _list(r, "sources")),
@@ -237,6 +254,9 @@ def _item_file(item: Item) -> dict:
         size = {"size": Constant(1).to_spec()}
         record["demand"] = ([_pruned(c, size) for c in demand_record(item.demand)]
                             if item.demand.classes else _pruned(demand_record(item.demand), size))
+    if item.compensation:
+        record["compensation"] = [_pruned(c, {"prevents_cancellation": False})
+                                  for c in record["compensation"]]
     if item.updates is not None:
         record["updates"] = _pruned(record["updates"], {"on_revision": True}) or \
             {"on_revision": True}

@@ -136,6 +136,14 @@ def _rule_product(ch: Checker, p: dict, path: Path) -> bool:
             ok = False
         else:
             seen[c["class"]] = where
+    rules: dict[str, Path] = {}
+    for k, c in enumerate(p["compensation"]):
+        where = path + ("compensation", k, "id")
+        if c["id"] in rules:
+            ch.error(where, f"{ch.where(where)}: duplicate compensation id {c['id']!r} (also at "
+                            f"{ch.where(rules[c['id']])})", "duplicate")
+            ok = False
+        rules.setdefault(c["id"], where)
     if p["allocation"] == "fifo":
         for k, c in enumerate(classes):
             if c["priority"] is not None:
@@ -238,6 +246,27 @@ def _rule_updates(ch: Checker, u: dict, path: Path) -> bool:
     return True
 
 
+def _rule_compensation(ch: Checker, c: dict, path: Path) -> bool:
+    ok = True
+    if c["when"] == "waited" and c["after"] is None:
+        ch.error(path, f"{ch.where(path)}: an offer made when the order has waited needs "
+                       "'after' (how long)", "missing-key")
+        ok = False
+    if c["when"] != "waited" and c["after"] is not None:
+        ch.error(path + ("after",), f"{ch.where(path + ('after',))}: 'after' applies to "
+                                    "when: waited only", "value")
+        ok = False
+    if c["amount"] is not None and c["share"] is not None:
+        ch.error(path + ("share",), f"{ch.where(path)}: give the cost as 'amount' or 'share', "
+                                    "not both", "value")
+        ok = False
+    if c["extends_patience"] is not None and c["prevents_cancellation"]:
+        ch.error(path + ("extends_patience",), f"{ch.where(path)}: an offer either extends the "
+                 "customer's patience or prevents the cancellation, not both", "value")
+        ok = False
+    return ok
+
+
 #: The rule of each entity that has one, by table name.
 RULES: dict[str, Callable[[Checker, dict, Path], bool]] = {
     "what_if": _rule_what_if,
@@ -246,6 +275,7 @@ RULES: dict[str, Callable[[Checker, dict, Path], bool]] = {
     "customer_class": _rule_demand,
     "product": _rule_product,
     "updates": _rule_updates,
+    "compensation": _rule_compensation,
     "disruption": _rule_disruption,
     "expectation": _rule_expectation,
 }

@@ -139,6 +139,27 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
         _f("on_revision", "bool", "Send an update each time the order's promised date is "
                                   "revised.", default=True),
     ),
+    "compensation": (
+        _f("id", "id", "Unique id among the product's rules.", required=True),
+        _f("when", "enum:broken_promise|waited", "When the offer is made to an order still "
+                                                 "waiting: broken_promise, the moment its first "
+                                                 "promised date passes; waited, once it has "
+                                                 "waited 'after'.", required=True),
+        _f("after", "positive", "waited: how long the order has waited when the offer is made.",
+           unit=TIME),
+        _f("offer", "enum:discount|credit|refund|free_shipping|priority",
+           "What is offered; priority also moves the order to the front of the queue.",
+           required=True),
+        _f("amount", "number", "Cost of an accepted offer, per order.", unit="money"),
+        _f("share", "probability", "Cost of an accepted offer as a share of the price of the "
+                                   "units still owed (instead of amount)."),
+        _f("acceptance", "probability", "Chance that the customer accepts the offer.",
+           required=True),
+        _f("extends_patience", "positive", "An accepted offer makes the customer wait this much "
+                                           "longer before cancelling.", unit=TIME),
+        _f("prevents_cancellation", "bool", "An accepted offer makes the customer wait until "
+                                            "the order is filled.", default=False),
+    ),
     "inquiries": (
         _f("rate", "number", "Contacts to the service desk per time unit from each waiting order "
                              "past its promised date and not updated within after_update.",
@@ -286,6 +307,10 @@ ENTITIES["product"] = _ITEM_FIELDS + (
                                     "(docs/customers.md, \"Updates and inquiries\")."),
     _f("inquiries", "entity:inquiries", "Service-desk contacts from customers waiting past "
                                         "their promised date without a recent update."),
+    _f("compensation", "list:compensation", "Offers made to waiting customers, each with its "
+                                            "cost and its effect on their patience "
+                                            "(docs/customers.md, \"Compensation\").",
+       default=[]),
     _f("price", "number", "Revenue per unit sold.", unit="money / unit"),
     _f("margin", "number", "Margin per unit sold.", unit="money / unit"),
     _f("substitutes", "list:substitute", "Products a customer may accept instead.", default=[]),

@@ -281,7 +281,10 @@ class RunSummary:
         products with customer classes (docs/customers.md), ids sorted.
     service : dict
         ``{product id: {statistic name: Estimate}}`` of the service statistics
-        (updates, inquiries) of the products that model them.
+        (updates, inquiries, compensation) of the products that model them.
+    rules : dict
+        ``{product id: {rule id: {statistic name: Estimate}}}`` of each
+        compensation rule (offers, compensated orders, cost).
     """
 
     scenario: Scenario
@@ -299,6 +302,7 @@ class RunSummary:
     events: int
     classes: dict[str, dict[str, dict[str, Estimate]]] = field(default_factory=dict)
     service: dict[str, dict[str, Estimate]] = field(default_factory=dict)
+    rules: dict[str, dict[str, dict[str, Estimate]]] = field(default_factory=dict)
 
 
 def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
@@ -324,6 +328,12 @@ def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
                      for stat in subject_statistics("service")
                      if any(v is not None for v in per_service[pid][stat.name])}
                for pid in sorted(per_service)}
+    per_rule = samples.values.get("rule", {})
+    rules: dict[str, dict[str, dict[str, Estimate]]] = {}
+    for pid, rid in sorted(per_rule):
+        rules.setdefault(pid, {})[rid] = {
+            stat.name: stat.estimate(per_rule[pid, rid][stat.name], time_unit)
+            for stat in subject_statistics("rule")}
     pooled = {pid: ratio_estimate(np.array(samples.filled[pid]), np.array(samples.ordered[pid]))
               for pid in sorted(samples.ordered)}
     return RunSummary(
@@ -331,7 +341,7 @@ def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
         products=tables["product"], parts=tables["part"], suppliers=tables["supplier"],
         fill_rate_pooled=pooled, bands=series.bands(), times=series.times,
         series_replications=series.kept, samples=samples, events=samples.events,
-        classes=classes, service=service)
+        classes=classes, service=service, rules=rules)
 
 
 # --------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from riskmap.stats import PRODUCT_STATISTICS, SERVICE_STATISTICS, STATISTICS
+from riskmap.stats.statistics import RULE_STATISTICS
 
 #: the two series banded per product, and the percentiles of a band.
 SERIES_NAMES = ("on_hand", "backlog")
@@ -37,7 +38,8 @@ BAND_PERCENTILES = (5, 25, 50, 75, 95)
 #: the subjects of statistics, in the order digests hold them. A ``class`` is one customer
 #: class of a product (its id the pair ``(product, class)``), with the product statistics.
 #: A ``service`` is a product with updates or inquiries, with the service statistics.
-SUBJECTS = ("product", "part", "supplier", "class", "service")
+#: A ``rule`` is a compensation rule of a product (id ``(product, rule)``).
+SUBJECTS = ("product", "part", "supplier", "class", "service", "rule")
 
 
 def subject_statistics(subject: str):
@@ -46,6 +48,8 @@ def subject_statistics(subject: str):
         return PRODUCT_STATISTICS
     if subject == "service":
         return SERVICE_STATISTICS
+    if subject == "rule":
+        return RULE_STATISTICS
     return STATISTICS[subject]
 
 #: how :class:`Column` stores each value's Python type: code -> constructor.
@@ -181,7 +185,9 @@ class Layout:
                                               if p.demand is not None
                                               for c in p.demand.classes)),
                         "service": tuple(sorted(p.id for p in network.products
-                                                if p.updates or p.inquiries))},
+                                                if p.updates or p.inquiries or p.compensation)),
+                        "rule": tuple(sorted((p.id, r.id) for p in network.products
+                                             for r in p.compensation))},
                    times=np.asarray(times))
 
 
@@ -232,7 +238,9 @@ def digest(result, layout: Layout, series: bool) -> Digest:
                for cid, outcome in per_class.items()}
     for subject, outcomes in (("product", result.products), ("part", result.parts),
                               ("supplier", result.suppliers), ("class", classes),
-                              ("service", result.service)):
+                              ("service", result.service),
+                              ("rule", {(pid, rid): o for pid, per_rule in result.rules.items()
+                                        for rid, o in per_rule.items()})):
         ids = layout.ids.get(subject, ())
         unknown = set(outcomes) - set(ids)
         if unknown:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from riskmap.sim.compensation import patience_holds
 from riskmap.sim.nodes import CustomerStream
 from riskmap.sim.promises import expected_time, units_through
 
@@ -38,7 +39,7 @@ class CustomerDesk:
         short = self._short
         due = c.book.due  # the heap itself: it is only ever changed in place
         item_id = stock.item_id
-        ledger, ranked = c.ledger, stock.ranked
+        ledger, ranked, compensation = c.ledger, stock.ranked, c.compensation
 
         def on_customer(_event) -> None:
             now = now_of()
@@ -60,6 +61,8 @@ class CustomerDesk:
                 # Under priority the order waits only for the claims ahead of it.
                 needed = units_through(stock, claim) if ranked else stock.backlog_units
                 promised(claim, promise(c, needed, now))
+                if compensation is not None:
+                    compensation.waiting(stock, claim)
             if due:
                 revise(c, now)
             next_order(next_arrival())
@@ -123,6 +126,12 @@ class CustomerDesk:
     def _on_patience(self, event) -> None:
         stock, claim = event.value
         now = self.schedule.now
+        extra = patience_holds(claim)
+        if extra is not None:
+            # an accepted compensation offer: wait longer, or until filled
+            if extra != float("inf") and claim.remaining:
+                self.schedule.at(now + extra, self._on_patience, (stock, claim))
+            return
         lost = stock.cancel(now, claim)
         if lost and self.log is not None:
             self.log.append((now, "cancel", stock.item_id, lost))

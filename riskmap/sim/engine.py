@@ -22,6 +22,7 @@ is a different :class:`~riskmap.model.Scenario` built with
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Optional, Union
 
 import numpy as np
@@ -34,7 +35,8 @@ from riskmap.sim.disruptions import DisruptionPlan, draw_plan
 from riskmap.sim.money import with_money
 from riskmap.sim.nodes import build_nodes, customer_streams
 from riskmap.sim.replenishment import Replenishment
-from riskmap.sim.results import PartOutcome, ReplicationResult, SupplierOutcome
+from riskmap.sim.results import PartOutcome, ReplicationResult, RuleOutcome, SupplierOutcome
+from riskmap.sim.service import ServiceOutcome
 from riskmap.sim.schedule import DEFAULT, SCHEDULES
 from riskmap.sim.streams import Streams
 from riskmap.sim.supply import build_clocks
@@ -186,6 +188,16 @@ class Replication(CustomerDesk, Replenishment):
         service = {p.id: self.nodes[p.id].stock.book.desk.outcome()
                    for p in sorted(network.products, key=lambda i: i.id)
                    if self.nodes[p.id].stock.book.desk is not None}
+        rules: dict[str, dict] = {}
+        for pid in sorted(products):
+            desk = self.nodes[pid].compensation
+            if desk is None:
+                continue
+            compensated, cost, per_rule = desk.figures()
+            products[pid] = replace(products[pid], compensation_cost=cost)
+            base = service.get(pid) or ServiceOutcome(None, None, None, None, None)
+            service[pid] = replace(base, compensated_orders=compensated, compensation_cost=cost)
+            rules[pid] = {rule_id: RuleOutcome(*figures) for rule_id, figures in per_rule.items()}
         orders: tuple = ()
         if self.keep_orders:
             orders = tuple(r for pid in sorted(products)
@@ -207,4 +219,4 @@ class Replication(CustomerDesk, Replenishment):
         return ReplicationResult(index=index, products=products, parts=parts,
                                  suppliers=suppliers, on_hand=on_hand, backlog=backlog,
                                  events=self.events, orders=orders, classes=classes,
-                                 service=service)
+                                 service=service, rules=rules)

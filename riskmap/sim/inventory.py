@@ -101,7 +101,8 @@ class Claim:
 
     __slots__ = ("units", "remaining", "ordered_at", "cohort", "production", "component",
                  "waited", "promised", "first_promise", "revisions", "ended_at",
-                 "cancelled_units", "ledger", "rank", "passes", "service")
+                 "cancelled_units", "ledger", "rank", "passes", "service", "extension",
+                 "no_cancel")
 
     def __init__(self, units: int, remaining: int, ordered_at: float, cohort: bool,
                  production: Optional[ProductionOrder] = None, component: int = 0,
@@ -125,6 +126,9 @@ class Claim:
         self.passes: Optional[list] = None
         # (updates sent, inquiries) once the wait ended, for the order records
         self.service: Optional[tuple] = None
+        # accepted compensation (riskmap.sim.compensation): patience extended, or removed
+        self.extension = 0.0
+        self.no_cancel = False
 
 
 class Stock:
@@ -290,6 +294,19 @@ class Stock:
         i = len(backlog) - 1
         while i > 0 and backlog[i - 1].rank > claim.rank:
             i -= 1
+        backlog.insert(i, claim)
+
+    def to_front(self, now: float, claim: Claim) -> None:
+        """Move a waiting ``claim`` to the front of the backlog, behind the claims of rank 0 there.
+
+        Its rank becomes 0 (an order upgraded to priority by a compensation offer).
+        """
+        backlog = self.backlog
+        backlog.remove(claim)
+        claim.rank = 0
+        i = 0
+        while i < len(backlog) and backlog[i].rank <= 0:
+            i += 1
         backlog.insert(i, claim)
 
     def substitute_taken(self, now: float, units: int, substitute: str, ordered: int,

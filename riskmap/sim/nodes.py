@@ -15,6 +15,7 @@ from typing import Optional
 from riskmap.dists import Uniform
 from riskmap.model import Item
 from riskmap.sim.classes import ClassLedger
+from riskmap.sim.compensation import CompensationDesk
 from riskmap.sim.demand import Arrivals
 from riskmap.sim.inventory import Stock
 from riskmap.sim.orders import OrderBook
@@ -28,7 +29,7 @@ class Node:
 
     __slots__ = ("item", "stock", "policy", "continuous", "sourcing", "bom", "capacity",
                  "line_free", "assembly", "planned_batches", "line_plan", "customers", "due",
-                 "trigger", "incoming", "whole", "needs")
+                 "trigger", "incoming", "whole", "needs", "compensation")
 
     def __init__(self, item: Item, stock: Stock):
         self.item = item
@@ -58,6 +59,8 @@ class Node:
         # Whether a production order waits for every unit of every component
         # before it starts (the item's ``production: whole``).
         self.whole = item.production == "whole"
+        # The product's compensation rules in this replication (set by build_nodes).
+        self.compensation: Optional[CompensationDesk] = None
 
 
 class CustomerStream:
@@ -69,7 +72,8 @@ class CustomerStream:
     """
 
     __slots__ = ("node", "stock", "policy", "trigger", "arrivals", "sizes", "patience",
-                 "lost_sales", "substitutes", "acceptance", "book", "ledger", "rank")
+                 "lost_sales", "substitutes", "acceptance", "book", "ledger", "rank",
+                 "compensation")
 
     def __init__(self, node: Node, arrivals: Arrivals, sizes: Draws, patience: Optional[Draws],
                  lost_sales: bool, substitutes=(), acceptance: Optional[Draws] = None,
@@ -89,6 +93,8 @@ class CustomerStream:
         self.book: OrderBook = node.stock.book
         self.ledger = ledger
         self.rank = rank
+        # the product's compensation rules (riskmap.sim.compensation), or None
+        self.compensation = node.compensation
         if node.customers is None:
             # Any of a product's streams serves to revise its promises: they share
             # its node, stock and book.
@@ -126,6 +132,8 @@ def build_nodes(network, plan, clocks, streams, warmup: float, samples: int, ser
                       ranked=item.allocation == "priority")
         nodes[item_id] = Node(item, stock)
         nodes[item_id].incoming = schedule.source()
+        if item.is_product and item.compensation:
+            nodes[item_id].compensation = CompensationDesk(item, streams, schedule, log)
     for node in nodes.values():
         _wire(node, nodes, network, plan, clocks, streams, use_alternates)
     return nodes

@@ -106,6 +106,8 @@ class ProductOutcome:
     backorder_cost: float = 0.0
     #: lost_units x lost_sale_cost (penalty per unit cancelled or lost).
     lost_sale_cost: float = 0.0
+    #: what accepted compensation offers cost (0 without compensation rules).
+    compensation_cost: float = 0.0
 
     @property
     def fill_rate(self) -> Optional[float]:
@@ -119,8 +121,10 @@ class ProductOutcome:
 
     @property
     def total_cost(self) -> float:
-        """The money backorders cost: lost margin + waiting cost + lost-sale penalties."""
-        return self.lost_margin + self.backorder_cost + self.lost_sale_cost
+        """The money backorders cost: lost margin + waiting cost + lost-sale penalties
+        (+ compensation paid, for a product with compensation rules)."""
+        total = self.lost_margin + self.backorder_cost + self.lost_sale_cost
+        return total + self.compensation_cost if self.compensation_cost else total
 
 
 @dataclass(frozen=True)
@@ -212,3 +216,16 @@ class ReplicationResult:
     #: per product with ``updates`` or ``inquiries``, its
     #: :class:`~riskmap.sim.service.ServiceOutcome` (docs/customers.md).
     service: dict = field(default_factory=dict)
+    #: per product with compensation rules, ``{rule id: RuleOutcome}``.
+    rules: dict[str, dict[str, "RuleOutcome"]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """One compensation rule of a product in one replication (docs/customers.md, "Compensation")."""
+
+    record_type = "rule_outcome"
+
+    offers: int
+    compensated_orders: int
+    compensation_cost: float

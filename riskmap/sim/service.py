@@ -45,6 +45,9 @@ class ServiceOutcome:
     inquiries: Optional[int]
     inquiries_per_day: Optional[float]
     inquiries_peak_day: Optional[int]
+    #: accepted compensation offers and their cost (None without compensation rules).
+    compensated_orders: Optional[int] = None
+    compensation_cost: Optional[float] = None
 
 
 class ServiceDesk:

@@ -159,6 +159,22 @@ SERVICE_STATISTICS: tuple[Statistic, ...] = (
     Statistic("inquiries_peak_day", "product", "contacts",
               "most inquiries in one time unit (from one whole time unit to the next)",
               lambda o: o.inquiries_peak_day),
+    Statistic("compensated_orders", "product", "orders",
+              "waiting orders that accepted a compensation offer (one per rule accepted)",
+              lambda o: o.compensated_orders),
+    Statistic("compensation_cost", "product", "money",
+              "what the accepted compensation offers cost (part of total_cost)",
+              lambda o: o.compensation_cost),
+)
+
+#: figures of one compensation rule of a product (``products.<id>.compensation.<rule>``).
+RULE_STATISTICS: tuple[Statistic, ...] = (
+    Statistic("offers", "product", "orders", "offers the rule made to waiting orders",
+              lambda o: o.offers),
+    Statistic("compensated_orders", "product", "orders", "offers accepted",
+              lambda o: o.compensated_orders),
+    Statistic("compensation_cost", "product", "money", "what the accepted offers cost",
+              lambda o: o.compensation_cost),
 )
 
 PART_STATISTICS: tuple[Statistic, ...] = (
