@@ -15,6 +15,7 @@ key                         the changed copy
 ``candidate:ID``            as ``registered``, that candidate switched on
 ``stock:SUPPLIER``          the static map's extra stock against the supplier
 ``what_if:ID``              one ``what_if:`` variation applied
+``without_rule:PRODUCT/ID`` the product's compensation rule ID removed
 ==========================  ==================================================
 
 ``baseline`` is the main run itself. Arms that are the same run as the
@@ -30,7 +31,8 @@ from riskmap.analysis.risk_map import Exposure, RiskMap
 from riskmap.model import Scenario
 from riskmap.options.exposure import never_activated, suppliers_that_can_stop
 from riskmap.options.variants import (Lane, alternate_sources, switched_off, with_candidate,
-                                      with_candidates_off, with_extra_stock, with_what_if)
+                                      with_candidates_off, with_extra_stock, with_what_if,
+                                      without_rule)
 
 #: the key of the main run (the scenario as written).
 BASELINE = "baseline"
@@ -215,4 +217,17 @@ def plan_arms(scenario: Scenario, mode: str, risk_map: Optional[RiskMap] = None,
                  with_extra_stock(scenario, dict(supplier.extra_stock.items)))
     for what_if in scenario.what_if:
         plan.add(arm_key("what_if", what_if.id), with_what_if(scenario, what_if))
+    for product, rule in compensation_rules(scenario):
+        plan.add(rule_key(product, rule), without_rule(scenario, product, rule))
     return plan
+
+
+def compensation_rules(scenario: Scenario) -> list[tuple[str, str]]:
+    """``(product, rule)`` of every compensation rule of the scenario, products by id."""
+    return [(item.id, rule.id) for item in sorted(scenario.network.products, key=lambda i: i.id)
+            for rule in item.compensation]
+
+
+def rule_key(product: str, rule: str) -> str:
+    """The key of the arm without one compensation rule: ``without_rule:PRODUCT/RULE``."""
+    return arm_key("without_rule", f"{product}/{rule}")

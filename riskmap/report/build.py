@@ -61,7 +61,9 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
         statistics=statistics_info(scenario.network.time_unit, bool(summary.service)),
         risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers),
         classes={pid: {cid: _rounded(stats) for cid, stats in per_class.items()}
-                 for pid, per_class in summary.classes.items()})
+                 for pid, per_class in summary.classes.items()},
+        rules={pid: {rid: _rounded(stats) for rid, stats in per_rule.items()}
+               for pid, per_rule in summary.rules.items()})
 
 
 def run_info(summary) -> RunInfo:

@@ -172,6 +172,8 @@ class Report:
     risk_matrix: Optional[RiskMatrix] = None
     #: ``{product: {class: {statistic: Estimate}}}``, products with customer classes only.
     classes: dict[str, dict[str, dict[str, Estimate]]] = field(default_factory=dict)
+    #: ``{product: {rule: {statistic: Estimate}}}``, products with compensation rules only.
+    rules: dict[str, dict[str, dict[str, Estimate]]] = field(default_factory=dict)
 
     @property
     def time_unit(self) -> str:
@@ -195,6 +197,9 @@ class Report:
         for pid, per_class in self.classes.items():
             out["products"].setdefault(pid, {})["classes"] = {
                 cid: _estimates(stats) for cid, stats in per_class.items()}
+        for pid, per_rule in self.rules.items():
+            out["products"].setdefault(pid, {})["compensation"] = {
+                rid: _estimates(stats) for rid, stats in per_rule.items()}
         if self.options is not None:
             out.update(self.options.to_dict())
         if self.risk_matrix is not None:
@@ -256,7 +261,8 @@ class _Reader:
         return Report(
             scenario=info, network=network,
             products=self.block("products", _product_tables),
-            classes=self.block("products", _class_tables),
+            classes=self.block("products", lambda v: _nested_tables(v, "classes")),
+            rules=self.block("products", lambda v: _nested_tables(v, "compensation")),
             totals=self.block("totals", _estimate_table, default={}),
             parts=self.block("parts", _estimate_tables, default={}),
             suppliers=self.block("suppliers", _supplier_table, default={}),
@@ -280,7 +286,7 @@ class _Reader:
             raise ReportFormatError(key, _problem(exc)) from None
 
     def options(self) -> Optional[OptionTables]:
-        sections = ("all_alternates", "candidates", "stock_what_ifs", "what_ifs")
+        sections = ("all_alternates", "candidates", "stock_what_ifs", "what_ifs", "compensation")
         if not any(key in self.data for key in sections) and not self.data.get("alternates"):
             return None
         return self.block("alternates", lambda _: OptionTables.from_dict(self.data))
@@ -342,7 +348,10 @@ def _report_shape() -> dict:
     row = ("opt", ("list", "obj"))
     from riskmap.stats.statistics import SERVICE_STATISTICS
 
+    from riskmap.stats.statistics import RULE_STATISTICS
+
     products = _stat_names("product") | {stat.name for stat in SERVICE_STATISTICS}
+    rule_names = frozenset(stat.name for stat in RULE_STATISTICS)
     rolled = ("opt", ("each", {"score": "num",
                                "suppliers": ("opt", ("list", {"supplier": "str",
                                                               "score": "num"}))}))
@@ -360,12 +369,14 @@ def _report_shape() -> dict:
         "scenario": scenario,
         "network": ("opt", network),
         "products": ("each", ("all", ("stats", products),
-                              {"classes": ("opt", ("each", ("stats", products)))})),
+                              {"classes": ("opt", ("each", ("stats", products))),
+                               "compensation": ("opt", ("each", ("stats", rule_names)))})),
         "totals": ("opt", ("stats", products)),
         "parts": ("opt", ("each", ("stats", _stat_names("part")))),
         "suppliers": ("opt", ("each", ("all", exposure, ("stats", _stat_names("supplier"))))),
         "regions": ("opt", ("each", exposure)),
         "alternates": row, "candidates": row, "stock_what_ifs": row, "what_ifs": row,
+        "compensation": row,
         "all_alternates": ("opt", "obj"),
         "series": ("opt", {"times": ("opt", ("list", "num")), "replications": "int?",
                            "products": ("opt", ("each", ("each", ("each",
@@ -538,15 +549,17 @@ def _estimate_tables(value: Any) -> dict[str, dict[str, Estimate]]:
 
 
 def _product_tables(value: Any) -> dict[str, dict[str, Estimate]]:
-    """Each product's estimates; its ``classes`` (read by :func:`_class_tables`) left aside."""
+    """Each product's estimates; its ``classes`` and ``compensation`` (read by
+    :func:`_nested_tables`) left aside."""
     return _each(value, lambda _, entry: _estimate_table(
-        {k: v for k, v in _mapping(entry).items() if k != "classes"}))
+        {k: v for k, v in _mapping(entry).items() if k not in ("classes", "compensation")}))
 
 
-def _class_tables(value: Any) -> dict[str, dict[str, dict[str, Estimate]]]:
-    """``products.<id>.classes``: the estimates of each customer class, for the products with some."""
-    tables = _each(value, lambda _, entry: _estimate_tables(_mapping(entry).get("classes") or {}))
-    return {pid: per_class for pid, per_class in tables.items() if per_class}
+def _nested_tables(value: Any, key: str) -> dict[str, dict[str, dict[str, Estimate]]]:
+    """``products.<id>.<key>``: estimates per customer class (``classes``) or per compensation
+    rule (``compensation``), for the products that have some."""
+    tables = _each(value, lambda _, entry: _estimate_tables(_mapping(entry).get(key) or {}))
+    return {pid: nested for pid, nested in tables.items() if nested}
 
 
 def _supplier_table(value: Any) -> dict[str, SupplierFigures]:
