@@ -523,3 +523,24 @@ def test_updates_reach_the_model_and_need_something_to_send(write):
     assert one_error(write("n.yaml", text)).endswith(
         "n.yaml:11:14: error: products[0].updates: an update policy sends nothing without "
         "'every' or 'on_revision: true'; give one, or leave updates out [value]")
+
+
+def test_compensation_rules_reach_the_model_and_their_keys_agree(write):
+    base = CLASSES.replace("ALLOCATION", "priority") + "    compensation:\n"
+    text = base + ("      - {id: sorry, when: broken_promise, offer: credit, amount: 5, "
+                   "acceptance: 0.8, prevents_cancellation: true}\n")
+    rule = load_network(write("n.yaml", text)).item("p").compensation[0]
+    assert (rule.id, rule.when, rule.offer, rule.amount, rule.acceptance,
+            rule.prevents_cancellation) == ("sorry", "broken_promise", "credit", 5, 0.8, True)
+    text = base + "      - {id: w, when: waited, offer: refund, share: 0.5, acceptance: 1}\n"
+    assert one_error(write("n.yaml", text)).endswith(
+        "n.yaml:12:9: error: products[0].compensation[0]: an offer made when the order has "
+        "waited needs 'after' (how long) [missing-key]")
+    text = base + ("      - {id: w, when: waited, after: 2, offer: refund, share: 0.5, amount: 3, "
+                   "acceptance: 1}\n")
+    assert "give the cost as 'amount' or 'share', not both" in one_error(write("n.yaml", text))
+    text = base + ("      - {id: w, when: broken_promise, offer: refund, acceptance: 1, "
+                   "extends_patience: 2, prevents_cancellation: true}\n")
+    assert "not both" in one_error(write("n.yaml", text))
+    text = base + "      - {id: w, when: late, offer: refund, acceptance: 1}\n"
+    assert "is not one of broken_promise, waited" in one_error(write("n.yaml", text))
