@@ -64,7 +64,7 @@ def source_record(source: Source) -> dict:
 
 
 def demand_record(demand: Optional[Demand]):
-    """One mapping, or for customer classes a list of them (each with ``class`` and ``priority``)."""
+    """One mapping, or for customer classes a list of them (with ``class`` and ``priority``)."""
     if demand is None:
         return None
     if demand.classes:

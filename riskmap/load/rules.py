@@ -132,7 +132,8 @@ def _rule_product(ch: Checker, p: dict, path: Path) -> bool:
         where = path + ("demand", k, "class")
         if c["class"] in seen:
             ch.error(where, f"{ch.where(where)}: duplicate class id {c['class']!r} (also at "
-                            f"{ch.where(seen[c['class']])}); give each class its own id", "duplicate")
+                            f"{ch.where(seen[c['class']])}); give each class its own id",
+                     "duplicate")
             ok = False
         else:
             seen[c["class"]] = where
@@ -148,9 +149,10 @@ def _rule_product(ch: Checker, p: dict, path: Path) -> bool:
         for k, c in enumerate(classes):
             if c["priority"] is not None:
                 where = path + ("demand", k, "priority")
-                ch.out.warning(ch.doc.pos(where), f"{ch.where(where)}: priority has no effect under "
-                                                  "allocation: fifo; add 'allocation: priority' to "
-                                                  "the product", "priority-unused")
+                ch.out.warning(ch.doc.pos(where),
+                               f"{ch.where(where)}: priority has no effect under allocation: "
+                               "fifo; add 'allocation: priority' to the product",
+                               "priority-unused")
                 break
     elif len(classes) < 2:
         where = path + ("allocation",)
