@@ -180,6 +180,10 @@ class Demand:
     ``interval`` (time between orders) is set. ``patience`` ``None`` means
     customers wait for ever; ``Constant(0)`` means lost sales. ``seasonality``
     ``None`` means the same rate all year round.
+
+    A product whose demand is a list of customer classes has a ``Demand``
+    with ``classes`` set and no rate or interval of its own: each class
+    carries its own (docs/customers.md, "Customer classes").
     """
 
     rate: Optional[float] = None
@@ -187,6 +191,7 @@ class Demand:
     size: Dist = Constant(1)
     patience: Optional[Dist] = None
     seasonality: Optional[Seasonality] = None
+    classes: tuple["CustomerClass", ...] = ()
 
     @property
     def base_rate(self) -> float:
@@ -201,8 +206,11 @@ class Demand:
         """Mean orders per time unit in the long run (a seasonal one over the calendar year).
 
         The mean over one horizon is :attr:`base_rate` times
-        :func:`riskmap.season.mean_factor` over it.
+        :func:`riskmap.season.mean_factor` over it. With customer classes, the sum of
+        the classes' rates.
         """
+        if self.classes:
+            return math.fsum(c.demand.mean_rate for c in self.classes)
         if self.seasonality is None:
             return self.base_rate
         return self.base_rate * self.seasonality.long_run_factor
@@ -210,7 +218,68 @@ class Demand:
     @property
     def mean_units_rate(self) -> float:
         """Mean units ordered per time unit (orders x mean size, each at least 1)."""
+        if self.classes:
+            return math.fsum(c.demand.mean_units_rate for c in self.classes)
         return self.mean_rate * max(1.0, self.size.mean)
+
+    @property
+    def customer_classes(self) -> tuple["CustomerClass", ...]:
+        """The classes, in file order; the single-mapping form is one unnamed class (id ``""``)."""
+        return self.classes or (CustomerClass("", 1, self),)
+
+
+@dataclass(frozen=True)
+class CustomerClass:
+    """One class of a product's customers: its own demand and its priority (1 served first).
+
+    The unnamed class (``id`` ``""``) is the product's demand written as one
+    mapping; its random streams keep the product's names.
+    """
+
+    id: str
+    priority: int
+    demand: Demand
+
+
+@dataclass(frozen=True)
+class Updates:
+    """What a product's waiting customers are told: an update ``every`` (None: none
+    scheduled) while they wait, and one on each revision of the promise."""
+
+    every: Optional[float] = None
+    on_revision: bool = True
+
+
+@dataclass(frozen=True)
+class Inquiries:
+    """Service-desk contacts: ``rate`` per time unit from each order waiting past its
+    promised date that has had no update within the last ``after_update``."""
+
+    rate: float
+    after_update: float = 1.0
+
+
+@dataclass(frozen=True)
+class Compensation:
+    """An offer made to a waiting customer (docs/customers.md, "Compensation").
+
+    ``when`` is ``broken_promise`` (the moment the order's first promised
+    date passes) or ``waited`` (once it has waited ``after``). An accepted
+    offer (probability ``acceptance``) costs ``amount``, or ``share`` of the
+    price of the units still owed, and extends the customer's patience by
+    ``extends_patience`` or, with ``prevents_cancellation``, removes it; the
+    offer ``priority`` also moves the order to the front of the queue.
+    """
+
+    id: str
+    when: str
+    offer: str
+    acceptance: float
+    after: Optional[float] = None
+    amount: Optional[float] = None
+    share: Optional[float] = None
+    extends_patience: Optional[float] = None
+    prevents_cancellation: bool = False
 
 
 @dataclass(frozen=True)
@@ -247,6 +316,11 @@ class Item:
     lost_sale_cost: Optional[float] = None
     production: str = "kits"
     holding_cost: Optional[float] = None
+    #: which waiting orders arriving stock serves first: ``fifo`` or ``priority`` (by class).
+    allocation: str = "fifo"
+    updates: Optional[Updates] = None
+    inquiries: Optional[Inquiries] = None
+    compensation: tuple[Compensation, ...] = ()
     pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
 
     @property

@@ -221,10 +221,11 @@ def test_lost_sales_are_recorded_and_substitutes_come_first():
 def test_order_rows_fields_are_pinned():
     assert ORDER_FIELDS == (
         "record_type", "product", "ordered_at", "ordered_units", "units", "promised_at",
-        "filled_at", "cancelled_at", "cancelled_units", "revisions", "substitute")
+        "filled_at", "cancelled_at", "cancelled_units", "revisions", "substitute",
+        "customer_class", "updates", "inquiries")
     record = OrderRecord("backorder", "p", 1.0, 2, 1, 3.0, 4.0, None, 0, 1, None)
     assert order_rows([record]) == [dict(zip(ORDER_FIELDS, (
-        "backorder", "p", 1.0, 2, 1, 3.0, 4.0, None, 0, 1, None)))]
+        "backorder", "p", 1.0, 2, 1, 3.0, 4.0, None, 0, 1, None, None, None, None)))]
 
 
 def test_no_records_unless_asked():

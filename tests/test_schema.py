@@ -40,7 +40,10 @@ def test_every_spec_key_is_documented():
                 "lead_time", "share", "unit_cost", "review_period", "patience", "substitutes",
                 "acceptance", "horizon", "warmup", "replications", "seed", "alternates",
                 "lead_time_factor", "capacity_factor", "factor", "probability", "rate", "start",
-                "holding_cost", "seasonality", "by", "factors"):
+                "holding_cost", "seasonality", "by", "factors",
+                "allocation", "class", "priority", "updates", "every", "on_revision",
+                "inquiries", "after_update", "compensation", "when", "after", "offer", "amount",
+                "share", "extends_patience", "prevents_cancellation"):
         assert f"| `{key}` |" in doc, key
     for name in dists.DISTRIBUTIONS:
         assert f"| `{name}` |" in doc

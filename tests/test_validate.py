@@ -436,3 +436,111 @@ def test_holding_cost_is_read_and_kept(write):
     assert net.item("cell").holding_cost == 0.25 and net.item("bike").holding_cost is None
     assert network_from_record(network_record(net)).item("cell").holding_cost == 0.25
     assert network_file(net)["parts"][0]["holding_cost"] == 0.25
+
+
+# --------------------------------------------------------------------------- customer classes
+
+CLASSES = """
+riskmap: 1
+suppliers: [{id: s}]
+products:
+  - id: p
+    policy: {type: base_stock, level: 2}
+    sources: [{supplier: s, lead_time: 3}]
+    allocation: ALLOCATION
+    demand:
+      - {class: key, priority: 1, rate: 0.5, patience: 10}
+      - {class: web, priority: 2, interval: 1, size: 2}
+"""
+
+
+def test_customer_classes_reach_the_model(write):
+    net = load_network(write("n.yaml", CLASSES.replace("ALLOCATION", "priority")))
+    p = net.item("p")
+    assert p.allocation == "priority"
+    assert [(c.id, c.priority) for c in p.demand.classes] == [("key", 1), ("web", 2)]
+    assert p.demand.classes[0].demand.rate == 0.5
+    assert p.demand.classes[1].demand.size.mean == 2
+    assert p.demand.mean_rate == pytest.approx(1.5)
+    assert p.demand.mean_units_rate == pytest.approx(2.5)
+
+
+def test_duplicate_class_id(write):
+    text = CLASSES.replace("ALLOCATION", "priority").replace("class: web", "class: key")
+    assert one_error(write("n.yaml", text)).endswith(
+        "n.yaml:10:17: error: products[0].demand[1].class: duplicate class id 'key' (also at "
+        "products[0].demand[0].class); give each class its own id [duplicate]")
+
+
+def test_priority_on_a_fifo_product_is_a_warning(write):
+    path = write("n.yaml", CLASSES.replace("ALLOCATION", "fifo"))
+    result = check_file(path)
+    assert not result.errors
+    assert [d.format() for d in result.diagnostics if d.check == "priority-unused"] == [
+        f"{path}:9:32: warning: products[0].demand[0].priority: priority has no effect under "
+        "allocation: fifo; add 'allocation: priority' to the product [priority-unused]"]
+    assert check_file(path, strict=True).errors
+
+
+def test_priority_allocation_with_one_class_is_a_warning(write):
+    text = CLASSES.replace("ALLOCATION", "priority").replace(
+        "    demand:\n      - {class: key, priority: 1, rate: 0.5, patience: 10}\n"
+        "      - {class: web, priority: 2, interval: 1, size: 2}\n", "    demand: {rate: 1}\n")
+    path = write("n.yaml", text)
+    warnings = [d.format() for d in check_file(path).diagnostics if d.check == "priority-unused"]
+    assert warnings == [f"{path}:7:17: warning: products[0].allocation: allocation: priority with "
+                        "one class of customers serves them first come first served; write "
+                        "demand as a list of classes with priorities [priority-unused]"]
+
+
+def test_class_needs_an_id_and_a_rate(write):
+    text = CLASSES.replace("ALLOCATION", "priority").replace("{class: web, priority: 2, ", "{")
+    assert one_error(write("n.yaml", text)).endswith(
+        "n.yaml:10:9: error: products[0].demand[1]: missing required key 'class' in "
+        "customer_class [missing-key]")
+    text = CLASSES.replace("ALLOCATION", "priority").replace("rate: 0.5, ", "")
+    assert one_error(write("n.yaml", text)).endswith(
+        "n.yaml:9:9: error: products[0].demand[0]: give exactly one of 'rate' (orders per time "
+        "unit) and 'interval' (time between orders) [value]")
+
+
+def test_demand_of_the_wrong_type(write):
+    text = CLASSES.replace("ALLOCATION", "fifo").replace(
+        "    demand:\n      - {class: key, priority: 1, rate: 0.5, patience: 10}\n"
+        "      - {class: web, priority: 2, interval: 1, size: 2}\n", "    demand: 3\n")
+    assert one_error(write("n.yaml", text)).endswith(
+        "n.yaml:8:13: error: products[0].demand: expected a demand mapping (rate: or interval:) "
+        "or a list of customer classes (each with class:), got 3 [type]")
+
+
+def test_updates_reach_the_model_and_need_something_to_send(write):
+    text = CLASSES.replace("ALLOCATION", "priority") + \
+        "    updates: {every: 7}\n    inquiries: {rate: 0.2, after_update: 3}\n"
+    p = load_network(write("n.yaml", text)).item("p")
+    assert (p.updates.every, p.updates.on_revision) == (7, True)
+    assert (p.inquiries.rate, p.inquiries.after_update) == (0.2, 3)
+    text = CLASSES.replace("ALLOCATION", "priority") + "    updates: {on_revision: false}\n"
+    assert one_error(write("n.yaml", text)).endswith(
+        "n.yaml:11:14: error: products[0].updates: an update policy sends nothing without "
+        "'every' or 'on_revision: true'; give one, or leave updates out [value]")
+
+
+def test_compensation_rules_reach_the_model_and_their_keys_agree(write):
+    base = CLASSES.replace("ALLOCATION", "priority") + "    compensation:\n"
+    text = base + ("      - {id: sorry, when: broken_promise, offer: credit, amount: 5, "
+                   "acceptance: 0.8, prevents_cancellation: true}\n")
+    rule = load_network(write("n.yaml", text)).item("p").compensation[0]
+    assert (rule.id, rule.when, rule.offer, rule.amount, rule.acceptance,
+            rule.prevents_cancellation) == ("sorry", "broken_promise", "credit", 5, 0.8, True)
+    text = base + "      - {id: w, when: waited, offer: refund, share: 0.5, acceptance: 1}\n"
+    assert one_error(write("n.yaml", text)).endswith(
+        "n.yaml:12:9: error: products[0].compensation[0]: an offer made when the order has "
+        "waited needs 'after' (how long) [missing-key]")
+    text = base + ("      - {id: w, when: waited, after: 2, offer: refund, share: 0.5, amount: 3, "
+                   "acceptance: 1}\n")
+    assert "give the cost as 'amount' or 'share', not both" in one_error(write("n.yaml", text))
+    text = base + ("      - {id: w, when: broken_promise, offer: refund, acceptance: 1, "
+                   "extends_patience: 2, prevents_cancellation: true}\n")
+    assert "not both" in one_error(write("n.yaml", text))
+    text = base + "      - {id: w, when: late, offer: refund, acceptance: 1}\n"
+    assert "is not one of broken_promise, waited" in one_error(write("n.yaml", text))

@@ -90,9 +90,13 @@ def _policy(p: Optional[dict]) -> Optional[model.Policy]:
                         point=p["point"], quantity=p["quantity"], review_period=p["review_period"])
 
 
-def _demand(d: Optional[dict]) -> Optional[model.Demand]:
+def _demand(d) -> Optional[model.Demand]:
+    """The product's demand: one mapping, or a list of customer classes (priority 1 if omitted)."""
     if d is None:
         return None
+    if isinstance(d, list):
+        return model.Demand(classes=tuple(
+            model.CustomerClass(c["class"], c["priority"] or 1, _demand(c)) for c in d))
     season = d["seasonality"]
     return model.Demand(rate=d["rate"], interval=d["interval"], size=d["size"],
                         patience=d["patience"],
@@ -108,6 +112,15 @@ def _item(kind: str, e: dict, sources: tuple[model.Source, ...], where: Pos) -> 
             substitutes=tuple(model.Substitute(s["product"], s["acceptance"])
                               for s in e["substitutes"]),
             backorder_cost=e["backorder_cost"], lost_sale_cost=e["lost_sale_cost"],
+            allocation=e["allocation"],
+            updates=(None if e["updates"] is None else model.Updates(
+                e["updates"]["every"], e["updates"]["on_revision"])),
+            inquiries=(None if e["inquiries"] is None else model.Inquiries(
+                e["inquiries"]["rate"], e["inquiries"]["after_update"])),
+            compensation=tuple(model.Compensation(
+                c["id"], c["when"], c["offer"], c["acceptance"], after=c["after"],
+                amount=c["amount"], share=c["share"], extends_patience=c["extends_patience"],
+                prevents_cancellation=c["prevents_cancellation"]) for c in e["compensation"]),
         )
     return model.Item(
         id=e["id"], kind=kind, name=e["name"] or e["id"], stock=e["stock"],

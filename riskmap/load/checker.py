@@ -366,6 +366,21 @@ def _k_list(ch, value, path, arg):
     return _INVALID if any(v is None for v in out) else out
 
 
+def _k_demand(ch, value, path, arg):
+    """A product's demand: one ``demand`` mapping, or a list of ``customer_class`` entries."""
+    if isinstance(value, list):
+        if not value:
+            ch.error(path, f"{ch.where(path)}: an empty list of customer classes; give at least "
+                           "one, or leave demand out", "value")
+            return _INVALID
+        return _k_list(ch, value, path, "customer_class")
+    if isinstance(value, dict):
+        return _k_entity(ch, value, path, "demand")
+    ch.error(path, f"{ch.where(path)}: expected a demand mapping (rate: or interval:) or a list of "
+                   f"customer classes (each with class:), got {describe(value)}", "type")
+    return _INVALID
+
+
 def _k_bom(ch, value, path, arg):
     if not isinstance(value, dict):
         ch.error(path, f"{ch.where(path)}: expected a mapping of component id to units per unit "
@@ -499,6 +514,7 @@ KINDS: dict[str, Callable[[Checker, Any, Path, str], Any]] = {
     "number": _k_number, "real": _k_real, "positive": _k_positive, "probability": _k_probability,
     "count": _k_count, "count1": _k_count1, "seed": _k_seed, "date": _k_date, "bool": _k_bool,
     "version": _k_version, "text": _k_text, "id": _k_id, "ref": _k_ref, "refs": _k_refs,
-    "enum": _k_enum, "entity": _k_entity, "list": _k_list, "bom": _k_bom, "target": _k_target,
+    "enum": _k_enum, "entity": _k_entity, "list": _k_list, "demand": _k_demand, "bom": _k_bom,
+    "target": _k_target,
     "network": _k_network, "dist": _k_dist, "numbers": _k_numbers,
 }

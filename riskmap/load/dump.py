@@ -16,8 +16,9 @@ import datetime
 from typing import Any, Optional
 
 from riskmap.dists import Constant, Dist, from_spec
-from riskmap.model import (DEFAULT_START, PART, PRODUCT, Demand, Item, Network, Policy, Region,
-                           Seasonality, Source, Substitute, Supplier)
+from riskmap.model import (DEFAULT_START, PART, PRODUCT, Compensation, CustomerClass, Demand,
+                           Inquiries, Item, Network, Policy, Region, Seasonality, Source,
+                           Substitute, Supplier, Updates)
 
 POLICY_PARAMETERS = ("level", "min", "max", "point", "quantity", "review_period")
 
@@ -63,16 +64,30 @@ def source_record(source: Source) -> dict:
     }
 
 
-def demand_record(demand: Optional[Demand]) -> Optional[dict]:
-    """The demand's keys; ``seasonality`` only when it has one (older reports stay as they were)."""
+def demand_record(demand: Optional[Demand]):
+    """One mapping, or for customer classes a list of them (with ``class`` and ``priority``).
+
+    ``seasonality`` only when the demand has one (older reports stay as they were).
+    """
     if demand is None:
         return None
+    if demand.classes:
+        return [{"class": c.id, "priority": c.priority, **demand_record(c.demand)}
+                for c in demand.classes]
     record = {"rate": demand.rate, "interval": spec(demand.interval), "size": spec(demand.size),
               "patience": spec(demand.patience)}
     if demand.seasonality is not None:
         record["seasonality"] = {"by": demand.seasonality.by,
                                  "factors": list(demand.seasonality.factors)}
     return record
+
+
+def compensation_record(rule: Compensation) -> dict:
+    """A compensation rule with every key."""
+    return {"id": rule.id, "when": rule.when, "after": rule.after, "offer": rule.offer,
+            "amount": rule.amount, "share": rule.share, "acceptance": rule.acceptance,
+            "extends_patience": rule.extends_patience,
+            "prevents_cancellation": rule.prevents_cancellation}
 
 
 def item_record(item: Item) -> dict:
@@ -91,6 +106,17 @@ def item_record(item: Item) -> dict:
             backorder_cost=item.backorder_cost, lost_sale_cost=item.lost_sale_cost,
             substitutes=[{"product": s.product, "acceptance": s.acceptance}
                          for s in item.substitutes])
+        # written only when used: the records of products without them stay as they were
+        if item.allocation != "fifo":
+            record["allocation"] = item.allocation
+        if item.updates is not None:
+            record["updates"] = {"every": item.updates.every,
+                                 "on_revision": item.updates.on_revision}
+        if item.inquiries is not None:
+            record["inquiries"] = {"rate": item.inquiries.rate,
+                                   "after_update": item.inquiries.after_update}
+        if item.compensation:
+            record["compensation"] = [compensation_record(c) for c in item.compensation]
     return record
 
 
@@ -161,9 +187,12 @@ def _source_from(r: dict) -> Source:
                   share=float(r.get("share", 1.0)), unit_cost=r.get("unit_cost"))
 
 
-def _demand_from(r: Optional[dict]) -> Optional[Demand]:
+def _demand_from(r) -> Optional[Demand]:
     if r is None:
         return None
+    if isinstance(r, list):
+        return Demand(classes=tuple(CustomerClass(str(c["class"]), int(c.get("priority") or 1),
+                                                  _demand_from(c)) for c in r))
     season = r.get("seasonality")
     return Demand(rate=r.get("rate"), interval=_dist(r.get("interval")),
                   size=_dist(r.get("size")) or Constant(1), patience=_dist(r.get("patience")),
@@ -181,7 +210,19 @@ def _item_from(kind: str, r: dict) -> Item:
                      margin=r.get("margin"), backorder_cost=r.get("backorder_cost"),
                      lost_sale_cost=r.get("lost_sale_cost"),
                      substitutes=tuple(Substitute(str(s["product"]), float(s["acceptance"]))
-                                       for s in r.get("substitutes") or ()))
+                                       for s in r.get("substitutes") or ()),
+                     allocation=str(r.get("allocation") or "fifo"),
+                     updates=(None if not r.get("updates") else Updates(
+                         r["updates"].get("every"), bool(r["updates"].get("on_revision", True)))),
+                     inquiries=(None if not r.get("inquiries") else Inquiries(
+                         float(r["inquiries"]["rate"]),
+                         float(r["inquiries"].get("after_update", 1.0)))),
+                     compensation=tuple(Compensation(
+                         str(c["id"]), str(c["when"]), str(c["offer"]), float(c["acceptance"]),
+                         after=c.get("after"), amount=c.get("amount"), share=c.get("share"),
+                         extends_patience=c.get("extends_patience"),
+                         prevents_cancellation=bool(c.get("prevents_cancellation")))
+                         for c in r.get("compensation") or ()))
     return Item(id=str(r["id"]), kind=kind, name=_name(r),
                 stock=int(r.get("stock") or 0), policy=policy_from_record(r.get("policy")),
                 sources=tuple(_source_from(s) for s in _list(r, "sources")),
@@ -221,8 +262,16 @@ def _item_file(item: Item) -> dict:
     record["name"] = item.name or None
     record["sources"] = [_source_file(s, primaries) for s in item.sources]
     if item.demand is not None:
-        record["demand"] = _pruned(demand_record(item.demand), {"size": Constant(1).to_spec()})
-    return _pruned(record, {"assembly_time": _ZERO, "production": "kits"})
+        size = {"size": Constant(1).to_spec()}
+        record["demand"] = ([_pruned(c, size) for c in demand_record(item.demand)]
+                            if item.demand.classes else _pruned(demand_record(item.demand), size))
+    if item.compensation:
+        record["compensation"] = [_pruned(c, {"prevents_cancellation": False})
+                                  for c in record["compensation"]]
+    if item.updates is not None:
+        record["updates"] = _pruned(record["updates"], {"on_revision": True}) or \
+            {"on_revision": True}
+    return _pruned(record, {"assembly_time": _ZERO, "production": "kits", "allocation": "fifo"})
 
 
 def network_file(network: Network) -> dict:

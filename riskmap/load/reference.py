@@ -42,7 +42,11 @@ def reference_markdown() -> str:
         "part": "`parts:` entries", "product": "`products:` entries",
         "source": "`sources:` entries (of a part or product)", "policy": "`policy:`",
         "demand": "`demand:` (of a product)",
+        "customer_class": "`demand:` entries (of a product whose demand is a list of classes)",
         "seasonality": "`seasonality:` (of a demand)", "substitute": "`substitutes:` entries",
+        "updates": "`updates:` (of a product)",
+        "compensation": "`compensation:` entries (of a product)",
+        "inquiries": "`inquiries:` (of a product)",
         "scenario": "Scenario file", "disruption": "`disruptions:` entries",
         "expectation": "`expect:` entries",
         "candidate": "`candidates:` entries (of a scenario)",
@@ -106,6 +110,7 @@ def _kind_doc(kind: str) -> str:
         "entity": f"{arg} mapping", "list": f"list of {arg}", "bom": "mapping id: whole number",
         "target": "target", "network": "path or mapping", "dist": "dist",
         "date": "date (ISO 8601)", "numbers": "list of numbers >= 0",
+        "demand": "demand mapping, or list of customer_class",
     }[head]
 
 

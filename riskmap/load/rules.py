@@ -146,14 +146,63 @@ def _rule_network(ch: Checker, net: dict, path: Path) -> bool:
     if net["time_unit"] in WEEKDAY_UNITS:
         return True
     ok = True
-    for i, product in enumerate(net["products"]):
-        season = (product["demand"] or {}).get("seasonality")
-        if season is not None and season["by"] == "weekday":
+    for product in net["products"]:
+        demand = product["demand"] or {}
+        for d in (demand if isinstance(demand, list) else [demand]):  # classes: each its own
+            season = d.get("seasonality")
+            if season is None or season["by"] != "weekday":
+                continue
             at = season[POS_KEY] + ("by",)
             ch.error(at, f"{ch.where(at)}: by: weekday needs a time_unit of at most a week "
                          f"(minute, hour, day or week), not {net['time_unit']}: within each "
                          f"{net['time_unit']} the weekdays average out; use by: month", "value")
             ok = False
+    return ok
+
+
+def _rule_product(ch: Checker, p: dict, path: Path) -> bool:
+    """Customer classes: unique ids; ``priority`` and ``allocation: priority`` used together."""
+    classes = p["demand"] if isinstance(p["demand"], list) else []
+    seen: dict[str, Path] = {}
+    ok = True
+    for k, c in enumerate(classes):
+        where = path + ("demand", k, "class")
+        if c["class"] in seen:
+            ch.error(where, f"{ch.where(where)}: duplicate class id {c['class']!r} (also at "
+                            f"{ch.where(seen[c['class']])}); give each class its own id",
+                     "duplicate")
+            ok = False
+        else:
+            seen[c["class"]] = where
+    rules: dict[str, Path] = {}
+    for k, c in enumerate(p["compensation"]):
+        where = path + ("compensation", k, "id")
+        if c["id"] in rules:
+            ch.error(where, f"{ch.where(where)}: duplicate compensation id {c['id']!r} (also at "
+                            f"{ch.where(rules[c['id']])})", "duplicate")
+            ok = False
+        rules.setdefault(c["id"], where)
+    if p["allocation"] == "fifo":
+        for k, c in enumerate(classes):
+            if c["priority"] is not None:
+                where = path + ("demand", k, "priority")
+                ch.out.warning(ch.doc.pos(where),
+                               f"{ch.where(where)}: priority has no effect under allocation: "
+                               "fifo; add 'allocation: priority' to the product",
+                               "priority-unused")
+                break
+    elif len(classes) < 2:
+        where = path + ("allocation",)
+        ch.out.warning(ch.doc.pos(where), f"{ch.where(where)}: allocation: priority with one class "
+                                          "of customers serves them first come first served; "
+                                          "write demand as a list of classes with priorities",
+                       "priority-unused")
+    elif len({c["priority"] or 1 for c in classes}) == 1:
+        where = path + ("allocation",)
+        ch.out.warning(ch.doc.pos(where), f"{ch.where(where)}: every class has the same priority, "
+                                          "so allocation: priority serves them first come first "
+                                          "served; give the first served class priority: 1 and "
+                                          "the others higher numbers", "priority-unused")
     return ok
 
 
@@ -228,6 +277,35 @@ def _rule_what_if(ch: Checker, w: dict, path: Path) -> bool:
     return ok
 
 
+def _rule_updates(ch: Checker, u: dict, path: Path) -> bool:
+    if u["every"] is None and not u["on_revision"]:
+        ch.error(path, f"{ch.where(path)}: an update policy sends nothing without 'every' or "
+                       "'on_revision: true'; give one, or leave updates out", "value")
+        return False
+    return True
+
+
+def _rule_compensation(ch: Checker, c: dict, path: Path) -> bool:
+    ok = True
+    if c["when"] == "waited" and c["after"] is None:
+        ch.error(path, f"{ch.where(path)}: an offer made when the order has waited needs "
+                       "'after' (how long)", "missing-key")
+        ok = False
+    if c["when"] != "waited" and c["after"] is not None:
+        ch.error(path + ("after",), f"{ch.where(path + ('after',))}: 'after' applies to "
+                                    "when: waited only", "value")
+        ok = False
+    if c["amount"] is not None and c["share"] is not None:
+        ch.error(path + ("share",), f"{ch.where(path)}: give the cost as 'amount' or 'share', "
+                                    "not both", "value")
+        ok = False
+    if c["extends_patience"] is not None and c["prevents_cancellation"]:
+        ch.error(path + ("extends_patience",), f"{ch.where(path)}: an offer either extends the "
+                 "customer's patience or prevents the cancellation, not both", "value")
+        ok = False
+    return ok
+
+
 #: The rule of each entity that has one, by table name.
 RULES: dict[str, Callable[[Checker, dict, Path], bool]] = {
     "what_if": _rule_what_if,
@@ -236,6 +314,10 @@ RULES: dict[str, Callable[[Checker, dict, Path], bool]] = {
     "seasonality": _rule_seasonality,
     "network": _rule_network,
     "inline_network": _rule_network,
+    "customer_class": _rule_demand,
+    "product": _rule_product,
+    "updates": _rule_updates,
+    "compensation": _rule_compensation,
     "disruption": _rule_disruption,
     "expectation": _rule_expectation,
 }

@@ -145,6 +145,41 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
                                  "weekday (Monday first); they average 1 (within 0.005; the "
                                  "engine divides them by their mean).", required=True),
     ),
+    "customer_class": (),  # filled below: class, priority and the demand keys
+    "updates": (
+        _f("every", "positive", "Send every waiting order an update this long after it started "
+                                "to wait, and again every this long while it waits.", unit=TIME),
+        _f("on_revision", "bool", "Send an update each time the order's promised date is "
+                                  "revised.", default=True),
+    ),
+    "compensation": (
+        _f("id", "id", "Unique id among the product's rules.", required=True),
+        _f("when", "enum:broken_promise|waited", "When the offer is made to an order still "
+                                                 "waiting: broken_promise, the moment its first "
+                                                 "promised date passes; waited, once it has "
+                                                 "waited 'after'.", required=True),
+        _f("after", "positive", "waited: how long the order has waited when the offer is made.",
+           unit=TIME),
+        _f("offer", "enum:discount|credit|refund|free_shipping|priority",
+           "What is offered; priority also moves the order to the front of the queue.",
+           required=True),
+        _f("amount", "number", "Cost of an accepted offer, per order.", unit="money"),
+        _f("share", "probability", "Cost of an accepted offer as a share of the price of the "
+                                   "units still owed (instead of amount)."),
+        _f("acceptance", "probability", "Chance that the customer accepts the offer.",
+           required=True),
+        _f("extends_patience", "positive", "An accepted offer makes the customer wait this much "
+                                           "longer before cancelling.", unit=TIME),
+        _f("prevents_cancellation", "bool", "An accepted offer makes the customer wait until "
+                                            "the order is filled.", default=False),
+    ),
+    "inquiries": (
+        _f("rate", "number", "Contacts to the service desk per time unit from each waiting order "
+                             "past its promised date and not updated within after_update.",
+           required=True, unit="contacts / order / time unit"),
+        _f("after_update", "number", "How long an update keeps a late customer from "
+                                     "contacting the desk.", default=1, unit=TIME),
+    ),
     "substitute": (
         _f("product", "ref:product", "The substitute product.", required=True),
         _f("acceptance", "probability", "Chance that a customer accepts it when the ordered "
@@ -284,8 +319,29 @@ _ITEM_FIELDS = (
 ENTITIES["inline_network"] = (_f("riskmap", "version", "Format version (optional inline)."),) + \
     ENTITIES["network"][1:]
 ENTITIES["part"] = _ITEM_FIELDS
+#: One customer class of a product whose ``demand:`` is a list (docs/customers.md, "Customer
+#: classes"): the demand keys, with an id and a priority.
+ENTITIES["customer_class"] = (
+    _f("class", "id", "Id of the class, unique among the product's classes (key accounts, "
+                      "web shop...).", required=True),
+    _f("priority", "count1", "Under allocation: priority, classes with a lower number are served "
+                             "first (1 first); 1 when omitted."),
+) + ENTITIES["demand"]
 ENTITIES["product"] = _ITEM_FIELDS + (
-    _f("demand", "entity:demand", "Customer demand."),
+    _f("demand", "demand", "Customer demand: one mapping (one class of customers) or a list of "
+                           "customer classes."),
+    _f("allocation", "enum:fifo|priority", "Which waiting orders arriving stock serves first: "
+                                           "fifo, in the order they were placed; priority, by "
+                                           "class priority, in order placed within a class.",
+       default="fifo"),
+    _f("updates", "entity:updates", "The update policy for customers whose orders wait "
+                                    "(docs/customers.md, \"Updates and inquiries\")."),
+    _f("inquiries", "entity:inquiries", "Service-desk contacts from customers waiting past "
+                                        "their promised date without a recent update."),
+    _f("compensation", "list:compensation", "Offers made to waiting customers, each with its "
+                                            "cost and its effect on their patience "
+                                            "(docs/customers.md, \"Compensation\").",
+       default=[]),
     _f("price", "number", "Revenue per unit sold.", unit="money / unit"),
     _f("margin", "number", "Margin per unit sold.", unit="money / unit"),
     _f("substitutes", "list:substitute", "Products a customer may accept instead.", default=[]),

@@ -17,6 +17,7 @@ key                         the changed copy
 ``what_if:ID``              one ``what_if:`` variation applied
 ``spared:SUPPLIER``         the supplier never stops (the risk matrix's
                             simulated impact of its stops)
+``without_rule:PRODUCT/ID`` the product's compensation rule ID removed
 ==========================  ==================================================
 
 ``baseline`` is the main run itself. Arms that are the same run as the
@@ -34,7 +35,7 @@ from riskmap.model import Scenario
 from riskmap.options.exposure import never_activated, suppliers_that_can_stop
 from riskmap.options.variants import (Lane, alternate_sources, switched_off, with_candidate,
                                       spared, with_candidates_off, with_extra_stock,
-                                      with_what_if)
+                                      with_what_if, without_rule)
 
 #: the key of the main run (the scenario as written).
 BASELINE = "baseline"
@@ -261,4 +262,17 @@ def plan_arms(scenario: Scenario, mode: str, risk_map: Optional[RiskMap] = None,
         plan.spared_cap = matrix_arms
     for supplier_id in plan.spared:
         plan.add(arm_key("spared", supplier_id), spared(scenario, supplier_id))
+    for product, rule in compensation_rules(scenario):
+        plan.add(rule_key(product, rule), without_rule(scenario, product, rule))
     return plan
+
+
+def compensation_rules(scenario: Scenario) -> list[tuple[str, str]]:
+    """``(product, rule)`` of every compensation rule of the scenario, products by id."""
+    return [(item.id, rule.id) for item in sorted(scenario.network.products, key=lambda i: i.id)
+            for rule in item.compensation]
+
+
+def rule_key(product: str, rule: str) -> str:
+    """The key of the arm without one compensation rule: ``without_rule:PRODUCT/RULE``."""
+    return arm_key("without_rule", f"{product}/{rule}")

@@ -269,7 +269,57 @@ class StopRow:
     lost_revenue_by_product: tuple[tuple[str, Estimate], ...] = ()
 
 
-Row = Union[AlternateRow, CandidateRow, StockRow, WhatIfRow]
+
+@dataclass(frozen=True)
+class CompensationRow:
+    """One compensation rule of a product: the scenario as written against it without the rule.
+
+    ``effect`` is the usual paired effect (with the rule minus without it);
+    the rule's own figures, paired per replication, are estimates: orders
+    compensated and what they cost (with the rule), the cancellations it
+    avoided (units lost without it minus with it), the margin those units
+    keep (times the product's margin) and the ``net`` (margin kept minus
+    compensation paid; the rule pays when it is above 0).
+    """
+
+    product: str
+    id: str
+    when: str
+    offer: str
+    compensated_orders: Estimate
+    compensation_cost: Estimate
+    cancellations_avoided: Estimate
+    margin_kept: Estimate
+    net: Estimate
+    why: str
+    effect: Effect
+
+    supplier = None
+    per_extra_unit = None
+
+    @property
+    def part(self) -> str:
+        return self.product
+
+    def to_dict(self) -> dict:
+        return {"product": self.product, "id": self.id, "when": self.when, "offer": self.offer,
+                "compensated_orders": self.compensated_orders.to_dict(),
+                "compensation_cost": self.compensation_cost.to_dict(),
+                "cancellations_avoided": self.cancellations_avoided.to_dict(),
+                "margin_kept": self.margin_kept.to_dict(), "net": self.net.to_dict(),
+                "why": self.why, **self.effect.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "CompensationRow":
+        return cls(str(data["product"]), str(data["id"]), str(data.get("when") or ""),
+                   str(data.get("offer") or ""),
+                   *(Estimate.from_dict(data[key]) for key in (
+                       "compensated_orders", "compensation_cost", "cancellations_avoided",
+                       "margin_kept", "net")),
+                   str(data.get("why") or ""), Effect.from_dict(data))
+
+
+Row = Union[AlternateRow, CandidateRow, StockRow, WhatIfRow, CompensationRow]
 
 
 def per_extra_unit(effect: Effect, units: int) -> Optional[float]:
@@ -331,6 +381,8 @@ class OptionTables:
     stops: tuple[StopRow, ...] = field(default=(), compare=False)
     spared_cap: Optional[int] = field(default=None, compare=False)
     spared_left_out: tuple[str, ...] = field(default=(), compare=False)
+    #: per compensation rule, the scenario against it without the rule, best net first
+    compensation: tuple[CompensationRow, ...] = ()
 
     def to_dict(self) -> dict:
         """The report.json sections: ``alternates``, ``all_alternates``, ``candidates``, ..."""
@@ -343,6 +395,8 @@ class OptionTables:
         }
         if self.stock_cap is not None:
             out["stock_arms"] = {"cap": self.stock_cap, "left_out": list(self.stock_left_out)}
+        if self.compensation:  # only for a scenario with compensation rules
+            out["compensation"] = [row.to_dict() for row in self.compensation]
         return out
 
     @classmethod
@@ -357,7 +411,9 @@ class OptionTables:
             what_ifs=tuple(WhatIfRow.from_dict(r) for r in data.get("what_ifs") or ()),
             stock_cap=(data.get("stock_arms") or {}).get("cap"),
             stock_left_out=tuple(str(s) for s in (data.get("stock_arms") or {}).get("left_out")
-                                 or ()))
+                                 or ()),
+            compensation=tuple(CompensationRow.from_dict(r)
+                               for r in data.get("compensation") or ()))
 
 
 def _ids(data: dict, key: str) -> tuple[str, ...]:

@@ -170,6 +170,21 @@ def with_what_if(scenario: Scenario, what_if: WhatIf) -> Scenario:
     return _with_items(scenario, change)
 
 
+def without_rule(scenario: Scenario, product: str, rule: str) -> Scenario:
+    """``scenario`` without the compensation rule ``rule`` of ``product``.
+
+    The rule draws on a stream of its own (``compensation:<product>:<rule>``),
+    so removing it shifts no other draw: the two runs share their customers,
+    lead times and disruptions.
+    """
+    def change(item: Item) -> Item:
+        if item.id != product:
+            return item
+        return replace(item, compensation=tuple(c for c in item.compensation if c.id != rule))
+
+    return _with_items(scenario, change)
+
+
 def raised_policy(policy: Optional[Policy], units: int) -> Optional[Policy]:
     """``policy`` with every level raised by ``units``, so the extra stock is held, not spent once.
 

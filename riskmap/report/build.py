@@ -22,7 +22,8 @@ from riskmap.load.document import file_digest
 from riskmap.options.tables import OptionTables
 from riskmap.report.content import (Bands, FileRecord, Report, RunInfo, StatisticInfo,
                                     SupplierFigures)
-from riskmap.stats import (DIGITS, STATISTICS, STOCK_STATISTICS, TOTAL_STATISTICS, Estimate,
+from riskmap.stats import (DIGITS, SERVICE_STATISTICS, STATISTICS, STOCK_STATISTICS,
+                           TOTAL_STATISTICS, Estimate,
                            statistic)
 
 
@@ -48,7 +49,8 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
     return Report(
         scenario=run_info(summary),
         network=scenario.network,
-        products={pid: _with_stock(_with_pooled(_rounded(stats), summary.fill_rate_pooled.get(pid)),
+        products={pid: _with_stock(_with_pooled(_rounded({**stats, **summary.service.get(pid, {})}),
+                                                summary.fill_rate_pooled.get(pid)),
                                    summary, pid, held)
                   for pid, stats in summary.products.items()},
         totals=_with_stock_totals(totals(summary), summary, held),
@@ -60,10 +62,15 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
         regions={r.id: r for r in risk_map.regions} if risk_map is not None else {},
         options=options,
         series=bands(summary),
-        statistics=statistics_info(scenario.network.time_unit, held),
+        statistics=statistics_info(scenario.network.time_unit, held,
+                                   bool(summary.service)),
         risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers,
                                 *simulated_stops(options)),
-        alerts=tuple(getattr(summary, "alerts", ())))
+        alerts=tuple(getattr(summary, "alerts", ())),
+        classes={pid: {cid: _rounded(stats) for cid, stats in per_class.items()}
+                 for pid, per_class in summary.classes.items()},
+        rules={pid: {rid: _rounded(stats) for rid, stats in per_rule.items()}
+               for pid, per_rule in summary.rules.items()})
 
 
 def simulated_stops(options: Optional[OptionTables]):
@@ -162,15 +169,20 @@ def bands(summary) -> Bands:
     return Bands(tuple(int(t) for t in summary.times), summary.series_replications, products)
 
 
-def statistics_info(time_unit: str, held: frozenset[str] = frozenset()) -> dict[str, StatisticInfo]:
+def statistics_info(time_unit: str, held: frozenset[str] = frozenset(),
+                    service: bool = False) -> dict[str, StatisticInfo]:
     """Unit and meaning of every statistic, for readers of the file.
 
     The stock statistics are described (as ``item.<name>``) only when some
-    item sets ``holding_cost``, the only case in which the file has them.
+    item sets ``holding_cost``, the only case in which the file has them; the
+    service statistics (updates, inquiries) only for a run that has them.
     """
+    tables = dict(STATISTICS)
+    if service:
+        tables["product"] = tables["product"] + SERVICE_STATISTICS
     out = {f"{subject}.{stat.name}": StatisticInfo(subject, stat.unit_for(time_unit),
                                                     stat.description)
-           for subject, stats in STATISTICS.items() for stat in stats}
+           for subject, stats in tables.items() for stat in stats}
     if held:
         out.update({f"item.{stat.name}": StatisticInfo("item", stat.unit_for(time_unit),
                                                        stat.description)

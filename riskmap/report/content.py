@@ -8,6 +8,8 @@ report.json holds it), what the layers before it produced:
 * the :class:`~riskmap.model.Network` that was run;
 * per product, part and supplier the :class:`~riskmap.stats.Estimate` of every
   statistic of :mod:`riskmap.stats.statistics`, and the totals over products;
+* per customer class of a product with classes, the product statistics for
+  that class alone (``products.<id>.classes.<class>`` in report.json);
 * per supplier and region the static risk map's
   :class:`~riskmap.analysis.risk_map.Exposure`;
 * the counterfactual :class:`~riskmap.options.tables.OptionTables`, when
@@ -174,6 +176,10 @@ class Report:
     risk_matrix: Optional[RiskMatrix] = None
     #: the alert rules, in the scenario's order (empty: report.json has no ``alerts``).
     alerts: tuple[AlertFigures, ...] = ()
+    #: ``{product: {class: {statistic: Estimate}}}``, products with customer classes only.
+    classes: dict[str, dict[str, dict[str, Estimate]]] = field(default_factory=dict)
+    #: ``{product: {rule: {statistic: Estimate}}}``, products with compensation rules only.
+    rules: dict[str, dict[str, dict[str, Estimate]]] = field(default_factory=dict)
 
     @property
     def time_unit(self) -> str:
@@ -194,6 +200,12 @@ class Report:
             "alternates": [],
             "statistics": {key: info.to_dict() for key, info in self.statistics.items()},
         }
+        for pid, per_class in self.classes.items():
+            out["products"].setdefault(pid, {})["classes"] = {
+                cid: _estimates(stats) for cid, stats in per_class.items()}
+        for pid, per_rule in self.rules.items():
+            out["products"].setdefault(pid, {})["compensation"] = {
+                rid: _estimates(stats) for rid, stats in per_rule.items()}
         if self.options is not None:
             out.update(self.options.to_dict())
         if self.risk_matrix is not None:
@@ -256,7 +268,9 @@ class _Reader:
                               network.regions, network.suppliers, network.items)
         return Report(
             scenario=info, network=network,
-            products=self.block("products", _estimate_tables),
+            products=self.block("products", _product_tables),
+            classes=self.block("products", lambda v: _nested_tables(v, "classes")),
+            rules=self.block("products", lambda v: _nested_tables(v, "compensation")),
             totals=self.block("totals", _estimate_table, default={}),
             parts=self.block("parts", _estimate_tables, default={}),
             suppliers=self.block("suppliers", _supplier_table, default={}),
@@ -281,7 +295,7 @@ class _Reader:
             raise ReportFormatError(key, _problem(exc)) from None
 
     def options(self) -> Optional[OptionTables]:
-        sections = ("all_alternates", "candidates", "stock_what_ifs", "what_ifs")
+        sections = ("all_alternates", "candidates", "stock_what_ifs", "what_ifs", "compensation")
         if not any(key in self.data for key in sections) and not self.data.get("alternates"):
             return None
         return self.block("alternates", lambda _: OptionTables.from_dict(self.data))
@@ -298,7 +312,8 @@ class _Reader:
 # ``"strs?"``: a list of strings or null, ``"est"``: an estimate, ``"any"``), a dict
 # (an object with those keys, each optional), ``("each", SPEC)`` (an object whose every
 # value matches), ``("list", SPEC)`` (a list whose every entry matches), ``("opt", SPEC)``
-# (that or null) or ``("stats", NAMES)`` (an object whose keys among NAMES are estimates).
+# (that or null), ``("either", SPEC, LIST_SPEC)`` (a list checked against LIST_SPEC, anything
+# else against SPEC) or ``("stats", NAMES)`` (an object whose keys among NAMES are estimates).
 
 _TYPE_NAMES = {
     "num": "a number", "int": "a whole number", "str": "a string", "bool": "true or false",
@@ -324,7 +339,9 @@ def _report_shape() -> dict:
             "production": "str?", "sources": ("opt", ("list", source)),
             "bom": ("opt", ("each", "int")), "price": "num?", "margin": "num?",
             "backorder_cost": "num?", "lost_sale_cost": "num?",
-            "demand": ("opt", {"rate": "num?"}), "policy": ("opt", "obj"),
+            "demand": ("opt", ("either", {"rate": "num?"},
+                               ("list", {"class": "str", "priority": "int", "rate": "num?"}))),
+            "allocation": "str?", "policy": ("opt", "obj"),
             "substitutes": ("opt", ("list", {"product": "str", "acceptance": "num"}))}
     network = {"name": "str?", "time_unit": "str?",
                "regions": ("opt", ("list", {"id": "str", "name": "str?"})),
@@ -338,7 +355,12 @@ def _report_shape() -> dict:
                 "disruptions": ("opt", ("list", {"id": "str?", "kind": "str", "target": "obj",
                                                  "probability": "num?", "rate": "num?"}))}
     row = ("opt", ("list", "obj"))
-    products = _stat_names("product")
+    from riskmap.stats.statistics import SERVICE_STATISTICS
+
+    from riskmap.stats.statistics import RULE_STATISTICS
+
+    products = _stat_names("product") | {stat.name for stat in SERVICE_STATISTICS}
+    rule_names = frozenset(stat.name for stat in RULE_STATISTICS)
     rolled = ("opt", ("each", {"score": "num",
                                "suppliers": ("opt", ("list", {"supplier": "str",
                                                               "score": "num"}))}))
@@ -364,12 +386,15 @@ def _report_shape() -> dict:
     return {
         "scenario": scenario,
         "network": ("opt", network),
-        "products": ("each", ("stats", products)),
+        "products": ("each", ("all", ("stats", products),
+                              {"classes": ("opt", ("each", ("stats", products))),
+                               "compensation": ("opt", ("each", ("stats", rule_names)))})),
         "totals": ("opt", ("stats", products)),
         "parts": ("opt", ("each", ("stats", _stat_names("part")))),
         "suppliers": ("opt", ("each", ("all", exposure, ("stats", _stat_names("supplier"))))),
         "regions": ("opt", ("each", exposure)),
         "alternates": row, "candidates": row, "stock_what_ifs": row, "what_ifs": row,
+        "compensation": row,
         "all_alternates": ("opt", "obj"),
         "series": ("opt", {"times": ("opt", ("list", "num")), "replications": "int?",
                            "products": ("opt", ("each", ("each", ("each",
@@ -422,6 +447,8 @@ def _check(value: Any, spec: Any, where: str) -> None:
             return
         for k, entry in enumerate(value):
             _check(entry, spec[1], _join(where, k))
+    elif spec[0] == "either":  # a list matches the list spec, anything else the other
+        _check(value, spec[2] if isinstance(value, list) else spec[1], where)
     elif spec[0] == "all":
         for sub in spec[1:]:
             _check(value, sub, where)
@@ -544,6 +571,20 @@ def _estimate_table(value: Any) -> dict[str, Estimate]:
 
 def _estimate_tables(value: Any) -> dict[str, dict[str, Estimate]]:
     return _each(value, lambda _, entry: _estimate_table(entry))
+
+
+def _product_tables(value: Any) -> dict[str, dict[str, Estimate]]:
+    """Each product's estimates; its ``classes`` and ``compensation`` (read by
+    :func:`_nested_tables`) left aside."""
+    return _each(value, lambda _, entry: _estimate_table(
+        {k: v for k, v in _mapping(entry).items() if k not in ("classes", "compensation")}))
+
+
+def _nested_tables(value: Any, key: str) -> dict[str, dict[str, dict[str, Estimate]]]:
+    """``products.<id>.<key>``: estimates per customer class (``classes``) or per compensation
+    rule (``compensation``), for the products that have some."""
+    tables = _each(value, lambda _, entry: _estimate_tables(_mapping(entry).get(key) or {}))
+    return {pid: nested for pid, nested in tables.items() if nested}
 
 
 def _supplier_table(value: Any) -> dict[str, SupplierFigures]:

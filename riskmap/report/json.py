@@ -22,7 +22,14 @@ Layout (keys beyond those docs/running.md guarantees are marked +)::
                     wait+, wait_p50+, wait_p90+, wait_p95+, eta_kept+, eta_slip+,
                     eta_revisions+, substituted_units+, substitute_units_supplied+,
                     lost_revenue+, lost_margin+, backorder_cost+, lost_sale_cost+,
-                    total_cost+, fill_rate_pooled+}
+                    total_cost+, fill_rate_pooled+,
+                    classes+.<class>: {the same, for one customer class}}
+                    (classes only for a product whose demand is a list of classes)
+                    updates_sent+, updates_missed+, inquiries+, inquiries_per_day+,
+                    inquiries_peak_day+ (only for a product with updates: or inquiries:)
+                    compensated_orders+, compensation_cost+,
+                    compensation+.<rule>: {offers, compensated_orders, compensation_cost}
+                    (only for a product with compensation rules)
     totals+: {lost_units, substituted_units, lost_revenue, lost_margin,
               backorder_cost, lost_sale_cost, total_cost}  (summed over products)
     parts.<id>+: {stock_out_time}
@@ -34,6 +41,9 @@ Layout (keys beyond those docs/running.md guarantees are marked +)::
                   unpaired_ci95+, alone+, shared_exposure+, why+, ...}]
     all_alternates+: {backorder_units_avoided, fill_rate_gain, ...} | null
     candidates+, stock_what_ifs+, what_ifs+: [the same fields]
+    compensation+: [{product, id, when, offer, compensated_orders, compensation_cost,
+                     cancellations_avoided, margin_kept, net, why, the same fields}]
+        (only for a scenario with compensation rules)
         (these four only when the counterfactual arms were run)
     series+: {times, replications, products.<id>: {on_hand, backlog: {p5, p25, p50, p75, p95}}}
     statistics+: {<name>: {subject, unit, description}}

@@ -42,6 +42,7 @@ from riskmap.model import Scenario
 from riskmap.run.workload import check_memory, estimated_events
 from riskmap.run.samples import (
     BAND_PERCENTILES, SERIES_NAMES, Column, Digest, Layout, Samples, SeriesBands, digest,
+    subject_statistics,
 )
 from riskmap.stats import (STATISTICS, STOCK_STATISTICS, STOCK_TOTAL_STATISTICS, Estimate,
                            ratio_estimate, statistic)
@@ -283,6 +284,15 @@ class RunSummary:
     stock_totals : dict
         ``{name: Estimate}`` of :data:`riskmap.stats.STOCK_TOTAL_STATISTICS`,
         per replication summed over all items.
+    classes : dict
+        ``{product id: {class id: {statistic name: Estimate}}}`` for the
+        products with customer classes (docs/customers.md), ids sorted.
+    service : dict
+        ``{product id: {statistic name: Estimate}}`` of the service statistics
+        (updates, inquiries, compensation) of the products that model them.
+    rules : dict
+        ``{product id: {rule id: {statistic name: Estimate}}}`` of each
+        compensation rule (offers, compensated orders, cost).
     """
 
     scenario: Scenario
@@ -303,6 +313,9 @@ class RunSummary:
     alerts: tuple = ()
     stock: dict[str, dict[str, Estimate]] = field(default_factory=dict)
     stock_totals: dict[str, Estimate] = field(default_factory=dict)
+    classes: dict[str, dict[str, dict[str, Estimate]]] = field(default_factory=dict)
+    service: dict[str, dict[str, Estimate]] = field(default_factory=dict)
+    rules: dict[str, dict[str, dict[str, Estimate]]] = field(default_factory=dict)
 
 
 def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
@@ -321,6 +334,23 @@ def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
     stock = {item_id: {stat.name: stat.estimate(per_item[item_id][stat.name], time_unit)
                        for stat in STOCK_STATISTICS}
              for item_id in sorted(per_item)}
+    classes: dict[str, dict[str, dict[str, Estimate]]] = {}
+    per_class = samples.values.get("class", {})
+    for pid, cid in sorted(per_class):
+        classes.setdefault(pid, {})[cid] = {
+            stat.name: stat.estimate(per_class[pid, cid][stat.name], time_unit)
+            for stat in subject_statistics("class")}
+    per_service = samples.values.get("service", {})
+    service = {pid: {stat.name: stat.estimate(per_service[pid][stat.name], time_unit)
+                     for stat in subject_statistics("service")
+                     if any(v is not None for v in per_service[pid][stat.name])}
+               for pid in sorted(per_service)}
+    per_rule = samples.values.get("rule", {})
+    rules: dict[str, dict[str, dict[str, Estimate]]] = {}
+    for pid, rid in sorted(per_rule):
+        rules.setdefault(pid, {})[rid] = {
+            stat.name: stat.estimate(per_rule[pid, rid][stat.name], time_unit)
+            for stat in subject_statistics("rule")}
     pooled = {pid: ratio_estimate(np.array(samples.filled[pid]), np.array(samples.ordered[pid]))
               for pid in sorted(samples.ordered)}
     return RunSummary(
@@ -329,7 +359,8 @@ def summarize(scenario: Scenario, seed: int, alternates: str, samples: Samples,
         fill_rate_pooled=pooled, bands=series.bands(), times=series.times,
         series_replications=series.kept, samples=samples, events=samples.events,
         alerts=_alerts(samples, time_unit),
-        stock=stock, stock_totals=stock_totals(samples, time_unit))
+        stock=stock, stock_totals=stock_totals(samples, time_unit),
+        classes=classes, service=service, rules=rules)
 
 
 def _alerts(samples: Samples, time_unit: str) -> tuple:

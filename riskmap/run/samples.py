@@ -4,7 +4,7 @@ A worker turns each replication's :class:`~riskmap.sim.results.ReplicationResult
 into a :class:`Digest` before sending it back: every statistic of every
 product, part and supplier as one float64 array and one array of type codes
 per subject, in the order of the run's :class:`Layout` (sorted ids, then the
-statistics of :data:`SUBJECT_STATISTICS`), the units ordered and filled
+statistics of :func:`subject_statistics`), the units ordered and filled
 per product, and, for a replication in the series sample, each product's
 on-hand and backlog at the band times. A digest of a 1,000-product,
 5,000-part, 1,000-supplier replication is about 0.28 MiB pickled (its result,
@@ -30,16 +30,31 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from riskmap.alerts.scoring import score_replication
-from riskmap.stats import STATISTICS, STOCK_STATISTICS
+from riskmap.stats import PRODUCT_STATISTICS, SERVICE_STATISTICS, STATISTICS, STOCK_STATISTICS
+from riskmap.stats.statistics import RULE_STATISTICS
 
 #: the two series banded per product, and the percentiles of a band.
 SERIES_NAMES = ("on_hand", "backlog")
 BAND_PERCENTILES = (5, 25, 50, 75, 95)
-#: the subjects of statistics, in the order digests hold them; ``item`` is every
-#: product's and part's stock (:data:`riskmap.stats.STOCK_STATISTICS`).
-SUBJECTS = ("product", "part", "supplier", "item")
-#: the statistics of each subject.
-SUBJECT_STATISTICS = {**STATISTICS, "item": STOCK_STATISTICS}
+#: the subjects of statistics, in the order digests hold them. ``item`` is every
+#: product's and part's stock (:data:`riskmap.stats.STOCK_STATISTICS`). A ``class`` is one
+#: customer class of a product (its id the pair ``(product, class)``), with the product
+#: statistics. A ``service`` is a product with updates or inquiries, with the service
+#: statistics. A ``rule`` is a compensation rule of a product (id ``(product, rule)``).
+SUBJECTS = ("product", "part", "supplier", "item", "class", "service", "rule")
+
+
+def subject_statistics(subject: str):
+    """The statistics every id of ``subject`` has in a digest."""
+    if subject == "item":
+        return STOCK_STATISTICS
+    if subject == "class":
+        return PRODUCT_STATISTICS
+    if subject == "service":
+        return SERVICE_STATISTICS
+    if subject == "rule":
+        return RULE_STATISTICS
+    return STATISTICS[subject]
 
 #: how :class:`Column` stores each value's Python type: code -> constructor.
 _COLUMN_TYPES = (type(None), bool, int, float, np.float64, np.int64, np.bool_)
@@ -156,8 +171,9 @@ class Layout:
     """Which ids a run's digests hold, in order, and the band times; fixed for the whole run.
 
     ``ids[subject]`` is the sorted ids of the network's products, parts,
-    suppliers or items (products and parts together); every id has the
-    statistics of ``SUBJECT_STATISTICS[subject]``.
+    suppliers or items (products and parts together), and the sorted
+    ``(product, class)`` pairs of its products' customer classes; every id has
+    the statistics of :func:`subject_statistics`.
     """
 
     ids: dict[str, tuple[str, ...]]
@@ -171,7 +187,14 @@ class Layout:
         return cls(ids={"product": tuple(sorted(i.id for i in network.products)),
                         "part": tuple(sorted(i.id for i in network.parts)),
                         "supplier": tuple(sorted(s.id for s in network.suppliers)),
-                   "item": tuple(sorted(i.id for i in network.items))},
+                        "item": tuple(sorted(i.id for i in network.items)),
+                        "class": tuple(sorted((p.id, c.id) for p in network.products
+                                              if p.demand is not None
+                                              for c in p.demand.classes)),
+                        "service": tuple(sorted(p.id for p in network.products
+                                                if p.updates or p.inquiries or p.compensation)),
+                        "rule": tuple(sorted((p.id, r.id) for p in network.products
+                                             for r in p.compensation))},
                    times=np.asarray(times), alerts=tuple(alerts))
 
 
@@ -222,13 +245,18 @@ def digest(result, layout: Layout, series: bool) -> Digest:
     """
     values, codes, other = {}, {}, {}
     items = {**result.parts, **result.products}
+    classes = {(pid, cid): outcome for pid, per_class in result.classes.items()
+               for cid, outcome in per_class.items()}
     for subject, outcomes in (("product", result.products), ("part", result.parts),
-                              ("supplier", result.suppliers), ("item", items)):
-        ids = layout.ids[subject]
+                              ("supplier", result.suppliers), ("item", items),
+                              ("class", classes), ("service", result.service),
+                              ("rule", {(pid, rid): o for pid, per_rule in result.rules.items()
+                                        for rid, o in per_rule.items()})):
+        ids = layout.ids.get(subject, ())
         unknown = set(outcomes) - set(ids)
         if unknown:
             raise ValueError(f"result has {subject}s not in the network: {sorted(unknown)[:5]}")
-        stats = SUBJECT_STATISTICS[subject]
+        stats = subject_statistics(subject)
         numbers, kinds = [], []
         for item_id in ids:
             outcome = outcomes.get(item_id)
@@ -358,9 +386,9 @@ class Samples:
         for subject in SUBJECTS:
             table = self.values.setdefault(subject, {})
             flat = self._flat.setdefault(subject, [])
-            for item_id in self.layout.ids[subject]:
+            for item_id in self.layout.ids.get(subject, ()):
                 row = table.setdefault(item_id, {})
-                for stat in SUBJECT_STATISTICS[subject]:
+                for stat in subject_statistics(subject):
                     flat.append(row.setdefault(stat.name, Column()))
         for product in self.layout.ids["product"]:
             self.ordered.setdefault(product, Column())
@@ -369,6 +397,8 @@ class Samples:
     def add_digest(self, record: Digest) -> None:
         """Record the scalars of the next replication from its digest."""
         for subject in SUBJECTS:
+            if subject not in record.values:  # a digest without customer classes
+                continue
             for column, number, code in zip(self._flat[subject], record.values[subject].tolist(),
                                             record.codes[subject].tolist()):
                 column.push(number, code)

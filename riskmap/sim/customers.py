@@ -7,8 +7,8 @@ works on the replication's state: ``schedule`` (:mod:`riskmap.sim.schedule`),
 :class:`riskmap.sim.replenishment.Replenishment`).
 
 An order ships what stock holds at once; the rest is offered to the listed
-substitutes, then waits in the product's FCFS backlog (or is lost, with
-``patience: 0``). A waiting order is promised a date once, when it starts to
+substitutes, then waits in the product's backlog (first come first served, or by class
+priority under ``allocation: priority``; or is lost, with ``patience: 0``). A waiting order is promised a date once, when it starts to
 wait (:mod:`riskmap.sim.promises`); promises that pass unkept are found when
 the product's stock next moves and revised then (:mod:`riskmap.sim.orders`).
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from riskmap.sim.compensation import patience_holds
 from riskmap.sim.nodes import CustomerStream
 from riskmap.sim.promises import expected_time, units_through
 
@@ -38,6 +39,7 @@ class CustomerDesk:
         short = self._short
         due = c.book.due  # the heap itself: it is only ever changed in place
         item_id = stock.item_id
+        ledger, ranked, compensation = c.ledger, stock.ranked, c.compensation
 
         def on_customer(_event) -> None:
             now = now_of()
@@ -45,6 +47,8 @@ class CustomerDesk:
             if log is not None:
                 log.append((now, "order", item_id, units))
             rest = fill(now, units)
+            if ledger is not None:
+                ledger.order(now, units, rest)
             claim = short(c, units, rest, now) if rest else None
             if policy is not None:
                 position = stock.on_hand + stock.on_order - stock.backlog_units
@@ -54,7 +58,11 @@ class CustomerDesk:
                         order(node, units, now)
             if claim is not None:
                 # After the policy has ordered: the promise counts the order it just placed.
-                promised(claim, promise(c, stock.backlog_units, now))
+                # Under priority the order waits only for the claims ahead of it.
+                needed = units_through(stock, claim) if ranked else stock.backlog_units
+                promised(claim, promise(c, needed, now))
+                if compensation is not None:
+                    compensation.waiting(stock, claim)
             if due:
                 revise(c, now)
             next_order(next_arrival())
@@ -72,7 +80,7 @@ class CustomerDesk:
             if not rest:
                 return None
         stock = c.stock
-        claim = stock.shortfall(now, units, rest, c.lost_sales)
+        claim = stock.shortfall(now, units, rest, c.lost_sales, c.ledger, c.rank)
         if claim is not None:
             if self.log is not None:
                 self.log.append((now, "backorder", stock.item_id, claim.remaining))
@@ -96,7 +104,7 @@ class CustomerDesk:
             return rest
         stock = c.stock
         taken.stock.supply_substitute(now, rest, now >= self.warmup)
-        stock.substitute_taken(now, rest, taken.item.id, ordered)
+        stock.substitute_taken(now, rest, taken.item.id, ordered, c.ledger)
         if self.log is not None:
             self.log.append((now, "substitute", stock.item_id, rest, taken.item.id))
         if taken.continuous:
@@ -118,6 +126,12 @@ class CustomerDesk:
     def _on_patience(self, event) -> None:
         stock, claim = event.value
         now = self.schedule.now
+        extra = patience_holds(claim)
+        if extra is not None:
+            # an accepted compensation offer: wait longer, or until filled
+            if extra != float("inf") and claim.remaining:
+                self.schedule.at(now + extra, self._on_patience, (stock, claim))
+            return
         lost = stock.cancel(now, claim)
         if lost and self.log is not None:
             self.log.append((now, "cancel", stock.item_id, lost))

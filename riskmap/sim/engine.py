@@ -22,6 +22,7 @@ is a different :class:`~riskmap.model.Scenario` built with
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Optional, Union
 
 import numpy as np
@@ -32,9 +33,10 @@ from riskmap.sim.calendar import measure
 from riskmap.sim.customers import CustomerDesk
 from riskmap.sim.disruptions import DisruptionPlan, draw_plan
 from riskmap.sim.money import with_holding, with_money
-from riskmap.sim.nodes import build_nodes, customer_stream
+from riskmap.sim.nodes import build_nodes, customer_streams
 from riskmap.sim.replenishment import Replenishment
-from riskmap.sim.results import ReplicationResult, SupplierOutcome
+from riskmap.sim.results import PartOutcome, ReplicationResult, RuleOutcome, SupplierOutcome
+from riskmap.sim.service import ServiceOutcome
 from riskmap.sim.schedule import DEFAULT, SCHEDULES
 from riskmap.sim.streams import Streams
 from riskmap.sim.supply import build_clocks
@@ -144,10 +146,10 @@ class Replication(CustomerDesk, Replenishment):
         samples = int(math.floor(self.horizon)) + 1 if series else 0
         self.nodes = build_nodes(network, self.plan, self.clocks, streams, self.warmup,
                                  samples, series, log, keep_orders, use_alternates,
-                                 self.schedule)
-        self.customers = [customer_stream(n, self.nodes, self.plan, streams, self.horizon,
-                                          network)
-                          for n in self.nodes.values() if n.item.demand]
+                                 self.schedule, self.horizon)
+        self.customers = [c for n in self.nodes.values() if n.item.demand
+                          for c in customer_streams(n, self.nodes, self.plan, streams,
+                                                    self.horizon, self.warmup, network)]
         # alert rules only watch: they draw nothing and change no event
         for item_id in sorted({alert.item for alert in scenario.alerts}):
             self.nodes[item_id].stock.watch = StockWatch()
@@ -180,6 +182,26 @@ class Replication(CustomerDesk, Replenishment):
         network, horizon, warmup = self.network, self.horizon, self.warmup
         products = {p.id: with_money(self.nodes[p.id].stock.outcome(horizon), p)
                     for p in sorted(network.products, key=lambda i: i.id)}
+        classes: dict[str, dict] = {}
+        for c in self.customers:  # products with customer classes: each class alone
+            if c.ledger is not None:
+                item = c.node.item
+                classes.setdefault(item.id, {})[c.ledger.class_id] = with_money(
+                    c.ledger.outcome(horizon), item)
+        # after the products' outcomes: they end the orders still waiting at the horizon
+        service = {p.id: self.nodes[p.id].stock.book.desk.outcome()
+                   for p in sorted(network.products, key=lambda i: i.id)
+                   if self.nodes[p.id].stock.book.desk is not None}
+        rules: dict[str, dict] = {}
+        for pid in sorted(products):
+            desk = self.nodes[pid].compensation
+            if desk is None:
+                continue
+            compensated, cost, per_rule = desk.figures()
+            products[pid] = replace(products[pid], compensation_cost=cost)
+            base = service.get(pid) or ServiceOutcome(None, None, None, None, None)
+            service[pid] = replace(base, compensated_orders=compensated, compensation_cost=cost)
+            rules[pid] = {rule_id: RuleOutcome(*figures) for rule_id, figures in per_rule.items()}
         orders: tuple = ()
         if self.keep_orders:
             orders = tuple(r for pid in sorted(products)
@@ -202,4 +224,5 @@ class Replication(CustomerDesk, Replenishment):
                   for item_id, node in sorted(self.nodes.items()) if node.stock.watch is not None}
         return ReplicationResult(index=index, products=products, parts=parts,
                                  suppliers=suppliers, on_hand=on_hand, backlog=backlog,
-                                 events=self.events, orders=orders, traces=traces)
+                                 events=self.events, orders=orders, traces=traces,
+                                 classes=classes, service=service, rules=rules)

@@ -1,8 +1,10 @@
-"""Stock of one item: on hand, on order, the FCFS backlog, and what is measured.
+"""Stock of one item: on hand, on order, the backlog, and what is measured.
 
 The backlog is a queue of :class:`Claim` records, one per customer order or
 production order that could not be filled at once, served first-come
-first-served as stock arrives with partial shipments. A claim that is
+first-served as stock arrives with partial shipments (under a product's
+``allocation: priority``, by class priority first: a claim joins the queue
+behind the claims of its priority and of the priorities before it). A claim that is
 cancelled (patience ran out) is emptied in place and dropped when it reaches
 the head of the queue, so cancelling costs no search.
 
@@ -91,15 +93,21 @@ class Claim:
 
     ``units`` is the order's size, ``waited`` the units that joined the
     backlog, ``remaining`` those still owed. The promise fields are kept by
-    riskmap.sim.orders for customer orders of products.
+    riskmap.sim.orders for customer orders of products. ``ledger`` is the
+    :class:`~riskmap.sim.classes.ClassLedger` of the order's customer class
+    (None for a product written with one demand mapping, and for production
+    orders); ``rank`` its place under ``allocation: priority`` (the class
+    priority; 0 for production orders, which go first).
     """
 
     __slots__ = ("units", "remaining", "ordered_at", "cohort", "production", "component",
                  "waited", "promised", "first_promise", "revisions", "ended_at",
-                 "cancelled_units")
+                 "cancelled_units", "ledger", "rank", "passes", "service", "extension",
+                 "no_cancel")
 
     def __init__(self, units: int, remaining: int, ordered_at: float, cohort: bool,
-                 production: Optional[ProductionOrder] = None, component: int = 0):
+                 production: Optional[ProductionOrder] = None, component: int = 0,
+                 ledger=None, rank: int = 0):
         self.units = units
         self.remaining = remaining
         self.waited = remaining
@@ -113,6 +121,15 @@ class Claim:
         self.revisions = 0
         self.ended_at: Optional[float] = None
         self.cancelled_units = 0
+        self.ledger = ledger
+        self.rank = rank
+        # (promised date that passed, revised at): kept for updates and inquiries only
+        self.passes: Optional[list] = None
+        # (updates sent, inquiries) once the wait ended, for the order records
+        self.service: Optional[tuple] = None
+        # accepted compensation (riskmap.sim.compensation): patience extended, or removed
+        self.extension = 0.0
+        self.no_cancel = False
 
 
 class Stock:
@@ -133,6 +150,10 @@ class Stock:
         When a list, shipments are appended to it as ``(time, "ship", item, units)``.
     book : OrderBook or None
         For a product: follows its waiting orders (riskmap.sim.orders).
+    ranked : bool
+        Whether the backlog is served by claim rank, first come first served
+        within a rank (``allocation: priority``), rather than first come first
+        served.
 
     ``pipeline`` holds the item's scheduled receipts, kept by the engine
     (:class:`riskmap.sim.pipeline.Pipeline`, read by riskmap.sim.promises).
@@ -143,11 +164,11 @@ class Stock:
         "_last", "_next_k", "_samples", "series_on_hand", "series_backlog",
         "backlog_time", "stockout_time", "on_hand_time",
         "ordered", "filled", "backordered", "lost", "served", "longest_wait", "first_backorder",
-        "book", "pipeline", "watch",
+        "book", "pipeline", "watch", "ranked",
     )
 
     def __init__(self, item_id: str, on_hand: int, warmup: float, samples: int = 0, log=None,
-                 book=None):
+                 book=None, ranked: bool = False):
         self.item_id = item_id
         self.on_hand = int(on_hand)
         self.on_order = 0
@@ -176,6 +197,7 @@ class Stock:
         self.pipeline = Pipeline()
         # The item's alert watch (riskmap.sim.watch), only when an alert rule watches it.
         self.watch = None
+        self.ranked = ranked
 
     @property
     def position(self) -> int:
@@ -262,28 +284,65 @@ class Stock:
             self.filled += give
         return units - give
 
-    def shortfall(self, now: float, units: int, rest: int, lost_sales: bool) -> Optional[Claim]:
-        """The ``rest`` of an order of ``units`` that no stock could ship: queue it or lose it."""
+    def shortfall(self, now: float, units: int, rest: int, lost_sales: bool, ledger=None,
+                  rank: int = 0) -> Optional[Claim]:
+        """The ``rest`` of an order of ``units`` that no stock could ship: queue it or lose it.
+
+        ``ledger`` and ``rank``: the order's customer class (see :class:`Claim`).
+        """
         cohort = now >= self.warmup
         if lost_sales:
             if cohort:
                 self.lost += rest
                 if self.book is not None:
-                    self.book.lost_sale(now, units, rest)
+                    self.book.lost_sale(now, units, rest,
+                                        None if ledger is None else ledger.class_id)
+            if ledger is not None:
+                ledger.lost_at_once(now, rest)
             return None
-        claim = Claim(units, rest, now, cohort)
-        self.backlog.append(claim)
+        claim = Claim(units, rest, now, cohort, ledger=ledger, rank=rank)
+        self._enqueue(claim)
         self.backlog_units += rest
         if cohort:
             self.backordered += rest
             if self.first_backorder is None:
                 self.first_backorder = now
+        if ledger is not None:
+            ledger.queued(now, claim)
         return claim
 
-    def substitute_taken(self, now: float, units: int, substitute: str, ordered: int) -> None:
+    def _enqueue(self, claim: Claim) -> None:
+        """Put ``claim`` at the end of the backlog or, when ranked, behind every claim of its rank or a lower one."""
+        backlog = self.backlog
+        if not self.ranked or not backlog or backlog[-1].rank <= claim.rank:
+            backlog.append(claim)
+            return
+        i = len(backlog) - 1
+        while i > 0 and backlog[i - 1].rank > claim.rank:
+            i -= 1
+        backlog.insert(i, claim)
+
+    def to_front(self, now: float, claim: Claim) -> None:
+        """Move a waiting ``claim`` to the front of the backlog, behind the claims of rank 0 there.
+
+        Its rank becomes 0 (an order upgraded to priority by a compensation offer).
+        """
+        backlog = self.backlog
+        backlog.remove(claim)
+        claim.rank = 0
+        i = 0
+        while i < len(backlog) and backlog[i].rank <= 0:
+            i += 1
+        backlog.insert(i, claim)
+
+    def substitute_taken(self, now: float, units: int, substitute: str, ordered: int,
+                         ledger=None) -> None:
         """``units`` of an order of ``ordered`` were shipped by the product ``substitute``."""
         if now >= self.warmup and self.book is not None:
-            self.book.substitution(now, ordered, units, substitute)
+            self.book.substitution(now, ordered, units, substitute,
+                                   None if ledger is None else ledger.class_id)
+        if ledger is not None:
+            ledger.substituted(now, ordered, units, substitute)
 
     def supply_substitute(self, now: float, units: int, cohort: bool) -> None:
         """Ship ``units`` from stock in place of another product (the caller checked they are on hand)."""
@@ -305,6 +364,8 @@ class Stock:
             self.longest_wait = max(self.longest_wait, now - claim.ordered_at)
         if self.book is not None:
             self.book.cancelled(claim, now, rest)
+        if claim.ledger is not None:
+            claim.ledger.cancelled(now, claim, rest)
         return rest
 
     # -- internal demand ---------------------------------------------------------------
@@ -324,7 +385,7 @@ class Stock:
         rest = units - give
         if not rest:
             return True
-        self.backlog.append(Claim(units, rest, now, now >= self.warmup, order, component))
+        self._enqueue(Claim(units, rest, now, now >= self.warmup, order, component))
         self.backlog_units += rest
         return False
 
@@ -367,6 +428,8 @@ class Stock:
                         self.longest_wait = max(self.longest_wait, now - claim.ordered_at)
                 if not rest and self.book is not None:
                     self.book.filled(claim, now)
+                if claim.ledger is not None:
+                    claim.ledger.shipped(now, claim, give)
             else:
                 order = claim.production
                 order.issue(claim.component, give)

@@ -15,9 +15,12 @@ from typing import Optional
 from riskmap.dists import Uniform
 from riskmap.model import Item, Network
 from riskmap.season import factor_step
+from riskmap.sim.classes import ClassLedger
+from riskmap.sim.compensation import CompensationDesk
 from riskmap.sim.demand import Arrivals
 from riskmap.sim.inventory import Stock
 from riskmap.sim.orders import OrderBook
+from riskmap.sim.service import ServiceDesk
 from riskmap.sim.streams import Draws
 from riskmap.sim.supply import Sourcing, build_sourcing
 
@@ -27,7 +30,7 @@ class Node:
 
     __slots__ = ("item", "stock", "policy", "continuous", "sourcing", "bom", "capacity",
                  "line_free", "assembly", "planned_batches", "line_plan", "customers", "due",
-                 "trigger", "incoming", "whole", "needs")
+                 "trigger", "incoming", "whole", "needs", "compensation")
 
     def __init__(self, item: Item, stock: Stock):
         self.item = item
@@ -57,16 +60,25 @@ class Node:
         # Whether a production order waits for every unit of every component
         # before it starts (the item's ``production: whole``).
         self.whole = item.production == "whole"
+        # The product's compensation rules in this replication (set by build_nodes).
+        self.compensation: Optional[CompensationDesk] = None
 
 
 class CustomerStream:
-    """One product's order stream: arrivals, sizes, patience, substitutes, promises."""
+    """The order stream of one product (or of one customer class of it): arrivals, sizes,
+    patience, substitutes, promises.
+
+    ``ledger`` is the class's :class:`~riskmap.sim.classes.ClassLedger` (None for a product
+    written with one demand mapping) and ``rank`` its priority under ``allocation: priority``.
+    """
 
     __slots__ = ("node", "stock", "policy", "trigger", "arrivals", "sizes", "patience",
-                 "lost_sales", "substitutes", "acceptance", "book")
+                 "lost_sales", "substitutes", "acceptance", "book", "ledger", "rank",
+                 "compensation")
 
     def __init__(self, node: Node, arrivals: Arrivals, sizes: Draws, patience: Optional[Draws],
-                 lost_sales: bool, substitutes=(), acceptance: Optional[Draws] = None):
+                 lost_sales: bool, substitutes=(), acceptance: Optional[Draws] = None,
+                 ledger: Optional[ClassLedger] = None, rank: int = 1):
         self.node = node
         self.stock = node.stock
         # The policy to apply after each order (continuous review), else None.
@@ -80,7 +92,14 @@ class CustomerStream:
         self.substitutes = substitutes
         self.acceptance = acceptance
         self.book: OrderBook = node.stock.book
-        node.customers = self
+        self.ledger = ledger
+        self.rank = rank
+        # the product's compensation rules (riskmap.sim.compensation), or None
+        self.compensation = node.compensation
+        if node.customers is None:
+            # Any of a product's streams serves to revise its promises: they share
+            # its node, stock and book.
+            node.customers = self
         node.due = self.book.due
 
 
@@ -96,7 +115,8 @@ def trigger(policy) -> float:
 
 
 def build_nodes(network, plan, clocks, streams, warmup: float, samples: int, series,
-                log, keep_orders: bool, use_alternates: bool, schedule) -> dict[str, Node]:
+                log, keep_orders: bool, use_alternates: bool, schedule,
+                horizon: float = math.inf) -> dict[str, Node]:
     """One wired :class:`Node` per item, by id (sorted).
 
     ``samples`` is the length of the recorded series; they are kept for every
@@ -105,11 +125,16 @@ def build_nodes(network, plan, clocks, streams, warmup: float, samples: int, ser
     nodes: dict[str, Node] = {}
     for item_id in sorted(i.id for i in network.items):
         item = network.item(item_id)
-        book = OrderBook(item_id, keep_orders) if item.is_product else None
+        desk = (ServiceDesk(item, streams, warmup, horizon)
+                if item.is_product and (item.updates or item.inquiries) else None)
+        book = OrderBook(item_id, keep_orders, desk) if item.is_product else None
         recorded = samples if series is True or item.is_product else 0
-        stock = Stock(item_id, item.stock, warmup, recorded, log, book)
+        stock = Stock(item_id, item.stock, warmup, recorded, log, book,
+                      ranked=item.allocation == "priority")
         nodes[item_id] = Node(item, stock)
         nodes[item_id].incoming = schedule.source()
+        if item.is_product and item.compensation:
+            nodes[item_id].compensation = CompensationDesk(item, streams, schedule, log)
     for node in nodes.values():
         _wire(node, nodes, network, plan, clocks, streams, use_alternates)
     return nodes
@@ -132,30 +157,55 @@ def _wire(node: Node, nodes, network, plan, clocks, streams, use_alternates: boo
     node.trigger = trigger(node.policy) if node.policy is not None else None
 
 
-def customer_stream(node: Node, nodes: dict[str, Node], plan, streams,
-                    horizon: float, network: Network) -> CustomerStream:
-    """The order stream of a product with demand, its draws on their own named streams.
+def customer_streams(node: Node, nodes: dict[str, Node], plan, streams, horizon: float,
+                     warmup: float, network: Optional[Network] = None) -> list[CustomerStream]:
+    """The order streams of a product with demand: one per customer class, in file order.
 
-    A seasonal demand follows ``network``'s calendar (its ``start`` and ``time_unit``).
+    Each class draws on its own named streams (docs/simulation.md, "Random
+    streams"): ``demand:<product>:<class>`` and so on; the unnamed class of a
+    product written with one demand mapping keeps ``demand:<product>``, so its
+    draws are those of a product without classes. A seasonal demand (of the product
+    or of a class) follows ``network``'s calendar (its ``start`` and ``time_unit``).
     """
-    demand = node.item.demand
+    item = node.item
+    named = bool(item.demand.classes)
+    out = []
+    for c in item.demand.customer_classes:
+        suffix = f":{c.id}" if named else ""
+        ledger = ClassLedger(item.id, c.id, warmup) if named else None
+        out.append(customer_stream(node, nodes, plan, streams, horizon, c.demand, suffix,
+                                   ledger, c.priority, network))
+    return out
+
+
+def customer_stream(node: Node, nodes: dict[str, Node], plan, streams, horizon: float,
+                    demand=None, suffix: str = "", ledger: Optional[ClassLedger] = None,
+                    rank: int = 1, network: Optional[Network] = None) -> CustomerStream:
+    """One order stream of a product, its draws on their own named streams (``<kind>:<product><suffix>``).
+
+    ``demand`` defaults to the product's (written as one mapping); a seasonal one needs
+    ``network``, whose calendar it follows.
+    """
+    demand = node.item.demand if demand is None else demand
     item_id = node.item.id
+    name = item_id + suffix
     season = None
     if demand.seasonality is not None:
         season = factor_step(demand.seasonality, network.start, network.time_unit, horizon)
-    arrivals = Arrivals(demand, plan.surge.get(item_id, ()), streams, f"demand:{item_id}",
+    arrivals = Arrivals(demand, plan.surge.get(item_id, ()), streams, f"demand:{name}",
                         horizon, season)
-    sizes = streams.draws(f"size:{item_id}", demand.size, units=True)
+    sizes = streams.draws(f"size:{name}", demand.size, units=True)
     patience = None
     lost_sales = False
     if demand.patience is not None:
         if demand.patience.is_constant and demand.patience.mean <= 0:
             lost_sales = True
         else:
-            patience = streams.draws(f"patience:{item_id}", demand.patience)
+            patience = streams.draws(f"patience:{name}", demand.patience)
     substitutes = tuple((nodes[s.product], float(s.acceptance))
                         for s in node.item.substitutes
                         if s.product in nodes and s.product != item_id)
-    acceptance = (streams.draws(f"substitute:{item_id}", Uniform(0.0, 1.0))
+    acceptance = (streams.draws(f"substitute:{name}", Uniform(0.0, 1.0))
                   if substitutes else None)
-    return CustomerStream(node, arrivals, sizes, patience, lost_sales, substitutes, acceptance)
+    return CustomerStream(node, arrivals, sizes, patience, lost_sales, substitutes, acceptance,
+                          ledger, rank)

@@ -47,9 +47,9 @@ class OrderBook:
     """
 
     __slots__ = ("product", "keep", "claims", "instant", "waits", "judged", "kept", "slips",
-                 "revisions", "due", "_seq", "substituted", "supplied")
+                 "revisions", "due", "_seq", "substituted", "supplied", "desk")
 
-    def __init__(self, product: str, keep_records: bool = False):
+    def __init__(self, product: str, keep_records: bool = False, desk=None):
         self.product = product
         self.keep = keep_records
         self.claims: list = []       # waiting claims of the cohort, for records
@@ -63,6 +63,8 @@ class OrderBook:
         self._seq = 0
         self.substituted = 0           # units of this product's orders taken by substitutes
         self.supplied = 0              # units this product shipped as a substitute
+        # Updates and inquiries (riskmap.sim.service), for a product with either.
+        self.desk = desk
 
     # -- promises ------------------------------------------------------------------------
 
@@ -88,8 +90,14 @@ class OrderBook:
             when, _, claim = heapq.heappop(due)
             if claim.remaining and claim.promised == when:
                 claim.revisions += 1
+                if self.desk is not None:
+                    if claim.passes is None:
+                        claim.passes = []
+                    claim.passes.append((when, now))
                 if claim.cohort:
                     self.revisions += 1
+                if claim.ledger is not None:
+                    claim.ledger.revised(claim)
                 out.append(claim)
         return out
 
@@ -100,6 +108,8 @@ class OrderBook:
         claim.ended_at = now
         if not claim.cohort:
             return
+        if self.desk is not None:
+            self.desk.ended(claim, now)
         self.waits.append(now - claim.ordered_at)
         promise = claim.first_promise
         if promise is not None:
@@ -115,6 +125,8 @@ class OrderBook:
         claim.cancelled_units = units
         if not claim.cohort:
             return
+        if self.desk is not None:
+            self.desk.ended(claim, now)
         self.waits.append(now - claim.ordered_at)
         self._broken_if_passed(claim, now)
 
@@ -128,22 +140,26 @@ class OrderBook:
 
     # -- orders that never waited ------------------------------------------------------------
 
-    def substitution(self, now: float, ordered: int, units: int, substitute: str) -> None:
+    def substitution(self, now: float, ordered: int, units: int, substitute: str,
+                     class_id: Optional[str] = None) -> None:
         self.substituted += units
         if self.keep:
             self.instant.append(OrderRecord(SUBSTITUTION, self.product, now, ordered, units,
-                                            None, now, None, 0, 0, substitute))
+                                            None, now, None, 0, 0, substitute, class_id))
 
-    def lost_sale(self, now: float, ordered: int, units: int) -> None:
+    def lost_sale(self, now: float, ordered: int, units: int,
+                  class_id: Optional[str] = None) -> None:
         if self.keep:
             self.instant.append(OrderRecord(LOST_SALE, self.product, now, ordered, units,
-                                            None, None, now, units, 0, None))
+                                            None, None, now, units, 0, None, class_id))
 
     # -- end of run --------------------------------------------------------------------------
 
     def close(self, waiting_claims, horizon: float) -> None:
         """Count the cohort orders still waiting at ``horizon`` (their wait runs to it)."""
         for claim in waiting_claims:
+            if self.desk is not None:
+                self.desk.ended(claim, horizon)
             self.waits.append(horizon - claim.ordered_at)
             self._broken_if_passed(claim, horizon)
 
@@ -174,6 +190,8 @@ class OrderBook:
                 claim.first_promise,
                 claim.ended_at if claim.ended_at is not None and not cancelled else None,
                 claim.ended_at if cancelled else None,
-                claim.cancelled_units, claim.revisions, None))
+                claim.cancelled_units, claim.revisions, None,
+                None if claim.ledger is None else claim.ledger.class_id,
+                *(claim.service or (None, None))))
         rows.sort(key=lambda r: r.ordered_at)  # stable: same-time orders keep their order
         return tuple(rows)

@@ -113,6 +113,8 @@ class ProductOutcome:
     on_hand_mean: float = 0.0
     #: on_hand_time x holding_cost (cost of the stock held over the window).
     holding_cost: float = 0.0
+    #: what accepted compensation offers cost (0 without compensation rules).
+    compensation_cost: float = 0.0
 
     @property
     def fill_rate(self) -> Optional[float]:
@@ -126,8 +128,10 @@ class ProductOutcome:
 
     @property
     def total_cost(self) -> float:
-        """The money backorders cost: lost margin + waiting cost + lost-sale penalties."""
-        return self.lost_margin + self.backorder_cost + self.lost_sale_cost
+        """The money backorders cost: lost margin + waiting cost + lost-sale penalties
+        (+ compensation paid, for a product with compensation rules)."""
+        total = self.lost_margin + self.backorder_cost + self.lost_sale_cost
+        return total + self.compensation_cost if self.compensation_cost else total
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,12 @@ class OrderRecord:
     cancelled_units: int
     revisions: int
     substitute: Optional[str]
+    #: the order's customer class (``None`` for a product written with one demand mapping).
+    customer_class: Optional[str] = None
+    #: updates it was sent and service-desk contacts it made while it waited (``None``
+    #: unless the product has ``updates:`` / ``inquiries:``).
+    updates: Optional[int] = None
+    inquiries: Optional[int] = None
 
 
 #: the columns of :func:`order_rows`, in order.
@@ -286,3 +296,22 @@ class ReplicationResult:
     #: the settled trajectory of each item an alert rule watches, by item id
     #: (empty when the scenario has no ``alerts:``).
     traces: dict[str, StockTrace] = field(default_factory=dict)
+    #: per product with customer classes, ``{class id: outcome}``: the product's
+    #: figures for that class alone (docs/customers.md, "Customer classes").
+    classes: dict[str, dict[str, ProductOutcome]] = field(default_factory=dict)
+    #: per product with ``updates`` or ``inquiries``, its
+    #: :class:`~riskmap.sim.service.ServiceOutcome` (docs/customers.md).
+    service: dict = field(default_factory=dict)
+    #: per product with compensation rules, ``{rule id: RuleOutcome}``.
+    rules: dict[str, dict[str, "RuleOutcome"]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """One compensation rule of a product in one replication (docs/customers.md, "Compensation")."""
+
+    record_type = "rule_outcome"
+
+    offers: int
+    compensated_orders: int
+    compensation_cost: float

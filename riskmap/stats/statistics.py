@@ -138,6 +138,45 @@ PRODUCT_STATISTICS: tuple[Statistic, ...] = (
 TOTAL_STATISTICS = ("lost_units", "substituted_units", "lost_revenue", "lost_margin",
                     "backorder_cost", "lost_sale_cost", "total_cost")
 
+#: figures of a product with ``updates:`` or ``inquiries:`` (docs/customers.md, "Updates and
+#: inquiries"), reported under ``products.<id>`` for those products only; they read a
+#: :class:`riskmap.sim.service.ServiceOutcome`.
+SERVICE_STATISTICS: tuple[Statistic, ...] = (
+    Statistic("updates_sent", "product", "updates",
+              "updates sent to customers while their orders waited (scheduled and on revision)",
+              lambda o: o.updates_sent),
+    Statistic("updates_missed", "product", "updates",
+              "promised dates that passed with the order waiting and no update until the "
+              "promise was revised or the wait ended",
+              lambda o: o.updates_missed),
+    Statistic("inquiries", "product", "contacts",
+              "service-desk contacts from customers waiting past their promised date without "
+              "a recent update",
+              lambda o: o.inquiries),
+    Statistic("inquiries_per_day", "product", "contacts / {time}",
+              "inquiries per time unit of the run after warm-up",
+              lambda o: o.inquiries_per_day),
+    Statistic("inquiries_peak_day", "product", "contacts",
+              "most inquiries in one time unit (from one whole time unit to the next)",
+              lambda o: o.inquiries_peak_day),
+    Statistic("compensated_orders", "product", "orders",
+              "waiting orders that accepted a compensation offer (one per rule accepted)",
+              lambda o: o.compensated_orders),
+    Statistic("compensation_cost", "product", "money",
+              "what the accepted compensation offers cost (part of total_cost)",
+              lambda o: o.compensation_cost),
+)
+
+#: figures of one compensation rule of a product (``products.<id>.compensation.<rule>``).
+RULE_STATISTICS: tuple[Statistic, ...] = (
+    Statistic("offers", "product", "orders", "offers the rule made to waiting orders",
+              lambda o: o.offers),
+    Statistic("compensated_orders", "product", "orders", "offers accepted",
+              lambda o: o.compensated_orders),
+    Statistic("compensation_cost", "product", "money", "what the accepted offers cost",
+              lambda o: o.compensation_cost),
+)
+
 PART_STATISTICS: tuple[Statistic, ...] = (
     Statistic("stock_out_time", "part", "{time}s",
               "time after warm-up during which something waits for the part",

@@ -32,7 +32,7 @@ riskiest products. report.json holds every row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from riskmap.report.content import Report
@@ -43,7 +43,8 @@ from riskmap.report.views.exposures import ExposureRow, exposure_rows
 from riskmap.report.views.matrix import (MATRIX_LIMIT, MatrixRow, impact_words, matrix_rows,
                                          simulation_note)
 from riskmap.report.views.options import OptionRow, OptionTable, alternate_rows, option_tables
-from riskmap.report.views.products import (ProductSummary, StatisticRow, statistic_rows,
+from riskmap.report.views.products import (CLASS_COLUMNS, ClassRow, ProductSummary,
+                                           StatisticRow, class_rows, statistic_rows,
                                            summarize_products)
 from riskmap.report.views.scenario import (DisruptionRow, PolicyRow, disruption_rows,
                                            policy_rows, reproduce_command, scenario_facts)
@@ -72,6 +73,9 @@ class ProductSection:
     backorder_probability: str = MISSING
     worst_wait: str = MISSING
     backorder_units: str = MISSING
+    #: one row per customer class (empty without classes), columns :data:`class_columns`.
+    classes: list[ClassRow] = field(default_factory=list)
+    class_columns: tuple[str, ...] = tuple(heading for _, heading in CLASS_COLUMNS)
 
     @property
     def key(self) -> str:
@@ -224,7 +228,8 @@ def product_section(report: Report, row: ProductSummary) -> ProductSection:
         fill_rate=percent(row.fill_rate, 1),
         backorder_probability=percent(row.backorder_probability),
         worst_wait=MISSING if worst is None else f"{number(worst)} {unit}s",
-        backorder_units=number(row.backorder_units))
+        backorder_units=number(row.backorder_units),
+        classes=class_rows(report, row.id))
 
 
 def _mean(estimate) -> Optional[float]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from riskmap.options.tables import AlternateRow, CandidateRow, Row, StockRow, WhatIfRow
+from riskmap.options.tables import (AlternateRow, CandidateRow, CompensationRow, Row, StockRow,
+                                    WhatIfRow)
 from riskmap.report.content import Report
 from riskmap.report.text import MISSING, number, points
 from riskmap.report.views.products import estimate_text
@@ -73,6 +74,12 @@ def option_label(row: Row) -> str:
         return f"{row.id}: {row.target_kind} {row.target_id}: {change}"
     if isinstance(row, CandidateRow):
         return f"qualify {row.supplier} for {', '.join(row.parts)}"
+    if isinstance(row, CompensationRow):
+        return (f"{row.id}: {row.offer.replace('_', ' ')} when {row.when.replace('_', ' ')}; "
+                f"net {estimate_text(row.net)} (margin kept {estimate_text(row.margin_kept)}, "
+                f"paid {estimate_text(row.compensation_cost)} for "
+                f"{estimate_text(row.compensated_orders)} orders, "
+                f"{estimate_text(row.cancellations_avoided)} cancelled units avoided)")
     if isinstance(row, AlternateRow):
         return f"qualify {row.supplier} for {row.part}"
     raise TypeError(f"not an option row: {row!r}")
@@ -82,7 +89,8 @@ def option_row(rank: int, row: Row) -> OptionRow:
     """One option as text; ``rank`` is its place in its table."""
     effect = row.effect
     per_unit = row.per_extra_unit if isinstance(row, (StockRow, WhatIfRow)) else None
-    part = row.part if isinstance(row, (AlternateRow, CandidateRow, WhatIfRow)) else None
+    part = (row.part if isinstance(row, (AlternateRow, CandidateRow, WhatIfRow, CompensationRow))
+            else None)
     return OptionRow(
         rank=rank, supplier=row.supplier or MISSING, part=part or MISSING,
         backorder_units_avoided=estimate_text(effect.backorder_units_avoided),
@@ -103,7 +111,8 @@ def alternate_rows(report: Report) -> list[OptionRow]:
 #: the other option tables: title and the field of :class:`OptionTables` holding its rows.
 TABLES = (("Candidate suppliers", "candidates"),
           ("Extra stock where TTS is below TTR", "stock"),
-          ("What-ifs of the scenario", "what_ifs"))
+          ("What-ifs of the scenario", "what_ifs"),
+          ("Compensation rules", "compensation"))
 
 
 def option_tables(report: Report) -> list[OptionTable]:

@@ -232,3 +232,44 @@ def statistic_rows(report: Report, product_id: str) -> list[StatisticRow]:
             unit="share" if as_percent else unit,
             description=info.description if info is not None else ""))
     return rows
+
+
+#: the figures of a product's per-class table, in column order, with their headings.
+CLASS_COLUMNS = (("fill_rate", "fill rate"), ("backorder_probability", "P(backorder)"),
+                 ("backorder_units", "backordered units"), ("wait", "mean wait"),
+                 ("eta_kept", "promises kept"), ("lost_units", "lost units"))
+
+
+@dataclass(frozen=True)
+class ClassRow:
+    """One customer class of a product as text: its id, priority and :data:`CLASS_COLUMNS` figures."""
+
+    id: str
+    priority: str
+    values: tuple[str, ...]
+
+
+def class_rows(report: Report, product_id: str) -> list[ClassRow]:
+    """The product's customer classes, first served first (priority, then file order).
+
+    Empty for a product without classes. The priority comes from the report's
+    network (a dash for a class it does not list).
+    """
+    per_class = report.classes.get(product_id) or {}
+    item = product_item(report.network, product_id)
+    listed = item.demand.classes if item is not None and item.demand is not None else ()
+    priority = {c.id: c.priority for c in listed}
+    place = {c.id: k for k, c in enumerate(listed)}
+    order = sorted(per_class, key=lambda cid: (cid not in place, priority.get(cid, 0),
+                                               place.get(cid, 0), cid))
+    rows = []
+    for cid in order:
+        stats = per_class[cid]
+        values = []
+        for name, _ in CLASS_COLUMNS:
+            stat = stats.get(name)
+            share = stat is not None and stat.unit in ("probability", "ratio")
+            values.append(estimate_text(stat, as_percent=share, digits=1 if share else 0))
+        rows.append(ClassRow(cid, str(priority[cid]) if cid in priority else MISSING,
+                             tuple(values)))
+    return rows
