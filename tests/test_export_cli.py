@@ -88,10 +88,23 @@ def test_what_no_column_carries_is_refused_by_name(tmp_path, capsys, monkeypatch
 
 @pytest.mark.hand
 def test_the_tables_carry_every_field_of_the_model():
-    # A field added to a model record needs a column (and its name in EXPORTED), or the
-    # export refuses networks that use it: it never drops a value silently.
+    # A field added to a model record needs a column (and its name in EXPORTED), or its
+    # name in REFUSED: the export refuses networks that use it, never drops a value silently.
     for record, carried in export.EXPORTED.items():
-        assert {f.name for f in dataclasses.fields(record)} == set(carried), record.__name__
+        refused = export.REFUSED.get(record, ())
+        assert not set(carried) & set(refused), record.__name__
+        assert {f.name for f in dataclasses.fields(record)} == set(carried) | set(refused), \
+            record.__name__
+
+
+@pytest.mark.cli
+def test_customer_classes_are_refused_by_name(tmp_path, capsys):
+    folder = tmp_path / "tables"
+    scenario = ROOT / "scenarios" / "priority-and-compensation.yaml"
+    assert main(["export", str(scenario), "--out", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "error: the tables have no column for" in err and "classes" in err
+    assert "compensation" in err and not folder.exists()
 
 
 @pytest.mark.hand
