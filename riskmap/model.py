@@ -280,12 +280,16 @@ class Disruption:
 
     ``at`` ``None`` means a uniformly random start within the horizon;
     ``duration`` ``None`` means the target supplier's ``ttr``. ``rate`` (per
-    time unit) makes it recur as a Poisson process; otherwise it happens once
-    with ``probability``.
+    time unit) makes it recur as a Poisson process; ``every`` (an outage's)
+    as an alternating up/down process, up for a draw of ``every``, down for
+    ``duration``, from ``at`` (0 when ``None``), the whole process happening
+    with ``probability``; otherwise it happens once with ``probability``.
+    ``reject`` is the share of the units received that a ``quality``
+    disruption rejects.
     """
 
     id: str
-    kind: str  # outage, delay, shortage, disaster, demand_surge
+    kind: str  # outage, delay, shortage, disaster, demand_surge, quality, transit
     target: Target
     at: Optional[Dist] = None
     duration: Optional[Dist] = None
@@ -294,6 +298,8 @@ class Disruption:
     lead_time_factor: float = 1.0
     capacity_factor: float = 1.0
     factor: float = 1.0
+    every: Optional[Dist] = None
+    reject: float = 0.0
     pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
 
 

@@ -33,6 +33,7 @@ from riskmap.analysis.risk_map import EXACT_MAX_COLUMNS, RiskMap, _num
 from riskmap.analysis.snapshot import Snapshot
 from riskmap.analysis.structure import Structure
 from riskmap.analysis.survival import Evaluator, Outage, stoppages
+from riskmap.dists import probability_below
 from riskmap.graph import supply_graph
 from riskmap.model import Disruption, Scenario
 
@@ -173,12 +174,16 @@ def occurrence_probability(d: Disruption, horizon: float) -> float:
     random start is within the horizon) is before the horizon, else 0.
     Recurring: the simulator thins a Poisson process of ``rate`` by
     ``probability`` from ``at`` (0 without it), so ``1 - exp(-rate x probability x
-    (horizon - at))``.
+    (horizon - at))``. Alternating up and down (``every``): the chance of at
+    least one down period, ``probability x P(every < horizon - at)`` (the first
+    outage starts one up time after ``at``, 0 without it).
 
     >>> occurrence_probability(Disruption("d", "outage", None, rate=0.01), 100.0)
     0.6321205588285577
     """
     start = float(d.at.mean) if d.at is not None else 0.0
+    if d.every is not None:
+        return float(d.probability) * probability_below(d.every, horizon - start)
     if d.rate is not None:
         exposure = max(0.0, horizon - start)
         return 1.0 - math.exp(-max(0.0, d.rate) * d.probability * exposure)

@@ -11,7 +11,7 @@ the report that was written.
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import Collection, Optional
 
 import numpy as np
 
@@ -43,21 +43,28 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
     scenario = summary.scenario
     exposures = {s.id: s for s in risk_map.suppliers} if risk_map is not None else {}
     suppliers = sorted({s.id for s in scenario.network.suppliers} | set(summary.suppliers))
+    kinds = {d.kind for d in scenario.disruptions}
     return Report(
         scenario=run_info(summary),
         network=scenario.network,
         products={pid: _with_pooled(_rounded(stats), summary.fill_rate_pooled.get(pid))
                   for pid, stats in summary.products.items()},
         totals=totals(summary),
-        parts={pid: _rounded(stats) for pid, stats in summary.parts.items()},
-        suppliers={sid: SupplierFigures(exposures.get(sid),
-                                        _rounded(summary.suppliers.get(sid, {})))
+        parts={pid: _rounded(_reported(stats, "part", kinds))
+               for pid, stats in summary.parts.items()},
+        suppliers={sid: SupplierFigures(exposures.get(sid), _rounded(
+            _reported(summary.suppliers.get(sid, {}), "supplier", kinds)))
                    for sid in suppliers},
         regions={r.id: r for r in risk_map.regions} if risk_map is not None else {},
         options=options,
         series=bands(summary),
-        statistics=statistics_info(scenario.network.time_unit),
+        statistics=statistics_info(scenario.network.time_unit, kinds),
         risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers))
+
+
+#: names of the statistics reported only with a disruption kind (:attr:`Statistic.needs`).
+_NEEDING = frozenset(stat.name for stats in STATISTICS.values() for stat in stats
+                     if stat.needs is not None)
 
 
 def run_info(summary) -> RunInfo:
@@ -117,11 +124,24 @@ def bands(summary) -> Bands:
     return Bands(tuple(int(t) for t in summary.times), summary.series_replications, products)
 
 
-def statistics_info(time_unit: str) -> dict[str, StatisticInfo]:
-    """Unit and meaning of every statistic, for readers of the file."""
+def statistics_info(time_unit: str, kinds: Optional[Collection[str]] = None
+                    ) -> dict[str, StatisticInfo]:
+    """Unit and meaning of every statistic reported, for readers of the file.
+
+    ``kinds`` are the scenario's disruption kinds: a statistic that needs
+    another kind is left out (every one is listed when ``kinds`` is None).
+    """
     return {f"{subject}.{stat.name}": StatisticInfo(subject, stat.unit_for(time_unit),
                                                      stat.description)
-            for subject, stats in STATISTICS.items() for stat in stats}
+            for subject, stats in STATISTICS.items() for stat in stats
+            if kinds is None or stat.reported_for(kinds)}
+
+
+def _reported(stats: dict[str, Estimate], subject: str, kinds: Collection[str]
+              ) -> dict[str, Estimate]:
+    """``stats`` without the statistics that need a disruption kind the scenario lacks."""
+    return {name: estimate for name, estimate in stats.items()
+            if name not in _NEEDING or statistic(subject, name).reported_for(kinds)}
 
 
 def _rounded_list(values) -> list[float]:

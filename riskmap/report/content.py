@@ -91,6 +91,9 @@ def disruption_record(disruption: Disruption) -> dict:
         "lead_time_factor": disruption.lead_time_factor,
         "capacity_factor": disruption.capacity_factor,
         "factor": disruption.factor,
+        # keys of the newer kinds only where they are used, so other reports keep their shape
+        **({"every": spec(disruption.every)} if disruption.every is not None else {}),
+        **({"reject": disruption.reject} if disruption.kind == "quality" else {}),
     }
 
 
@@ -103,7 +106,9 @@ def _disruption_from(record: dict) -> Disruption:
         probability=float(record.get("probability", 1.0)), rate=record.get("rate"),
         lead_time_factor=float(record.get("lead_time_factor") or 1.0),
         capacity_factor=float(record.get("capacity_factor", 1.0)),
-        factor=float(record.get("factor") or 1.0))
+        factor=float(record.get("factor") or 1.0),
+        every=None if record.get("every") is None else from_spec(record["every"]),
+        reject=float(record.get("reject") or 0.0))
 
 
 def _file(record: Optional[FileRecord]) -> Optional[dict]:

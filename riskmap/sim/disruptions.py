@@ -13,7 +13,9 @@ Semantics (docs/simulation.md, "Disruptions"):
 * An occurrence starts at ``at`` (a draw) or, without ``at``, uniformly within
   ``[0, horizon)``; it happens with ``probability``. With ``rate``,
   occurrences follow a Poisson process from ``at`` (or 0) to the horizon, each
-  kept with ``probability``.
+  kept with ``probability``. With ``every`` (outages), the supplier alternates
+  from ``at`` (or 0): up for a draw of ``every``, down for a duration, again
+  and again to the horizon; the whole process happens with ``probability``.
 * It lasts ``duration`` (one draw per occurrence) or, without it, the struck
   supplier's ``ttr`` (one draw per supplier, so each supplier of a region
   recovers on its own); a supplier without ``ttr`` stays down to the end.
@@ -66,6 +68,12 @@ class DisruptionPlan:
         Lead-time factor windows, by supplier and by lane.
     surge : dict
         Demand factor windows by item id.
+    supplier_quality, lane_quality : dict
+        Reject share windows ``(start, end, reject)`` of quality disruptions, by
+        supplier and by lane.
+    transit : dict
+        Supplier id -> ``[start, end)`` intervals during which its shipments on
+        their way are held (transit disruptions).
     occurrences : list of Occurrence
         What was drawn, in draw order (tier-2 stops have kind ``tier2``).
     """
@@ -76,6 +84,9 @@ class DisruptionPlan:
     supplier_delay: dict[str, list[Window]] = field(default_factory=dict)
     lane_delay: dict[LaneKey, list[Window]] = field(default_factory=dict)
     surge: dict[str, list[Window]] = field(default_factory=dict)
+    supplier_quality: dict[str, list[Window]] = field(default_factory=dict)
+    lane_quality: dict[LaneKey, list[Window]] = field(default_factory=dict)
+    transit: dict[str, list[Interval]] = field(default_factory=dict)
     occurrences: list[Occurrence] = field(default_factory=list)
 
 
@@ -86,6 +97,11 @@ def draw_plan(scenario: Scenario, streams: Streams) -> DisruptionPlan:
     own_down: dict[str, list[Interval]] = {s.id: [] for s in network.suppliers}
     for d in scenario.disruptions:
         rng = streams.rng(f"disruption:{d.id}")
+        if d.every is not None:
+            for start, end in alternating_windows(d, rng, scenario.horizon, network):
+                _record(plan, d, d.target.id, start, end)
+                own_down[d.target.id].append((start, end))
+            continue
         starts = occurrence_starts(d, rng, scenario.horizon)
         for start in starts:
             _apply(d, start, network, rng, plan, own_down)
@@ -115,6 +131,33 @@ def occurrence_starts(d: Disruption, rng: np.random.Generator, horizon: float) -
     return [start] if u < d.probability else []
 
 
+def alternating_windows(d: Disruption, rng: np.random.Generator, horizon: float,
+                        network: Network) -> list[Interval]:
+    """The down windows of an outage that recurs with ``every``, in time order.
+
+    From ``at`` (a draw; 0 without it) the supplier is up for a draw of
+    ``every``, then down for a draw of the duration (the supplier's ``ttr``
+    without one), then up again, and so on until an outage would start at or
+    after the horizon. The first draw decides with ``probability`` whether the
+    process runs at all in this replication. A down time without end (no
+    duration and no ``ttr``) is the last.
+    """
+    u = rng.random()
+    t = d.at.sample(rng) if d.at is not None else 0.0
+    if u >= d.probability:
+        return []
+    windows = []
+    while True:
+        t += d.every.sample(rng)
+        if t >= horizon:
+            return windows
+        end = t + _duration(d, d.target.id, network, rng)
+        windows.append((t, end))
+        if end == math.inf:
+            return windows
+        t = end
+
+
 def _apply(d, start, network, rng, plan, own_down) -> None:
     """Record one occurrence of ``d`` starting at ``start`` on each subject it strikes."""
     kind, target = d.kind, d.target
@@ -124,15 +167,17 @@ def _apply(d, start, network, rng, plan, own_down) -> None:
         plan.surge.setdefault(target.id, []).append((start, end, d.factor))
         return
     if target.kind in ("part", "product"):
-        if kind not in ("delay", "shortage"):
+        lane_tables = {"delay": (plan.lane_delay, d.lead_time_factor),
+                       "shortage": (plan.lane_capacity, d.capacity_factor),
+                       "quality": (plan.lane_quality, d.reject)}
+        if kind not in lane_tables:
             raise ValueError(f"disruption {d.id!r}: a {kind} cannot strike a {target.kind}")
+        table, factor = lane_tables[kind]
         item = network.item(target.id)
         for source in sorted(item.sources, key=lambda s: s.supplier):
             end = start + _duration(d, source.supplier, network, rng)
             key = (item.id, source.supplier)
             _record(plan, d, f"{item.id}@{source.supplier}", start, end)
-            table = plan.lane_delay if kind == "delay" else plan.lane_capacity
-            factor = d.lead_time_factor if kind == "delay" else d.capacity_factor
             table.setdefault(key, []).append((start, end, factor))
         return
     for supplier in _suppliers(target, network):
@@ -144,6 +189,10 @@ def _apply(d, start, network, rng, plan, own_down) -> None:
             plan.supplier_delay.setdefault(supplier, []).append((start, end, d.lead_time_factor))
         elif kind == "shortage":
             plan.supplier_capacity.setdefault(supplier, []).append((start, end, d.capacity_factor))
+        elif kind == "quality":
+            plan.supplier_quality.setdefault(supplier, []).append((start, end, d.reject))
+        elif kind == "transit":
+            plan.transit.setdefault(supplier, []).append((start, end))
         else:
             raise ValueError(f"disruption {d.id!r}: unknown kind {kind!r}")
 

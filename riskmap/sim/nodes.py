@@ -26,7 +26,7 @@ class Node:
 
     __slots__ = ("item", "stock", "policy", "continuous", "sourcing", "bom", "capacity",
                  "line_free", "assembly", "planned_batches", "line_plan", "customers", "due",
-                 "trigger", "incoming", "whole", "needs")
+                 "trigger", "incoming", "whole", "needs", "rejected")
 
     def __init__(self, item: Item, stock: Stock):
         self.item = item
@@ -56,6 +56,8 @@ class Node:
         # Whether a production order waits for every unit of every component
         # before it starts (the item's ``production: whole``).
         self.whole = item.production == "whole"
+        # Units received after warm-up that failed inspection (quality disruptions).
+        self.rejected = 0
 
 
 class CustomerStream:

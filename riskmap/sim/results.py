@@ -176,6 +176,8 @@ class PartOutcome:
     record_type = "part_outcome"
 
     stock_out_time: float
+    #: units of the part received after warm-up that failed inspection (quality disruptions)
+    rejected_units: int = 0
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,8 @@ class SupplierOutcome:
 
     down_time: float
     units_not_delivered: int
+    #: units received from the supplier after warm-up that failed inspection
+    rejected_units: int = 0
 
 
 @dataclass(frozen=True)

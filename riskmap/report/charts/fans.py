@@ -24,13 +24,14 @@ def disruption_windows(report: Report) -> list[tuple[str, float, float, float]]:
     A fixed ``at`` is needed (a random start has no window to draw); the
     duration is a number or a distribution whose ``min``/``max`` (or
     ``mean``) bound the end. Disruptions without a known duration are left
-    out. Sorted by start, then label.
+    out, and so are outages that recur with ``every`` (their ``at`` starts the
+    up time before the first, no window). Sorted by start, then label.
     """
     windows = []
     for disruption in report.scenario.disruptions:
         at = disruption.at
         bounds = _bounds(disruption.duration)
-        if not isinstance(at, Constant) or bounds is None:
+        if not isinstance(at, Constant) or bounds is None or disruption.every is not None:
             continue
         start = float(at.value)
         label = disruption.id or disruption.kind or "disruption"

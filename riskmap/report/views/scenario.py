@@ -91,13 +91,20 @@ def disruption_row(disruption: Disruption, time_unit: str) -> DisruptionRow:
     d = disruption
     if d.rate is not None:
         chance = f"rate {describe_number(d.rate)} per {time_unit}"
+    elif d.every is not None:
+        chance = f"again and again, up {describe_dist(d.every)} between outages"
+        if d.probability != 1:
+            chance += f", {percent(d.probability)} of runs"
     else:
         chance = percent(d.probability)
-    effect = ", ".join(f"{name.replace('_', ' ')} {describe_number(getattr(d, name))}"
-                       for name in EFFECT_FIELDS if getattr(d, name) not in (None, 1))
+    effects = [f"{name.replace('_', ' ')} {describe_number(getattr(d, name))}"
+               for name in EFFECT_FIELDS if getattr(d, name) not in (None, 1)]
+    if d.kind == "quality":
+        effects.append(f"reject {percent(d.reject)} of the units received")
+    effect = ", ".join(effects)
     return DisruptionRow(
         id=d.id or MISSING, kind=d.kind or MISSING, target=f"{d.target.kind} {d.target.id}",
-        at="random" if d.at is None else describe_dist(d.at),
+        at=("0" if d.every is not None else "random") if d.at is None else describe_dist(d.at),
         duration="the supplier's TTR" if d.duration is None else describe_dist(d.duration),
         chance=chance, effect=effect or MISSING)
 
