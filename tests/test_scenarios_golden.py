@@ -157,6 +157,9 @@ def test_scenarios_cover_every_disruption_option():
     assert some(lambda s, d: d.kind == "quality" and 0 < d.reject < 1), "quality with reject"
     assert some(lambda s, d: d.kind == "transit" and d.target.kind == "region"), \
         "transit held for a region"
+    assert some(lambda s, d: any(t.probability < 1 for t in d.triggers)), "a trigger"
+    assert some(lambda s, d: d.ramp is not None and d.every is not None), "ramp after every"
+    assert some(lambda s, d: d.ramp is not None and d.every is None), "ramp after an outage"
     assert any(s.alternates == "off" for s in scenarios)
     # An inline network is read from the scenario's own file.
     assert any(s.network.file == s.file for s in scenarios), "a network inline"

@@ -8,6 +8,8 @@ integer times after the events at that time.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -213,3 +215,126 @@ def test_a_region_transit_holds_every_supplier_of_the_region_and_overlaps_merge(
     # Shipped at 4 with 3 to go: 1 done by 5, held over [5, 22) (merged), 2 more: 24.
     assert lane.arrival(4.0, 3.0) == 24.0
     assert lane.arrival(30.0, 3.0) == 33.0
+
+
+# --------------------------------------------------------------------------- correlated events
+
+
+def two_suppliers():
+    return Network("n", suppliers=(Supplier("a", "A", ttr=Constant(6)), Supplier("b", "B"),
+                                   Supplier("c", "C")),
+                   items=(product("p", 3, 3, (Source("a"),)),))
+
+
+def sets_off(id, probability=1.0, after=0.0):
+    from riskmap.model import Trigger
+
+    return Trigger(id, probability, Constant(after))
+
+
+def test_a_disruption_sets_off_another_after_its_delay():
+    # The typhoon strikes a over [10, 15); 3 after it starts the port of b closes, for 4.
+    typhoon = Disruption("typhoon", "outage", Target("supplier", "a"), at=Constant(10),
+                         duration=Constant(5), triggers=(sets_off("plant", after=3),))
+    plant = Disruption("plant", "outage", Target("supplier", "b"), duration=Constant(4))
+    plan = plan_of(two_suppliers(), 50, [plant, typhoon])  # file order does not matter
+    assert plan.down["a"] == ((10, 15),) and plan.down["b"] == ((13, 17),)
+    assert [(o.disruption, o.start, o.end) for o in plan.occurrences] == [
+        ("typhoon", 10, 15), ("plant", 13, 17)]
+
+
+def test_a_triggered_disruption_happens_only_when_set_off_and_chains_follow():
+    never = Disruption("typhoon", "outage", Target("supplier", "a"), at=Constant(10),
+                       duration=Constant(5), triggers=(sets_off("plant", probability=0.0),))
+    plant = Disruption("plant", "outage", Target("supplier", "b"), duration=Constant(4),
+                       triggers=(sets_off("port", after=1),))
+    port = Disruption("port", "transit", Target("supplier", "c"), duration=Constant(2))
+    plan = plan_of(two_suppliers(), 50, [never, plant, port])
+    assert plan.down["b"] == () and plan.transit == {}
+    sure = replace(never, triggers=(sets_off("plant", after=2),))
+    plan = plan_of(two_suppliers(), 50, [sure, plant, port])
+    assert plan.down["b"] == ((12, 16),)
+    assert plan.transit == {"c": [(13, 15)]}  # set off by the plant, 1 after its start
+
+
+def test_each_down_period_of_a_recurring_outage_sets_off_its_triggers():
+    # a up 3, down 2 (its ttr would be 6, duration says 2): down at 3, 8, 13, 18; each start
+    # closes b's port 1 later for 1. An occurrence set off at or after the horizon is dropped.
+    flaky = Disruption("flaky", "outage", Target("supplier", "a"), every=Constant(3),
+                       duration=Constant(2), triggers=(sets_off("b-port", after=1),))
+    port = Disruption("b-port", "transit", Target("supplier", "b"), duration=Constant(1))
+    plan = plan_of(two_suppliers(), 19, [flaky, port])
+    assert plan.down["a"] == ((3, 5), (8, 10), (13, 15), (18, 20))
+    assert plan.transit == {"b": [(4, 5), (9, 10), (14, 15)]}
+
+
+def test_triggers_draw_from_their_own_stream():
+    # The trigger's uniforms and delays come from trigger:<by>:<id>: the typhoon's own
+    # random start is the same with or without what it sets off.
+    from riskmap.dists import Uniform
+
+    typhoon = Disruption("typhoon", "outage", Target("supplier", "a"), at=Uniform(0, 40),
+                         duration=Constant(5))
+    alone = plan_of(two_suppliers(), 50, [typhoon])
+    chained = plan_of(two_suppliers(), 50, [
+        replace(typhoon, triggers=(sets_off("plant", 0.5, 1),)),
+        Disruption("plant", "outage", Target("supplier", "b"), duration=Constant(4))])
+    assert chained.down["a"] == alone.down["a"]
+
+
+# --------------------------------------------------------------------------- gradual recovery
+
+
+def test_capacity_returns_linearly_after_an_outage_with_a_ramp():
+    # s makes 10 a day; down over [2, 4), then back to 10 a day linearly over [4, 6), in ten
+    # steps of 0.2 at 0.5, 1.5, ..., 9.5 a day (the linear ramp's mean over each step).
+    from riskmap.sim.supply import build_clocks
+
+    net = one_supplier(capacity=10.0)
+    out = Disruption("fire", "outage", Target("supplier", "s"), at=Constant(2),
+                     duration=Constant(2), ramp=Constant(2))
+    plan = plan_of(net, 20, [out])
+    calendar = build_clocks(net, plan)["s"].calendar
+    assert [calendar.rate(t) for t in (1, 3, 4.1, 5.9, 6)] == [10.0, 0.0, 0.5, 9.5, 10.0]
+    # 10 units started at 3: the ramp's 10 units are done exactly at its end.
+    assert calendar.finish(3, 10) == pytest.approx(6.0)
+    # 5 units: 4.9 by 5.4 (7 steps: 0.2 x (0.5 + ... + 6.5)), the last 0.1 at 7.5 a day.
+    assert calendar.finish(3, 5) == pytest.approx(5.4 + 0.1 / 7.5)
+    assert plan.down["s"] == ((2, 4),)  # the ramp is up time: orders go to s, no alternate
+
+
+def test_an_order_held_by_an_outage_ships_as_capacity_ramps_up():
+    # p: nothing on hand, base stock 10, zero lead time, no customer in the horizon: it orders
+    # 10 at t=0 from s (10 a day), down over [0, 2). Without a ramp they ship at 2 + 1 = 3;
+    # with a ramp of 2 the ramp's 10 units are done at 4.
+    net = Network("n", suppliers=(Supplier("s", "S", capacity=10.0),),
+                  items=(product("p", 0, 10, (Source("s"),), interval=100.0),))
+    def place(ramp):
+        out = Disruption("fire", "outage", Target("supplier", "s"), at=Constant(0),
+                         duration=Constant(2), ramp=ramp)
+        _, log = run(net, 10, [out])
+        [(_, _, _, units, _, ship, _)] = events(log, "place")
+        return units, ship
+    assert place(None) == (10, 3.0)
+    assert place(Constant(2)) == (10, pytest.approx(4.0))
+    # A supplier without capacity ramps up to its nominal rate, the mean demand it serves
+    # (0.01 a day here, as a shortage caps it): 0.01 units are made in the ramp, the rest
+    # when it is over and the supplier is unbounded again.
+    net = Network("n", suppliers=(Supplier("s", "S"),),
+                  items=(product("p", 0, 10, (Source("s"),), interval=100.0),))
+    assert place(None) == (10, 2.0)
+    assert place(Constant(2)) == (10, pytest.approx(4.0))
+
+
+def test_a_shortage_with_a_ramp_returns_from_its_factor():
+    # 10 a day derated to 5 over [0, 2), then back over [2, 4) in steps of 0.2 at
+    # 5.25, 5.75, ..., 9.75. 20 units from 0: 10 by t=2, 9.45 more by 3.4 (seven steps),
+    # the last 0.55 at 8.75 a day.
+    from riskmap.sim.supply import build_clocks
+
+    net = one_supplier(capacity=10.0)
+    short = Disruption("short", "shortage", Target("supplier", "s"), at=Constant(0),
+                       duration=Constant(2), capacity_factor=0.5, ramp=Constant(2))
+    calendar = build_clocks(net, plan_of(net, 20, [short]))["s"].calendar
+    assert calendar.rate(2.1) == pytest.approx(5.25) and calendar.rate(4) == 10.0
+    assert calendar.finish(0, 20) == pytest.approx(3.4 + 0.55 / 8.75)

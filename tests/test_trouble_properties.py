@@ -10,8 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from riskmap.dists import Constant, Geometric
-from riskmap.model import Disruption, Target
+from riskmap.model import Disruption, Target, Trigger
+from riskmap.sim.disruptions import draw_plan
 from riskmap.sim.engine import simulate
+from riskmap.sim.streams import Streams
 from tests.test_sim_properties import SUPPLIERS, scenarios
 
 pytestmark = pytest.mark.property
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.property
 
 @st.composite
 def troubled(draw):
-    """A random scenario with quality, transit and recurring outage disruptions added."""
+    """A random scenario with quality, transit, recurring outages, ramps and a trigger added."""
     scenario = draw(scenarios())
     horizon = scenario.horizon
     extra = []
@@ -39,7 +41,14 @@ def troubled(draw):
             extra.append(Disruption(f"t{j}", kind, target, at=at, duration=duration))
         else:
             extra.append(Disruption(f"o{j}", kind, supplier, every=Geometric(0.2),
-                                    duration=Geometric(0.5)))
+                                    duration=Geometric(0.5),
+                                    ramp=draw(st.sampled_from([None, Constant(2)]))))
+    if draw(st.booleans()):
+        # the first one sets off an outage with a gradual recovery, half the time
+        follow = Disruption("set-off", "outage", Target("supplier", draw(st.sampled_from(
+            SUPPLIERS))), duration=Constant(4), ramp=Constant(3))
+        extra[0] = replace(extra[0], triggers=(Trigger("set-off", 0.5, Constant(1)),))
+        extra.append(follow)
     return replace(scenario, disruptions=scenario.disruptions + tuple(extra))
 
 
@@ -81,3 +90,7 @@ def test_units_ordered_are_received_rejected_or_still_on_order(scenario, seed):
         assert p.ordered_units == p.shipped_units + p.waiting_units_at_end + p.lost_units, pid
     for item_id, series in result.on_hand.items():
         assert series.min() >= 0, item_id
+    plan = draw_plan(scenario, Streams(np.random.SeedSequence(seed)))
+    for time, _, _, units, supplier, ship, arrival in (e for e in log if e[1] == "place"):
+        for a, b in plan.down[supplier]:
+            assert not a < ship < b, (supplier, ship, (a, b))  # nothing ships while down

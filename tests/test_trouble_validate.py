@@ -48,6 +48,9 @@ def test_the_new_keys_load(write):
      "8:29", "a quality strikes a supplier or a part, not a region"),
     ("  - {kind: outage, target: {supplier: s1}, reject: 0.1}",
      "8:52", "'reject' does not apply to an outage"),
+    ("  - {kind: delay, target: {supplier: s1}, lead_time_factor: 2, ramp: 5}",
+     "8:70", "'ramp' (capacity returning gradually) applies to outage, disaster or shortage, "
+             "not a delay"),
     ("  - {kind: transit, target: {part: cell}}",
      "8:29", "a transit strikes a supplier or a region, not a part"),
     ("  - {kind: quality, target: {part: cell}, reject: 1.2}",
@@ -68,3 +71,41 @@ def test_geometric_reads_back_from_its_file_form():
     assert Geometric(0.25).mean == 4.0
     with pytest.raises(ValueError):
         from_spec({"dist": "geometric", "p": 0})
+
+
+TYPHOON = ("  - {id: typhoon, kind: outage, target: {supplier: s1}, at: 10, duration: 20, "
+           "triggers: [{id: %s, probability: 0.3, after: 5}]}")
+PLANT = "  - {id: plant, kind: outage, target: {supplier: s2}, duration: 9%s}"
+
+
+def test_triggers_load(write):
+    path = scenario_with(write, "\n".join([TYPHOON % "plant", PLANT % ""]))
+    typhoon, plant = load_scenario(path).disruptions
+    [trigger] = typhoon.triggers
+    assert (trigger.id, trigger.probability, trigger.after.mean) == ("plant", 0.3, 5.0)
+    assert plant.triggers == ()
+
+
+@pytest.mark.parametrize("lines,where,message", [
+    ([TYPHOON % "plnt", PLANT % ""], "8:95", "unknown disruption 'plnt'; did you mean 'plant'?"),
+    ([TYPHOON % "typhoon"], "8:95", "disruption 'typhoon' triggers itself"),
+    ([TYPHOON % "plant", PLANT % ", at: 30"], "9:72",
+     "disruption 'plant' happens only when 'typhoon' sets it off"),
+    ([TYPHOON % "plant", PLANT % ", probability: 0.5"], "9:81", "remove 'probability'"),
+])
+def test_bad_triggers_are_refused_with_their_position(write, lines, where, message):
+    path = scenario_with(write, "\n".join(lines))
+    err = one_error(path)
+    assert err.startswith(f"{path}:{where}: error: "), err
+    assert message in err, err
+
+
+def test_a_cycle_of_triggers_is_refused_at_its_first_disruption(write):
+    from tests.test_validate import errors_of
+
+    path = scenario_with(write, "\n".join([
+        "  - {id: typhoon, kind: outage, target: {supplier: s1}, duration: 5, "
+        "triggers: [{id: plant}]}", PLANT % ", triggers: [{id: typhoon}]"]))
+    [err] = errors_of(path)
+    assert err.startswith(f"{path}:9:"), err
+    assert "trigger cycle: plant -> typhoon -> plant; remove one of these links" in err, err

@@ -35,7 +35,7 @@ from riskmap.analysis.structure import Structure
 from riskmap.analysis.survival import Evaluator, Outage, stoppages
 from riskmap.dists import probability_below
 from riskmap.graph import supply_graph
-from riskmap.model import Disruption, Scenario
+from riskmap.model import Disruption, Scenario, trigger_order
 
 #: disruption kinds that stop a supplier (delays and shortages slow it down only).
 STOPPING_KINDS = ("outage", "disaster")
@@ -190,6 +190,30 @@ def occurrence_probability(d: Disruption, horizon: float) -> float:
     return float(d.probability) if start < horizon else 0.0
 
 
+def occurrence_probabilities(scenario: Scenario) -> dict[str, float]:
+    """:func:`occurrence_probability` of every disruption, those set off by others included.
+
+    A disruption that others trigger happens only through them: with
+    probability ``1 - prod(1 - p_by x trigger.probability)`` over its triggers,
+    ``p_by`` the chance of the one that sets it off (a chain multiplies along
+    it). The trigger's delay is taken to fall within the horizon.
+    """
+    out: dict[str, float] = {}
+    set_off: dict[str, list[float]] = {t.id: [] for d in scenario.disruptions
+                                       for t in d.triggers}
+    for d in trigger_order(scenario.disruptions):
+        if d.id in set_off:
+            keep = 1.0
+            for p in set_off[d.id]:
+                keep *= 1.0 - p
+            out[d.id] = 1.0 - keep
+        else:
+            out[d.id] = occurrence_probability(d, scenario.horizon)
+        for t in d.triggers:
+            set_off[t.id].append(out[d.id] * t.probability)
+    return out
+
+
 def _struck(d: Disruption, scenario: Scenario) -> dict[str, Optional[float]]:
     """The suppliers ``d`` stops directly and for how long (``None``: for good)."""
     network = scenario.network
@@ -216,11 +240,12 @@ def supplier_causes(scenario: Scenario) -> dict[str, tuple[Cause, ...]]:
     network = scenario.network
     structure = Structure(network)
     found: dict[str, list[Cause]] = {s.id: [] for s in network.suppliers}
+    chances = occurrence_probabilities(scenario)
     for d in scenario.disruptions:
         struck = _struck(d, scenario)
         if not struck:
             continue
-        p = _round(occurrence_probability(d, scenario.horizon))
+        p = _round(chances[d.id])
         if p <= 0.0:
             continue
         stopped = stoppages(structure, Outage.of(struck))

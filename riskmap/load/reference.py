@@ -42,6 +42,7 @@ def reference_markdown() -> str:
         "source": "`sources:` entries (of a part or product)", "policy": "`policy:`",
         "demand": "`demand:` (of a product)", "substitute": "`substitutes:` entries",
         "scenario": "Scenario file", "disruption": "`disruptions:` entries",
+        "trigger": "`triggers:` entries (of a disruption)",
         "expectation": "`expect:` entries",
         "candidate": "`candidates:` entries (of a scenario)",
         "candidate_source": "`supplies:` entries (of a candidate)",

@@ -24,7 +24,7 @@ from riskmap.errors import did_you_mean
 from riskmap.load.document import Path
 from riskmap.load.schema import (DISRUPTION_FACTOR_KEYS, DISRUPTION_FACTORS, DISRUPTION_TARGETS,
                                  EXPECTATION_SUBJECTS, METRICS_BY_SUBJECT, POLICY_TYPE_PARAMETERS,
-                                 POLICY_TYPED_KEYS, RECURRING_KINDS, WHAT_IF_CHANGES,
+                                 POLICY_TYPED_KEYS, RAMP_KINDS, RECURRING_KINDS, WHAT_IF_CHANGES,
                                  WHAT_IF_SUBJECTS)
 
 if TYPE_CHECKING:  # the checker imports the rules; the rules only use its methods
@@ -154,6 +154,11 @@ def _rule_disruption(ch: Checker, d: dict, path: Path) -> bool:
                                      "(with everything rejected the re-orders never end; a "
                                      "supplier that delivers nothing usable is kind: outage)",
                  "value")
+        ok = False
+    if d["ramp"] is not None and kind not in RAMP_KINDS:
+        ch.error(path + ("ramp",), f"{ch.where(path + ('ramp',))}: 'ramp' (capacity returning "
+                                   f"gradually) applies to {', '.join(RAMP_KINDS[:-1])} or "
+                                   f"{RAMP_KINDS[-1]}, not {_article(kind)}", "value")
         ok = False
     return _rule_every(ch, d, path) and ok
 

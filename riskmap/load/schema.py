@@ -221,10 +221,24 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
         _f("capacity_factor", "number", "shortage: capacity is multiplied by this (0.4 leaves "
                                         "40%)."),
         _f("factor", "positive", "demand_surge: the demand rate is multiplied by this."),
+        _f("ramp", "dist", "outage, disaster, shortage: after it ends, capacity returns "
+                           "linearly over this time (from 0, or from capacity_factor) instead "
+                           "of at once.", unit=TIME),
+        _f("triggers", "list:trigger", "Disruptions this one sets off: each occurrence starts "
+                                       "each of them, with its probability, after its delay.",
+           default=[]),
         _f("reject", "probability", "quality: the share (below 1) of the units received while "
                                     "it lasts that fails inspection and is lost (a binomial "
                                     "draw per receipt)."),
         _f("description", "text", "Free text."),
+    ),
+    "trigger": (
+        _f("id", "id", "The disruption it sets off (the id of another disruption of the "
+                       "scenario, which then happens only when set off).", required=True),
+        _f("probability", "probability", "Chance that it follows each occurrence of the "
+                                         "disruption that triggers it.", default=1.0),
+        _f("after", "dist", "Time from the start of the occurrence to the start of the "
+                            "disruption it sets off.", default=0, unit=TIME),
     ),
     "expectation": (
         _f("product", "ref:product", "The product the metric is about."),
@@ -317,3 +331,5 @@ DISRUPTION_FACTORS = {"delay": "lead_time_factor", "shortage": "capacity_factor"
 DISRUPTION_FACTOR_KEYS = ("lead_time_factor", "capacity_factor", "factor", "reject")
 #: The disruption kinds that may recur as an alternating up/down process (``every``).
 RECURRING_KINDS = ("outage",)
+#: The disruption kinds after which capacity may return gradually (``ramp``).
+RAMP_KINDS = ("outage", "disaster", "shortage")

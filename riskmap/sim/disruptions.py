@@ -29,15 +29,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
 
 from riskmap.graph import supply_graph
-from riskmap.model import Disruption, Network, Scenario
+from riskmap.model import Disruption, Network, Scenario, trigger_order
 from riskmap.sim.calendar import Interval, merge
 from riskmap.sim.streams import Streams
 
 Window = tuple[float, float, float]  # start, end, factor
+
+#: equal steps of a gradual recovery (``ramp``): each at the mean of the linear ramp over
+#: it, so the capacity delivered by the end of every step is exactly the linear ramp's.
+RAMP_STEPS = 10
 LaneKey = tuple[str, str]  # item id, supplier id
 
 
@@ -91,22 +96,58 @@ class DisruptionPlan:
 
 
 def draw_plan(scenario: Scenario, streams: Streams) -> DisruptionPlan:
-    """Draw every disruption of ``scenario`` for one replication."""
+    """Draw every disruption of ``scenario`` for one replication.
+
+    Disruptions are drawn in file order, except that one set off by others
+    (``triggers``) is drawn after all of them: it happens at the times they
+    set it off, and not otherwise.
+    """
     network = scenario.network
+    horizon = scenario.horizon
     plan = DisruptionPlan()
     own_down: dict[str, list[Interval]] = {s.id: [] for s in network.suppliers}
-    for d in scenario.disruptions:
+    set_off: dict[str, list[float]] = {t.id: [] for d in scenario.disruptions
+                                       for t in d.triggers}
+    for d in trigger_order(scenario.disruptions):
         rng = streams.rng(f"disruption:{d.id}")
-        if d.every is not None:
-            for start, end in alternating_windows(d, rng, scenario.horizon, network):
+        if d.id in set_off:
+            starts = sorted(t for t in set_off[d.id] if t < horizon)
+        elif d.every is not None:
+            ramps: list[tuple[float, float]] = []
+            windows = alternating_windows(d, rng, horizon, network, ramps)
+            for start, end in windows:
                 _record(plan, d, d.target.id, start, end)
                 own_down[d.target.id].append((start, end))
-            continue
-        starts = occurrence_starts(d, rng, scenario.horizon)
-        for start in starts:
-            _apply(d, start, network, rng, plan, own_down)
+            for end, length in ramps:
+                plan.supplier_capacity.setdefault(d.target.id, []).extend(
+                    ramp_windows(end, length, 0.0))
+            starts = [start for start, _ in windows]
+        else:
+            starts = occurrence_starts(d, rng, horizon)
+        if d.id in set_off or d.every is None:
+            for start in starts:
+                _apply(d, start, network, rng, plan, own_down)
+        for trigger in d.triggers:
+            set_off[trigger.id] += triggered_starts(d, trigger, starts, streams)
     plan.down = propagate_tier2(network, own_down, streams, plan.occurrences)
     return plan
+
+
+def triggered_starts(d: Disruption, trigger, starts, streams: Streams) -> list[float]:
+    """When the occurrences of ``d`` starting at ``starts`` set off ``trigger.id``.
+
+    Per occurrence, in time order, from stream ``trigger:<d>:<triggered>``: a
+    uniform (it sets it off when below ``trigger.probability``) and then a draw
+    of ``trigger.after``, both drawn whether or not it sets it off.
+    """
+    rng = streams.rng(f"trigger:{d.id}:{trigger.id}")
+    out = []
+    for start in starts:
+        u = rng.random()
+        after = trigger.after.sample(rng)
+        if u < trigger.probability:
+            out.append(start + after)
+    return out
 
 
 def occurrence_starts(d: Disruption, rng: np.random.Generator, horizon: float) -> list[float]:
@@ -132,7 +173,7 @@ def occurrence_starts(d: Disruption, rng: np.random.Generator, horizon: float) -
 
 
 def alternating_windows(d: Disruption, rng: np.random.Generator, horizon: float,
-                        network: Network) -> list[Interval]:
+                        network: Network, ramps: Optional[list] = None) -> list[Interval]:
     """The down windows of an outage that recurs with ``every``, in time order.
 
     From ``at`` (a draw; 0 without it) the supplier is up for a draw of
@@ -140,8 +181,11 @@ def alternating_windows(d: Disruption, rng: np.random.Generator, horizon: float,
     without one), then up again, and so on until an outage would start at or
     after the horizon. The first draw decides with ``probability`` whether the
     process runs at all in this replication. A down time without end (no
-    duration and no ``ttr``) is the last.
+    duration and no ``ttr``) is the last. With ``ramp``, a draw of it follows
+    each down time's, and ``(end, ramp)`` goes to ``ramps``; the up time counts
+    from the end of the outage, the ramp included.
     """
+    ramps = [] if ramps is None else ramps
     u = rng.random()
     t = d.at.sample(rng) if d.at is not None else 0.0
     if u >= d.probability:
@@ -155,7 +199,32 @@ def alternating_windows(d: Disruption, rng: np.random.Generator, horizon: float,
         windows.append((t, end))
         if end == math.inf:
             return windows
+        if d.ramp is not None:
+            ramps.append((end, d.ramp.sample(rng)))
         t = end
+
+
+def ramp_windows(end: float, length: float, low: float) -> list[Window]:
+    """Capacity factor windows of a recovery from ``low`` (at ``end``) to 1 over ``length``.
+
+    :data:`RAMP_STEPS` equal steps, step ``k`` at ``low + (1 - low)(k + 1/2) / RAMP_STEPS``,
+    the linear ramp's mean over it; nothing for a ramp of length 0 or an end at infinity.
+
+    >>> ramp_windows(10.0, 2.0, 0.0)[:2]
+    [(10.0, 10.2, 0.05), (10.2, 10.4, 0.15)]
+    """
+    if not length > 0 or end == math.inf:
+        return []
+    step = length / RAMP_STEPS
+    return [(end + k * step, end + length if k == RAMP_STEPS - 1 else end + (k + 1) * step,
+             low + (1.0 - low) * (k + 0.5) / RAMP_STEPS) for k in range(RAMP_STEPS)]
+
+
+def _ramp(d: Disruption, end: float, rng, low: float) -> list[Window]:
+    """The recovery windows after an occurrence of ``d`` ending at ``end`` (a draw of ``ramp``)."""
+    if d.ramp is None:
+        return []
+    return ramp_windows(end, d.ramp.sample(rng), low)
 
 
 def _apply(d, start, network, rng, plan, own_down) -> None:
@@ -179,16 +248,22 @@ def _apply(d, start, network, rng, plan, own_down) -> None:
             key = (item.id, source.supplier)
             _record(plan, d, f"{item.id}@{source.supplier}", start, end)
             table.setdefault(key, []).append((start, end, factor))
+            if kind == "shortage":
+                table[key].extend(_ramp(d, end, rng, factor))
         return
     for supplier in _suppliers(target, network):
         end = start + _duration(d, supplier, network, rng)
         _record(plan, d, supplier, start, end)
         if kind in ("outage", "disaster"):
             own_down[supplier].append((start, end))
+            ramp = _ramp(d, end, rng, 0.0)
+            if ramp:
+                plan.supplier_capacity.setdefault(supplier, []).extend(ramp)
         elif kind == "delay":
             plan.supplier_delay.setdefault(supplier, []).append((start, end, d.lead_time_factor))
         elif kind == "shortage":
             plan.supplier_capacity.setdefault(supplier, []).append((start, end, d.capacity_factor))
+            plan.supplier_capacity[supplier].extend(_ramp(d, end, rng, d.capacity_factor))
         elif kind == "quality":
             plan.supplier_quality.setdefault(supplier, []).append((start, end, d.reject))
         elif kind == "transit":
