@@ -61,6 +61,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("riskmap.cli.report", "render report.md and report.html again from a report.json"),
     "compare": ("riskmap.cli.compare", "two plans side by side: the change of each figure, paired "
                                        "or from two reports"),
+    "fit-disruptions": ("riskmap.cli.fit_disruptions", "fit each supplier's recurring outages "
+                                                       "from a table of past events"),
 }
 
 
