@@ -39,7 +39,8 @@ def test_every_spec_key_is_documented():
     for key in ("capacity", "ttr", "depends_on", "cover", "alternate", "activation_delay",
                 "lead_time", "share", "unit_cost", "review_period", "patience", "substitutes",
                 "acceptance", "horizon", "warmup", "replications", "seed", "alternates",
-                "lead_time_factor", "capacity_factor", "factor", "probability", "rate"):
+                "lead_time_factor", "capacity_factor", "factor", "probability", "rate",
+                "every", "reject", "triggers", "after", "ramp"):
         assert f"| `{key}` |" in doc, key
     for name in dists.DISTRIBUTIONS:
         assert f"| `{name}` |" in doc

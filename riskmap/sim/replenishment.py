@@ -130,7 +130,9 @@ class Replenishment:
     def _send(self, node: Node, lane, units: int, now: float) -> None:
         """Place an order of ``units`` on ``lane`` and schedule its arrival."""
         ship = now if lane.immediate else lane.ship_time(now, units)
-        arrival = lane.arrival(ship, lane.lead_time(now))
+        lead = lane.lead_time(now)
+        # Lane.arrival inlined for the common case: no transit disruption holds the lane.
+        arrival = ship + lead if lane.transit is None else lane.arrival(ship, lead)
         if ship > now and lane.down:
             self._count_held(lane, now, ship, units)
         if self.log is not None:
