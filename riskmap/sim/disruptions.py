@@ -113,15 +113,7 @@ def draw_plan(scenario: Scenario, streams: Streams) -> DisruptionPlan:
         if d.id in set_off:
             starts = sorted(t for t in set_off[d.id] if t < horizon)
         elif d.every is not None:
-            ramps: list[tuple[float, float]] = []
-            windows = alternating_windows(d, rng, horizon, network, ramps)
-            for start, end in windows:
-                _record(plan, d, d.target.id, start, end)
-                own_down[d.target.id].append((start, end))
-            for end, length in ramps:
-                plan.supplier_capacity.setdefault(d.target.id, []).extend(
-                    ramp_windows(end, length, 0.0))
-            starts = [start for start, _ in windows]
+            starts = _recurring(d, rng, horizon, network, plan, own_down)
         else:
             starts = occurrence_starts(d, rng, horizon)
         if d.id in set_off or d.every is None:
@@ -131,6 +123,18 @@ def draw_plan(scenario: Scenario, streams: Streams) -> DisruptionPlan:
             set_off[trigger.id] += triggered_starts(d, trigger, starts, streams)
     plan.down = propagate_tier2(network, own_down, streams, plan.occurrences)
     return plan
+
+
+def _recurring(d, rng, horizon, network, plan, own_down) -> list[float]:
+    """Record the down windows (and ramps) of an outage recurring with ``every``; their starts."""
+    ramps: list[tuple[float, float]] = []
+    windows = alternating_windows(d, rng, horizon, network, ramps)
+    for start, end in windows:
+        _record(plan, d, d.target.id, start, end)
+        own_down[d.target.id].append((start, end))
+    for end, length in ramps:
+        plan.supplier_capacity.setdefault(d.target.id, []).extend(ramp_windows(end, length, 0.0))
+    return [start for start, _ in windows]
 
 
 def triggered_starts(d: Disruption, trigger, starts, streams: Streams) -> list[float]:
