@@ -15,6 +15,10 @@ Conventions
   deviation of the value itself, not of its logarithm.
 * ``empirical`` draws one of ``values`` with probability proportional to
   ``weights`` (equal weights when omitted).
+* ``geometric`` counts trials up to the first success: whole numbers
+  ``1, 2, ...`` with ``P(k) = (1 - p)^(k-1) p`` (mean ``1/p``), the discrete
+  counterpart of ``exponential`` (up and down times of Markov disruptions
+  measured in whole time units).
 
 >>> import numpy as np
 >>> from riskmap.dists import Triangular
@@ -293,10 +297,28 @@ class Empirical(Dist):
         return rng.choice(np.asarray(self.values, dtype=float), size=n, p=self.probabilities)
 
 
+@dataclass(frozen=True)
+class Geometric(Dist):
+    """Trials up to the first success: 1, 2, ... with P(k) = (1-p)^(k-1) p; mean 1/p."""
+
+    p: float
+    name: ClassVar[str] = "geometric"
+    params: ClassVar[tuple[str, ...]] = ("p",)
+
+    @property
+    def mean(self) -> float:
+        return 1.0 / self.p
+
+    def sample_many(self, rng, n):
+        # numpy's geometric counts the trials up to and including the first success.
+        return rng.geometric(self.p, n).astype(float)
+
+
 #: The distributions a file may name, by their ``dist:`` name.
 DISTRIBUTIONS: dict[str, type[Dist]] = {
     cls.name: cls
-    for cls in (Uniform, Triangular, Normal, LogNormal, Exponential, Poisson, Gamma, Empirical)
+    for cls in (Uniform, Triangular, Normal, LogNormal, Exponential, Poisson, Gamma, Empirical,
+                Geometric)
 }
 
 
@@ -360,6 +382,9 @@ def parameter_problems(name: str, params: dict[str, Any]) -> list[tuple[str, str
         problems.append(("mean", f"{name} needs mean > 0, got {p['mean']}"))
     elif name == "exponential" and p["mean"] <= 0:
         problems.append(("mean", f"exponential needs mean > 0, got {p['mean']}"))
+    elif name == "geometric" and not 0 < p["p"] <= 1:
+        problems.append(("p", f"geometric needs 0 < p <= 1 (the chance of ending in each time "
+                              f"unit), got {p['p']}"))
     elif name == "empirical":
         values, weights = p["values"], p.get("weights")
         if not values:
@@ -377,3 +402,57 @@ def parameter_problems(name: str, params: dict[str, Any]) -> list[tuple[str, str
 def draw_units(dist: Dist, rng: np.random.Generator) -> int:
     """A count of units: the draw rounded to the nearest whole number, at least 1."""
     return max(1, int(round(dist.sample(rng))))
+
+
+def probability_below(dist: Dist, x: float) -> float:
+    """``P(X < x)`` for a draw ``X`` of ``dist`` (the risk matrix's chance of a first outage).
+
+    >>> probability_below(Geometric(0.5), 3)  # 1 or 2: 1/2 + 1/4
+    0.75
+    >>> probability_below(Constant(3), 3)
+    0.0
+    """
+    from scipy import special
+
+    if x <= 0:
+        return 0.0
+    if isinstance(dist, Constant):
+        return 1.0 if dist.value < x else 0.0
+    if isinstance(dist, Uniform):
+        if dist.max == dist.min:
+            return 1.0 if dist.min < x else 0.0
+        return min(1.0, max(0.0, (x - dist.min) / (dist.max - dist.min)))
+    if isinstance(dist, Triangular):
+        a, c, b = dist.min, dist.mode, dist.max
+        if x >= b:
+            return 1.0
+        if x <= a:
+            return 0.0
+        if x <= c:
+            return (x - a) ** 2 / ((b - a) * (c - a))
+        return 1.0 - (b - x) ** 2 / ((b - a) * (b - c))
+    if isinstance(dist, Normal):
+        if dist.sd == 0:
+            return 1.0 if dist.mean_ < x else 0.0
+        low = special.ndtr(-dist.mean_ / dist.sd)
+        return float((special.ndtr((x - dist.mean_) / dist.sd) - low) / (1.0 - low))
+    if isinstance(dist, LogNormal):
+        mu, sigma = dist.log_params
+        if sigma == 0:
+            return 1.0 if dist.mean_ < x else 0.0
+        return float(special.ndtr((math.log(x) - mu) / sigma))
+    if isinstance(dist, Exponential):
+        return 1.0 - math.exp(-x / dist.mean_)
+    if isinstance(dist, Gamma):
+        if dist.sd == 0:
+            return 1.0 if dist.mean_ < x else 0.0
+        shape = (dist.mean_ / dist.sd) ** 2
+        return float(special.gammainc(shape, x / (dist.sd ** 2 / dist.mean_)))
+    if isinstance(dist, Poisson):
+        # whole numbers below x: 0 .. ceil(x) - 1
+        return float(special.pdtr(math.ceil(x) - 1, dist.mean_))
+    if isinstance(dist, Geometric):
+        return 1.0 - (1.0 - dist.p) ** (math.ceil(x) - 1)
+    if isinstance(dist, Empirical):
+        return float(sum(p for v, p in zip(dist.values, dist.probabilities) if v < x))
+    raise TypeError(f"no distribution function for {dist}")  # pragma: no cover

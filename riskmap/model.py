@@ -407,17 +407,37 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Trigger:
+    """One ``triggers:`` entry: disruption ``id`` follows each occurrence of its trigger.
+
+    With ``probability`` (one draw per occurrence), starting ``after`` (a draw)
+    the start of the occurrence.
+    """
+
+    id: str
+    probability: float = 1.0
+    after: Dist = ZERO
+
+
+@dataclass(frozen=True)
 class Disruption:
     """A disruption of a scenario (docs/reference.md).
 
     ``at`` ``None`` means a uniformly random start within the horizon;
     ``duration`` ``None`` means the target supplier's ``ttr``. ``rate`` (per
-    time unit) makes it recur as a Poisson process; otherwise it happens once
-    with ``probability``.
+    time unit) makes it recur as a Poisson process; ``every`` (an outage's)
+    as an alternating up/down process, up for a draw of ``every``, down for
+    ``duration``, from ``at`` (0 when ``None``), the whole process happening
+    with ``probability``; otherwise it happens once with ``probability``.
+    ``reject`` is the share of the units received that a ``quality``
+    disruption rejects. ``triggers`` are the disruptions each occurrence sets
+    off; a disruption that some other one triggers happens only then.
+    ``ramp`` (outage, disaster, shortage) is the time over which capacity
+    returns linearly after it ends; ``None``: at once.
     """
 
     id: str
-    kind: str  # outage, delay, shortage, disaster, demand_surge
+    kind: str  # outage, delay, shortage, disaster, demand_surge, quality, transit
     target: Target
     at: Optional[Dist] = None
     duration: Optional[Dist] = None
@@ -426,7 +446,38 @@ class Disruption:
     lead_time_factor: float = 1.0
     capacity_factor: float = 1.0
     factor: float = 1.0
+    every: Optional[Dist] = None
+    reject: float = 0.0
+    triggers: tuple[Trigger, ...] = ()
+    ramp: Optional[Dist] = None
     pos: Pos = field(default=Pos("<memory>"), compare=False, repr=False)
+
+
+def trigger_order(disruptions: "tuple[Disruption, ...]") -> "list[Disruption]":
+    """The disruptions in file order, each set off by others moved after them.
+
+    The first one in file order whose triggers are all placed comes next, so
+    a scenario without triggers keeps its file order. Raises ``ValueError``
+    on a cycle of triggers (the loader refuses them).
+    """
+    by_id = {d.id: d for d in disruptions}
+    waiting = {d.id: 0 for d in disruptions}
+    for d in disruptions:
+        for t in d.triggers:
+            if t.id in waiting:
+                waiting[t.id] += 1
+    out: list[Disruption] = []
+    left = list(disruptions)
+    while left:
+        ready = next((d for d in left if waiting[d.id] == 0), None)
+        if ready is None:
+            raise ValueError(f"disruptions set each other off: {sorted(d.id for d in left)}")
+        left.remove(ready)
+        out.append(ready)
+        for t in ready.triggers:
+            if t.id in by_id:
+                waiting[t.id] -= 1
+    return out
 
 
 @dataclass(frozen=True)

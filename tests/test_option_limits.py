@@ -62,11 +62,12 @@ def test_a_billion_replications_is_refused_for_memory_even_with_force(scenario_f
 @pytest.mark.hand
 def test_memory_bound_counts_every_kept_figure(scenario_file):
     scenario = load_scenario(str(scenario_file))
-    # 2 products x (24 statistics + ordered + filled), 1 part x 1, 2 suppliers x 2,
+    # 2 products x (24 statistics + ordered + filled), 1 part x 2, 2 suppliers x 3 (the
+    # rejected units are kept for every run, though reported only with a quality disruption),
     # 3 items x 2 stock statistics (on_hand_mean, holding_cost)
-    assert figures_per_replication(scenario.network) == 2 * 26 + 1 + 2 * 2 + 3 * 2
-    fits = MAX_SAMPLE_BYTES // (9 * 63)
-    assert check_memory(scenario, fits) == pytest.approx(9 * 63 * fits)
+    assert figures_per_replication(scenario.network) == 2 * 26 + 1 * 2 + 2 * 3 + 3 * 2
+    fits = MAX_SAMPLE_BYTES // (9 * 66)
+    assert check_memory(scenario, fits) == pytest.approx(9 * 66 * fits)
     with pytest.raises(InputError) as info:
         check_memory(scenario, fits + 1)
     assert f"at most {fits:,}" in info.value.diagnostics[0].message

@@ -131,7 +131,8 @@ def test_scenarios_cover_every_disruption_option():
     scenarios = _scenarios()
     disruptions = [(s, d) for s in scenarios for d in s.disruptions]
     kinds = {d.kind for _, d in disruptions}
-    assert kinds == {"outage", "delay", "shortage", "disaster", "demand_surge"}
+    assert kinds == {"outage", "delay", "shortage", "disaster", "demand_surge", "quality",
+                     "transit"}
 
     def some(predicate) -> bool:
         return any(predicate(s, d) for s, d in disruptions)
@@ -151,6 +152,14 @@ def test_scenarios_cover_every_disruption_option():
     assert some(lambda s, d: d.kind == "shortage" and d.target.kind == "part")
     assert some(lambda s, d: d.kind == "shortage" and d.target.kind == "supplier")
     assert some(is_tier2), "an outage of a tier-2 supplier"
+    assert some(lambda s, d: d.every is not None and not d.every.is_constant), \
+        "an outage recurring up and down (every)"
+    assert some(lambda s, d: d.kind == "quality" and 0 < d.reject < 1), "quality with reject"
+    assert some(lambda s, d: d.kind == "transit" and d.target.kind == "region"), \
+        "transit held for a region"
+    assert some(lambda s, d: any(t.probability < 1 for t in d.triggers)), "a trigger"
+    assert some(lambda s, d: d.ramp is not None and d.every is not None), "ramp after every"
+    assert some(lambda s, d: d.ramp is not None and d.every is None), "ramp after an outage"
     assert any(s.alternates == "off" for s in scenarios)
     # An inline network is read from the scenario's own file.
     assert any(s.network.file == s.file for s in scenarios), "a network inline"

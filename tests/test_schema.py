@@ -43,7 +43,8 @@ def test_every_spec_key_is_documented():
                 "holding_cost", "seasonality", "by", "factors",
                 "allocation", "class", "priority", "updates", "every", "on_revision",
                 "inquiries", "after_update", "compensation", "when", "after", "offer", "amount",
-                "share", "extends_patience", "prevents_cancellation"):
+                "share", "extends_patience", "prevents_cancellation",
+                "reject", "triggers", "ramp"):
         assert f"| `{key}` |" in doc, key
     for name in dists.DISTRIBUTIONS:
         assert f"| `{name}` |" in doc

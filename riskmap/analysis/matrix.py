@@ -42,8 +42,9 @@ from riskmap.analysis.risk_map import EXACT_MAX_COLUMNS, RiskMap, _num
 from riskmap.analysis.snapshot import Snapshot
 from riskmap.analysis.structure import Structure
 from riskmap.analysis.survival import Evaluator, Outage, stoppages
+from riskmap.dists import probability_below
 from riskmap.graph import supply_graph
-from riskmap.model import Disruption, Scenario
+from riskmap.model import Disruption, Scenario, trigger_order
 from riskmap.stats import Estimate
 
 #: disruption kinds that stop a supplier (delays and shortages slow it down only).
@@ -304,16 +305,44 @@ def occurrence_probability(d: Disruption, horizon: float) -> float:
     random start is within the horizon) is before the horizon, else 0.
     Recurring: the simulator thins a Poisson process of ``rate`` by
     ``probability`` from ``at`` (0 without it), so ``1 - exp(-rate x probability x
-    (horizon - at))``.
+    (horizon - at))``. Alternating up and down (``every``): the chance of at
+    least one down period, ``probability x P(every < horizon - at)`` (the first
+    outage starts one up time after ``at``, 0 without it).
 
     >>> occurrence_probability(Disruption("d", "outage", None, rate=0.01), 100.0)
     0.6321205588285577
     """
     start = float(d.at.mean) if d.at is not None else 0.0
+    if d.every is not None:
+        return float(d.probability) * probability_below(d.every, horizon - start)
     if d.rate is not None:
         exposure = max(0.0, horizon - start)
         return 1.0 - math.exp(-max(0.0, d.rate) * d.probability * exposure)
     return float(d.probability) if start < horizon else 0.0
+
+
+def occurrence_probabilities(scenario: Scenario) -> dict[str, float]:
+    """:func:`occurrence_probability` of every disruption, those set off by others included.
+
+    A disruption that others trigger happens only through them: with
+    probability ``1 - prod(1 - p_by x trigger.probability)`` over its triggers,
+    ``p_by`` the chance of the one that sets it off (a chain multiplies along
+    it). The trigger's delay is taken to fall within the horizon.
+    """
+    out: dict[str, float] = {}
+    set_off: dict[str, list[float]] = {t.id: [] for d in scenario.disruptions
+                                       for t in d.triggers}
+    for d in trigger_order(scenario.disruptions):
+        if d.id in set_off:
+            keep = 1.0
+            for p in set_off[d.id]:
+                keep *= 1.0 - p
+            out[d.id] = 1.0 - keep
+        else:
+            out[d.id] = occurrence_probability(d, scenario.horizon)
+        for t in d.triggers:
+            set_off[t.id].append(out[d.id] * t.probability)
+    return out
 
 
 def _struck(d: Disruption, scenario: Scenario) -> dict[str, Optional[float]]:
@@ -342,11 +371,12 @@ def supplier_causes(scenario: Scenario) -> dict[str, tuple[Cause, ...]]:
     network = scenario.network
     structure = Structure(network)
     found: dict[str, list[Cause]] = {s.id: [] for s in network.suppliers}
+    chances = occurrence_probabilities(scenario)
     for d in scenario.disruptions:
         struck = _struck(d, scenario)
         if not struck:
             continue
-        p = _round(occurrence_probability(d, scenario.horizon))
+        p = _round(chances[d.id])
         if p <= 0.0:
             continue
         stopped = stoppages(structure, Outage.of(struck))

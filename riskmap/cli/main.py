@@ -67,6 +67,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                      "or an .xlsx workbook)"),
     "optimize": ("riskmap.cli.optimize", "least-cost stock levels that keep the service targets "
                                          "under the scenario's disruptions"),
+    "fit-disruptions": ("riskmap.cli.fit_disruptions", "fit each supplier's recurring outages "
+                                                       "from a table of past events"),
 }
 
 

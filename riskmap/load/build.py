@@ -151,6 +151,10 @@ def scenario(doc: Document, sc: dict, net: model.Network, default_name: str) -> 
             lead_time_factor=d["lead_time_factor"] if d["lead_time_factor"] is not None else 1.0,
             capacity_factor=d["capacity_factor"] if d["capacity_factor"] is not None else 1.0,
             factor=d["factor"] if d["factor"] is not None else 1.0,
+            every=d["every"], reject=d["reject"] if d["reject"] is not None else 0.0,
+            triggers=tuple(model.Trigger(t["id"], t["probability"], t["after"])
+                           for t in d["triggers"]),
+            ramp=d["ramp"],
             pos=doc.pos(d[POS_KEY]),
         )
         for d, did in zip(sc["disruptions"], disruption_ids(sc["disruptions"]))

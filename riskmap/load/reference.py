@@ -48,6 +48,7 @@ def reference_markdown() -> str:
         "compensation": "`compensation:` entries (of a product)",
         "inquiries": "`inquiries:` (of a product)",
         "scenario": "Scenario file", "disruption": "`disruptions:` entries",
+        "trigger": "`triggers:` entries (of a disruption)",
         "expectation": "`expect:` entries",
         "candidate": "`candidates:` entries (of a scenario)",
         "candidate_source": "`supplies:` entries (of a candidate)",

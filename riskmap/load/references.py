@@ -16,7 +16,7 @@ import networkx as nx
 from riskmap.errors import Collector
 from riskmap.load.checker import POS_KEY
 from riskmap.load.document import Document, Path
-from riskmap.load.rules import expectation_subject, what_if_ids, what_if_subject
+from riskmap.load.rules import disruption_ids, expectation_subject, what_if_ids, what_if_subject
 from riskmap.model import Network
 
 
@@ -137,7 +137,8 @@ def check_network(doc: Document, net: dict, out: Collector) -> None:
     _check_cycles(refs, {s["id"]: s for s in net["suppliers"]}, "depends_on", "depends_on")
 
 
-def _check_cycles(refs: Refs, nodes: dict[str, dict], key: str, what: str) -> None:
+def _check_cycles(refs: Refs, nodes: dict[str, dict], key: str, what: str,
+                  reason: str = "an item cannot need itself") -> None:
     """Report each cycle once, at the first node of the cycle in id order.
 
     Every strongly connected component of more than one node holds at least
@@ -160,8 +161,7 @@ def _check_cycles(refs: Refs, nodes: dict[str, dict], key: str, what: str) -> No
                    key=lambda path: (len(path), path))
         cycle = [first] + back
         refs.error(nodes[first][POS_KEY] + (key,), f"{what} cycle: {' -> '.join(cycle)}; remove "
-                                                   "one of these links, an item cannot need itself",
-                   "cycle")
+                                                   f"one of these links, {reason}", "cycle")
 
 
 def check_scenario(doc: Document, sc: dict, network: Optional[Network], out: Collector) -> None:
@@ -181,6 +181,7 @@ def check_scenario(doc: Document, sc: dict, network: Optional[Network], out: Col
     """
     refs = Refs(doc, out)
     refs.unique([d for d in sc["disruptions"] if d.get("id")], "disruption")
+    _check_triggers(refs, sc["disruptions"])
     if sc["warmup"] >= sc["horizon"]:
         refs.error(sc[POS_KEY] + ("warmup",), f"warmup ({sc['warmup']}) must be shorter than the "
                                               f"horizon ({sc['horizon']})", "value")
@@ -208,6 +209,43 @@ def check_scenario(doc: Document, sc: dict, network: Optional[Network], out: Col
             refs.known(e["alert"], e[POS_KEY] + ("alert",), alerts, "alert", hint)
     _check_candidates(refs, sc["candidates"], index)
     _check_what_ifs(refs, sc["what_if"], index)
+
+
+#: keys of a disruption that say when it happens on its own, which a triggered one does not.
+_OWN_TIMING_KEYS = ("at", "rate", "every")
+
+
+def _check_triggers(refs: Refs, disruptions: list[dict]) -> None:
+    """Each trigger names another disruption; a triggered one has no timing of its own; no cycle.
+
+    A disruption that another one triggers happens only when set off (its
+    triggers say when and how likely), so its own ``at``, ``rate``, ``every``
+    and ``probability`` would mean nothing and are refused.
+    """
+    ids = disruption_ids(disruptions)
+    index = dict(zip(ids, disruptions))
+    triggered: dict[str, str] = {}
+    for d, did in zip(disruptions, ids):
+        for t in d["triggers"]:
+            path = t[POS_KEY] + ("id",)
+            if t["id"] == did:
+                refs.error(path, f"disruption {did!r} triggers itself; a disruption that recurs "
+                                 "takes 'rate' or 'every'", "cycle")
+            elif refs.known(t["id"], path, index, "disruption"):
+                triggered.setdefault(t["id"], did)
+    for did, by in sorted(triggered.items()):
+        d = index[did]
+        given = [k for k in _OWN_TIMING_KEYS if d[k] is not None]
+        given += ["probability"] if d["probability"] != 1.0 else []
+        for key in given:
+            refs.error(d[POS_KEY] + (key,), f"disruption {did!r} happens only when {by!r} sets "
+                                            f"it off, which says when and how likely: remove "
+                                            f"{key!r} (or the trigger's 'after' and "
+                                            f"'probability' say it)", "value")
+    nodes = {did: {"triggers": [t["id"] for t in d["triggers"]], POS_KEY: d[POS_KEY]}
+             for did, d in index.items()}
+    _check_cycles(refs, nodes, "triggers", "trigger",
+                  "a disruption cannot set itself off through others")
 
 
 #: supplier keys of a candidate that only a new supplier may carry.

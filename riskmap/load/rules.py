@@ -24,7 +24,8 @@ from riskmap.errors import did_you_mean
 from riskmap.load.document import Path
 from riskmap.load.schema import (DISRUPTION_FACTOR_KEYS, DISRUPTION_FACTORS, DISRUPTION_TARGETS,
                                  EXPECTATION_SUBJECTS, METRICS_BY_SUBJECT, POLICY_TYPE_PARAMETERS,
-                                 POLICY_TYPED_KEYS, WHAT_IF_CHANGES, WHAT_IF_SUBJECTS)
+                                 POLICY_TYPED_KEYS, RAMP_KINDS, RECURRING_KINDS, WHAT_IF_CHANGES,
+                                 WHAT_IF_SUBJECTS)
 
 from riskmap.season import WEEKDAY_UNITS, factor_count_problem, mean_problem
 
@@ -224,14 +225,46 @@ def _rule_disruption(ch: Checker, d: dict, path: Path) -> bool:
         ok = False
     for key in DISRUPTION_FACTOR_KEYS:
         if key != needs and d[key] is not None:
-            ch.error(path + (key,), f"{ch.where(path + (key,))}: {key!r} does not apply to a "
-                                    f"{kind}", "value")
+            ch.error(path + (key,), f"{ch.where(path + (key,))}: {key!r} does not apply to "
+                                    f"{_article(kind)}", "value")
             ok = False
     if d["rate"] is not None and d["probability"] != 1.0:
         ch.error(path + ("rate",), f"{ch.where(path)}: give 'rate' (recurring) or 'probability' "
                                    "(once), not both", "value")
         ok = False
-    return ok
+    if d["reject"] is not None and d["reject"] >= 1:
+        ch.error(path + ("reject",), f"{ch.where(path + ('reject',))}: reject must be below 1 "
+                                     "(with everything rejected the re-orders never end; a "
+                                     "supplier that delivers nothing usable is kind: outage)",
+                 "value")
+        ok = False
+    if d["ramp"] is not None and kind not in RAMP_KINDS:
+        ch.error(path + ("ramp",), f"{ch.where(path + ('ramp',))}: 'ramp' (capacity returning "
+                                   f"gradually) applies to {', '.join(RAMP_KINDS[:-1])} or "
+                                   f"{RAMP_KINDS[-1]}, not {_article(kind)}", "value")
+        ok = False
+    return _rule_every(ch, d, path) and ok
+
+
+def _rule_every(ch: Checker, d: dict, path: Path) -> bool:
+    """``every`` (an alternating up/down process): an outage's, without ``rate``, up time > 0."""
+    if d["every"] is None:
+        return True
+    where = ch.where(path + ("every",))
+    if d["kind"] not in RECURRING_KINDS:
+        ch.error(path + ("every",), f"{where}: 'every' (recurring up and down) applies to "
+                                    f"{' or '.join(_article(k) for k in RECURRING_KINDS)}, not "
+                                    f"{_article(d['kind'])}", "value")
+        return False
+    if d["rate"] is not None:
+        ch.error(path + ("every",), f"{where}: give 'every' (up time between outages) or 'rate' "
+                                    "(outages as a Poisson process), not both", "value")
+        return False
+    if d["every"].mean <= 0:
+        ch.error(path + ("every",), f"{where}: the up time between outages must have a mean > 0, "
+                                    "or the supplier would never be up", "value")
+        return False
+    return True
 
 
 def _rule_expectation(ch: Checker, e: dict, path: Path) -> bool:

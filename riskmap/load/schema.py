@@ -268,8 +268,8 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
     ),
     "disruption": (
         _f("id", "id", "Unique id (defaults to KIND-N)."),
-        _f("kind", "enum:outage|delay|shortage|disaster|demand_surge", "What happens.",
-           required=True),
+        _f("kind", "enum:outage|delay|shortage|disaster|demand_surge|quality|transit",
+           "What happens.", required=True),
         _f("target", "target", "What it strikes: {supplier: ID}, {part: ID}, {product: ID} or "
                                "{region: ID}.", required=True),
         _f("at", "dist", "When it starts; uniformly random within the horizon when omitted.",
@@ -278,12 +278,32 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
         _f("probability", "probability", "Chance that it happens in a replication.", default=1.0),
         _f("rate", "number", "Occurrences per time unit, as a Poisson process over the horizon "
                              "(instead of probability).", unit="1 / time unit"),
+        _f("every", "dist", "outage: recur as an alternating process, up for a draw of every "
+                            "between the end of one outage and the start of the next (from at, "
+                            "else from 0), then down for duration (instead of rate).", unit=TIME),
         _f("lead_time_factor", "positive", "delay: lead times of orders placed during it are "
                                            "multiplied by this."),
         _f("capacity_factor", "number", "shortage: capacity is multiplied by this (0.4 leaves "
                                         "40%)."),
         _f("factor", "positive", "demand_surge: the demand rate is multiplied by this."),
+        _f("ramp", "dist", "outage, disaster, shortage: after it ends, capacity returns "
+                           "linearly over this time (from 0, or from capacity_factor) instead "
+                           "of at once.", unit=TIME),
+        _f("triggers", "list:trigger", "Disruptions this one sets off: each occurrence starts "
+                                       "each of them, with its probability, after its delay.",
+           default=[]),
+        _f("reject", "probability", "quality: the share (below 1) of the units received while "
+                                    "it lasts that fails inspection and is lost (a binomial "
+                                    "draw per receipt)."),
         _f("description", "text", "Free text."),
+    ),
+    "trigger": (
+        _f("id", "id", "The disruption it sets off (the id of another disruption of the "
+                       "scenario, which then happens only when set off).", required=True),
+        _f("probability", "probability", "Chance that it follows each occurrence of the "
+                                         "disruption that triggers it.", default=1.0),
+        _f("after", "dist", "Time from the start of the occurrence to the start of the "
+                            "disruption it sets off.", default=0, unit=TIME),
     ),
     "expectation": (
         _f("product", "ref:product", "The product the metric is about."),
@@ -393,10 +413,15 @@ POLICY_TYPED_KEYS = ("level", "min", "max", "point", "quantity")
 DISRUPTION_TARGETS = {
     "outage": ("supplier",), "delay": ("supplier", "part"),
     "shortage": ("supplier", "part"), "disaster": ("region",),
-    "demand_surge": ("product",),
+    "demand_surge": ("product",), "quality": ("supplier", "part"),
+    "transit": ("supplier", "region"),
 }
 #: The factor key each disruption kind needs; the other factor keys do not apply to it.
 DISRUPTION_FACTORS = {"delay": "lead_time_factor", "shortage": "capacity_factor",
-                      "demand_surge": "factor"}
+                      "demand_surge": "factor", "quality": "reject"}
 #: Every factor key of the ``disruption`` table.
-DISRUPTION_FACTOR_KEYS = ("lead_time_factor", "capacity_factor", "factor")
+DISRUPTION_FACTOR_KEYS = ("lead_time_factor", "capacity_factor", "factor", "reject")
+#: The disruption kinds that may recur as an alternating up/down process (``every``).
+RECURRING_KINDS = ("outage",)
+#: The disruption kinds after which capacity may return gradually (``ramp``).
+RAMP_KINDS = ("outage", "disaster", "shortage")

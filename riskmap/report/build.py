@@ -11,7 +11,7 @@ the report that was written.
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import Collection, Optional
 
 import numpy as np
 
@@ -46,6 +46,7 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
     exposures = {s.id: s for s in risk_map.suppliers} if risk_map is not None else {}
     suppliers = sorted({s.id for s in scenario.network.suppliers} | set(summary.suppliers))
     held = held_items(scenario.network)
+    kinds = {d.kind for d in scenario.disruptions}
     return Report(
         scenario=run_info(summary),
         network=scenario.network,
@@ -54,16 +55,16 @@ def build_report(summary, risk_map: Optional[RiskMap] = None,
                                    summary, pid, held)
                   for pid, stats in summary.products.items()},
         totals=_with_stock_totals(totals(summary), summary, held),
-        parts={pid: _with_stock(_rounded(stats), summary, pid, held)
+        parts={pid: _with_stock(_rounded(_reported(stats, "part", kinds)), summary, pid, held)
                for pid, stats in summary.parts.items()},
-        suppliers={sid: SupplierFigures(exposures.get(sid),
-                                        _rounded(summary.suppliers.get(sid, {})))
+        suppliers={sid: SupplierFigures(exposures.get(sid), _rounded(
+            _reported(summary.suppliers.get(sid, {}), "supplier", kinds)))
                    for sid in suppliers},
         regions={r.id: r for r in risk_map.regions} if risk_map is not None else {},
         options=options,
         series=bands(summary),
         statistics=statistics_info(scenario.network.time_unit, held,
-                                   bool(summary.service)),
+                                   bool(summary.service), kinds),
         risk_matrix=risk_matrix(scenario, risk_map, summary.products, summary.suppliers,
                                 *simulated_stops(options)),
         alerts=tuple(getattr(summary, "alerts", ())),
@@ -89,6 +90,11 @@ def simulated_stops(options: Optional[OptionTables]):
                                         row.effect.backorder_units_avoided, row.lost_margin,
                                         tuple(by_product))
     return found, Simulation(options.spared_cap, options.spared_left_out)
+
+
+#: names of the statistics reported only with a disruption kind (:attr:`Statistic.needs`).
+_NEEDING = frozenset(stat.name for stats in STATISTICS.values() for stat in stats
+                     if stat.needs is not None)
 
 
 def run_info(summary) -> RunInfo:
@@ -170,24 +176,35 @@ def bands(summary) -> Bands:
 
 
 def statistics_info(time_unit: str, held: frozenset[str] = frozenset(),
-                    service: bool = False) -> dict[str, StatisticInfo]:
-    """Unit and meaning of every statistic, for readers of the file.
+                    service: bool = False, kinds: Optional[Collection[str]] = None
+                    ) -> dict[str, StatisticInfo]:
+    """Unit and meaning of every statistic reported, for readers of the file.
 
     The stock statistics are described (as ``item.<name>``) only when some
     item sets ``holding_cost``, the only case in which the file has them; the
     service statistics (updates, inquiries) only for a run that has them.
+    ``kinds`` are the scenario's disruption kinds: a statistic that needs
+    another kind is left out (every one is listed when ``kinds`` is None).
     """
     tables = dict(STATISTICS)
     if service:
         tables["product"] = tables["product"] + SERVICE_STATISTICS
     out = {f"{subject}.{stat.name}": StatisticInfo(subject, stat.unit_for(time_unit),
                                                     stat.description)
-           for subject, stats in tables.items() for stat in stats}
+           for subject, stats in tables.items() for stat in stats
+           if kinds is None or stat.reported_for(kinds)}
     if held:
         out.update({f"item.{stat.name}": StatisticInfo("item", stat.unit_for(time_unit),
                                                        stat.description)
                     for stat in STOCK_STATISTICS})
     return out
+
+
+def _reported(stats: dict[str, Estimate], subject: str, kinds: Collection[str]
+              ) -> dict[str, Estimate]:
+    """``stats`` without the statistics that need a disruption kind the scenario lacks."""
+    return {name: estimate for name, estimate in stats.items()
+            if name not in _NEEDING or statistic(subject, name).reported_for(kinds)}
 
 
 def _rounded_list(values) -> list[float]:

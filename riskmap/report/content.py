@@ -37,7 +37,7 @@ from riskmap.analysis.matrix import RiskMatrix
 from riskmap.analysis.risk_map import Exposure
 from riskmap.dists import from_spec
 from riskmap.load.dump import network_from_record, network_record, spec
-from riskmap.model import Disruption, Network, Target
+from riskmap.model import Disruption, Network, Target, Trigger
 from riskmap.options.tables import OptionTables
 from riskmap.stats import Estimate
 
@@ -97,6 +97,12 @@ def disruption_record(disruption: Disruption) -> dict:
         "lead_time_factor": disruption.lead_time_factor,
         "capacity_factor": disruption.capacity_factor,
         "factor": disruption.factor,
+        # keys of the newer kinds only where they are used, so other reports keep their shape
+        **({"every": spec(disruption.every)} if disruption.every is not None else {}),
+        **({"reject": disruption.reject} if disruption.kind == "quality" else {}),
+        **({"ramp": spec(disruption.ramp)} if disruption.ramp is not None else {}),
+        **({"triggers": [{"id": t.id, "probability": t.probability, "after": spec(t.after)}
+                         for t in disruption.triggers]} if disruption.triggers else {}),
     }
 
 
@@ -109,7 +115,13 @@ def _disruption_from(record: dict) -> Disruption:
         probability=float(record.get("probability", 1.0)), rate=record.get("rate"),
         lead_time_factor=float(record.get("lead_time_factor") or 1.0),
         capacity_factor=float(record.get("capacity_factor", 1.0)),
-        factor=float(record.get("factor") or 1.0))
+        factor=float(record.get("factor") or 1.0),
+        every=None if record.get("every") is None else from_spec(record["every"]),
+        reject=float(record.get("reject") or 0.0),
+        ramp=None if record.get("ramp") is None else from_spec(record["ramp"]),
+        triggers=tuple(Trigger(str(t["id"]), float(t.get("probability", 1.0)),
+                               from_spec(t.get("after", 0)))
+                       for t in record.get("triggers") or ()))
 
 
 def _file(record: Optional[FileRecord]) -> Optional[dict]:

@@ -156,6 +156,7 @@ class Replication(CustomerDesk, Replenishment):
         self.keep_orders = keep_orders
         # Bound once: the hot paths schedule this callback hundreds of thousands of times.
         self._receipt_cb = self._on_receipt
+        self._inspected_receipt_cb = self._on_inspected_receipt
 
     def run(self) -> None:
         for node in self.nodes.values():
@@ -206,12 +207,14 @@ class Replication(CustomerDesk, Replenishment):
         if self.keep_orders:
             orders = tuple(r for pid in sorted(products)
                            for r in self.nodes[pid].stock.book.records())
-        parts = {p.id: with_holding(self.nodes[p.id].stock.part_outcome(horizon), p)
+        parts = {p.id: with_holding(self.nodes[p.id].stock.part_outcome(
+                     horizon, self.nodes[p.id].rejected), p)
                  for p in sorted(network.parts, key=lambda i: i.id)}
         suppliers = {
             sid: SupplierOutcome(
                 down_time=measure(clock.down, warmup, horizon),
                 units_not_delivered=clock.not_delivered,
+                rejected_units=clock.rejected,
             )
             for sid, clock in sorted(self.clocks.items())
         }

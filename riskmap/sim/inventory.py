@@ -462,10 +462,10 @@ class Stock:
         window = horizon - self.warmup
         return self.on_hand_time / window if window > 0 else 0.0
 
-    def part_outcome(self, horizon: float) -> PartOutcome:
-        """The part's outcome; call after :meth:`close`."""
+    def part_outcome(self, horizon: float, rejected_units: int = 0) -> PartOutcome:
+        """The part's outcome (``rejected_units``: failed inspection); call after :meth:`close`."""
         return PartOutcome(stock_out_time=self.stockout_time, on_hand_time=self.on_hand_time,
-                           on_hand_mean=self.on_hand_mean(horizon))
+                           on_hand_mean=self.on_hand_mean(horizon), rejected_units=rejected_units)
 
     def outcome(self, horizon: float) -> ProductOutcome:
         """The product's outcome; call after :meth:`close`."""

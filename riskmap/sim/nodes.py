@@ -30,7 +30,7 @@ class Node:
 
     __slots__ = ("item", "stock", "policy", "continuous", "sourcing", "bom", "capacity",
                  "line_free", "assembly", "planned_batches", "line_plan", "customers", "due",
-                 "trigger", "incoming", "whole", "needs", "compensation")
+                 "trigger", "incoming", "whole", "needs", "compensation", "rejected")
 
     def __init__(self, item: Item, stock: Stock):
         self.item = item
@@ -62,6 +62,8 @@ class Node:
         self.whole = item.production == "whole"
         # The product's compensation rules in this replication (set by build_nodes).
         self.compensation: Optional[CompensationDesk] = None
+        # Units received after warm-up that failed inspection (quality disruptions).
+        self.rejected = 0
 
 
 class CustomerStream:

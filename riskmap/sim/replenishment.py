@@ -45,6 +45,26 @@ class Replenishment:
             for order in issued:
                 self._advance(order, now)
 
+    def _on_inspected_receipt(self, receipt) -> None:
+        """A receipt of which some units fail inspection (a quality disruption).
+
+        The rejected units leave the pipeline with the rest but never reach the
+        stock: on order falls by every unit, on hand rises by those that pass,
+        so the inventory position drops by the rejected units and a continuous
+        review orders them again at once.
+        """
+        node, units, entry, rejected, lane = receipt
+        now = self.schedule.now
+        if self.log is not None:
+            self.log.append((now, "reject", node.item.id, rejected, lane.supplier))
+        if now >= self.warmup:
+            lane.clock.rejected += rejected
+            node.rejected += rejected
+        node.stock.on_order -= rejected
+        self._on_receipt((node, units - rejected, entry))
+        if node.continuous:
+            self._review(node, now)
+
     def _periodic(self, node: Node) -> None:
         """Review ``node`` now (time 0) and then at every ``k * review_period`` (no drift from sums).
 
@@ -113,7 +133,9 @@ class Replenishment:
     def _send(self, node: Node, lane, units: int, now: float) -> None:
         """Place an order of ``units`` on ``lane`` and schedule its arrival."""
         ship = now if lane.immediate else lane.ship_time(now, units)
-        arrival = ship + lane.lead_time(now)
+        lead = lane.lead_time(now)
+        # Lane.arrival inlined for the common case: no transit disruption holds the lane.
+        arrival = ship + lead if lane.transit is None else lane.arrival(ship, lead)
         if ship > now and lane.down:
             self._count_held(lane, now, ship, units)
         if self.log is not None:
@@ -121,7 +143,14 @@ class Replenishment:
         self._seq += 1
         entry = (arrival, self._seq, units)
         node.stock.pipeline.add(entry)
-        self.schedule.in_order(node.incoming, arrival, self._receipt_cb, (node, units, entry))
+        # Inspection is drawn when the order is placed, its arrival being known then; the
+        # pipeline holds every unit, so promises do not foresee the rejects.
+        rejected = lane.inspection.rejected(arrival, units) if lane.inspection else 0
+        if rejected:
+            self.schedule.in_order(node.incoming, arrival, self._inspected_receipt_cb,
+                                   (node, units, entry, rejected, lane))
+        else:
+            self.schedule.in_order(node.incoming, arrival, self._receipt_cb, (node, units, entry))
 
     def _count_held(self, lane, now: float, ship: float, units: int) -> None:
         """Count units held at a down supplier (after warmup) as not delivered."""

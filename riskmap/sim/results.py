@@ -203,6 +203,8 @@ class PartOutcome:
     on_hand_time: float = 0.0
     on_hand_mean: float = 0.0
     holding_cost: float = 0.0
+    #: units of the part received after warm-up that failed inspection (quality disruptions)
+    rejected_units: int = 0
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,8 @@ class SupplierOutcome:
 
     down_time: float
     units_not_delivered: int
+    #: units received from the supplier after warm-up that failed inspection
+    rejected_units: int = 0
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,10 @@ arrival. Semantics (docs/simulation.md, "Replenishment"):
   its own finish time.
 * **Lead time.** Drawn per order from the lane's stream, multiplied by the
   delay factors in force when the order is placed; the order arrives at
-  ship time + lead time.
+  ship time + lead time, the clock of its transit stopped while a transit
+  disruption of its supplier holds it.
+* **Inspection.** A receipt arriving while a quality disruption of its lane
+  is in force loses a binomial draw of its units (:class:`Inspection`).
 * **Routing.** Orders go to the primaries that are up, split by share. When
   every primary is down they still go to the primaries (they wait there)
   unless an alternate is active: with ``alternates: auto`` an alternate is
@@ -39,7 +42,7 @@ from riskmap.sim.streams import Draws, Streams
 class SupplierClock:
     """One supplier's shared capacity, down intervals and counters."""
 
-    __slots__ = ("id", "calendar", "free", "down", "not_delivered")
+    __slots__ = ("id", "calendar", "free", "down", "not_delivered", "rejected")
 
     def __init__(self, supplier_id: str, calendar: RateCalendar, down: tuple[Interval, ...]):
         self.id = supplier_id
@@ -47,14 +50,49 @@ class SupplierClock:
         self.free = 0.0
         self.down = down
         self.not_delivered = 0
+        self.rejected = 0  # units received from it after warm-up that failed inspection
+
+
+class Inspection:
+    """What fails inspection on one lane: the reject share over time and its stream.
+
+    Overlapping quality disruptions combine as independent inspections: a unit
+    passes with the product of ``1 - reject`` of those in force. The rejected
+    units of a receipt are one binomial draw, from stream
+    ``quality:<item>:<supplier>`` (made on first use).
+    """
+
+    __slots__ = ("passing", "_streams", "_name", "_rng")
+
+    def __init__(self, windows: Sequence[tuple[float, float, float]], streams: Streams,
+                 name: str):
+        self.passing = Step.product([(a, b, 1.0 - reject) for a, b, reject in windows])
+        self._streams = streams
+        self._name = name
+        self._rng = None
+
+    def rejected(self, arrival: float, units: int) -> int:
+        """Units of a receipt of ``units`` arriving at ``arrival`` that fail inspection."""
+        share = 1.0 - self.passing(arrival)
+        if share <= 0.0:
+            return 0
+        if self._rng is None:
+            self._rng = self._streams.rng(self._name)
+        return int(self._rng.binomial(units, min(1.0, share)))
 
 
 class Lane:
-    """One source of one item: its capacity clock, lead times and activation windows."""
+    """One source of one item: its capacity clock, lead times and activation windows.
+
+    ``transit`` is the clock of goods on their way (rate 1, 0 while a transit
+    disruption holds them; ``None`` when none does) and ``inspection`` the
+    lane's quality disruptions (``None`` without any).
+    """
 
     __slots__ = (
         "item", "supplier", "source", "clock", "calendar", "free", "lead", "delay",
         "share", "assigned", "down", "down_starts", "active", "active_starts", "immediate",
+        "transit", "inspection",
     )
 
     def __init__(self, item: str, source: Source, clock: SupplierClock, calendar: RateCalendar,
@@ -75,6 +113,19 @@ class Lane:
         self.active_starts: list[float] = []
         # Never down and no capacity limit in force: every order ships when placed.
         self.immediate = clock.calendar.unbounded and calendar.unbounded
+        self.transit: Optional[RateCalendar] = None
+        self.inspection: Optional[Inspection] = None
+
+    def arrival(self, ship: float, lead: float) -> float:
+        """When an order shipped at ``ship`` with lead time ``lead`` arrives.
+
+        Its transit time runs only while no transit disruption of the supplier
+        holds it: a shipment on its way when one starts arrives that much later,
+        one shipped during it leaves when it ends.
+        """
+        if self.transit is None:
+            return ship + lead
+        return self.transit.finish(ship, lead)
 
     def lead_time(self, now: float) -> float:
         """A lead time for an order placed at ``now``: a draw times the delay factor in force."""
@@ -202,7 +253,15 @@ def build_sourcing(
             list(plan.supplier_delay.get(source.supplier, ())) + list(plan.lane_delay.get(key, ()))
         )
         lead = streams.draws(f"lead:{item.id}:{source.supplier}", source.lead_time)
-        lanes.append(Lane(item.id, source, clock, RateCalendar(rate), lead, delay))
+        lane = Lane(item.id, source, clock, RateCalendar(rate), lead, delay)
+        held = plan.transit.get(source.supplier)
+        if held:
+            lane.transit = RateCalendar(_zero_during(Step([-math.inf], [1.0]), merge(held)))
+        quality = (list(plan.supplier_quality.get(source.supplier, ()))
+                   + list(plan.lane_quality.get(key, ())))
+        if quality:
+            lane.inspection = Inspection(quality, streams, f"quality:{item.id}:{source.supplier}")
+        lanes.append(lane)
     primaries = [lane for lane in lanes if not lane.source.alternate]
     alternates = [lane for lane in lanes if lane.source.alternate]
     if not primaries:

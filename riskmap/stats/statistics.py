@@ -9,7 +9,7 @@ replications (:mod:`riskmap.stats.estimates`). report.json, the reports and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Collection, Optional, Sequence
 
 import numpy as np
 
@@ -34,6 +34,10 @@ class Statistic:
         replication, ``None`` where undefined.
     kind : str
         :data:`MEAN` (Student t) or :data:`PROPORTION` (Wilson).
+    needs : str or None
+        A disruption kind: the statistic is reported only for scenarios that
+        have a disruption of that kind (it is 0 in every other run), so the
+        reports of the others keep their shape. ``None``: always reported.
     """
 
     name: str
@@ -42,6 +46,11 @@ class Statistic:
     description: str
     value: Callable[[object], object]
     kind: str = MEAN
+    needs: Optional[str] = None
+
+    def reported_for(self, kinds: Collection[str]) -> bool:
+        """Whether a scenario with disruptions of ``kinds`` reports this statistic."""
+        return self.needs is None or self.needs in kinds
 
     def unit_for(self, time_unit: str) -> str:
         """The unit with the scenario's time unit filled in."""
@@ -181,6 +190,9 @@ PART_STATISTICS: tuple[Statistic, ...] = (
     Statistic("stock_out_time", "part", "{time}s",
               "time after warm-up during which something waits for the part",
               lambda o: o.stock_out_time),
+    Statistic("rejected_units", "part", "units",
+              "units of the part received after warm-up that failed inspection",
+              lambda o: o.rejected_units, needs="quality"),
 )
 
 SUPPLIER_STATISTICS: tuple[Statistic, ...] = (
@@ -190,6 +202,9 @@ SUPPLIER_STATISTICS: tuple[Statistic, ...] = (
     Statistic("units_not_delivered", "supplier", "units",
               "units of orders placed with the supplier that were held by it being down",
               lambda o: o.units_not_delivered),
+    Statistic("rejected_units", "supplier", "units",
+              "units received from the supplier after warm-up that failed inspection",
+              lambda o: o.rejected_units, needs="quality"),
 )
 
 #: the figures of an alert rule (docs/alerts.md), read from its

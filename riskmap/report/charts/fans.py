@@ -10,6 +10,7 @@ from riskmap.report.charts.canvas import (INK, Canvas, Scale, label, legend, nic
                                           x_axis, y_axis)
 from riskmap.report.charts.svg import BLUE, GREY, VERMILLION, Chart, file_safe
 from riskmap.report.content import Report
+from riskmap.report.text import percent
 from riskmap.report.views.products import rank_products
 
 #: fan charts are drawn for this many riskiest products.
@@ -24,17 +25,33 @@ def disruption_windows(report: Report) -> list[tuple[str, float, float, float]]:
     A fixed ``at`` is needed (a random start has no window to draw); the
     duration is a number or a distribution whose ``min``/``max`` (or
     ``mean``) bound the end. Disruptions without a known duration are left
-    out. Sorted by start, then label.
+    out, and so are outages that recur with ``every`` (their ``at`` starts the
+    up time before the first, no window). A disruption set off by another
+    (``triggers``) is drawn where a drawn one with a fixed ``after`` would set
+    it off, labelled with its chance. Sorted by start, then label.
     """
-    windows = []
-    for disruption in report.scenario.disruptions:
+    disruptions = report.scenario.disruptions
+    starts = {}
+    for disruption in disruptions:
         at = disruption.at
+        if isinstance(at, Constant) and disruption.every is None and disruption.rate is None:
+            starts[disruption.id] = float(at.value)
+    windows = []
+    for disruption in disruptions:
         bounds = _bounds(disruption.duration)
-        if not isinstance(at, Constant) or bounds is None:
+        if bounds is None or disruption.every is not None:
             continue
-        start = float(at.value)
         label = disruption.id or disruption.kind or "disruption"
-        windows.append((label, start, start + bounds[0], start + bounds[1]))
+        set_off = [(by, t) for by in disruptions for t in by.triggers if t.id == disruption.id]
+        if set_off:
+            for by, t in set_off:
+                if by.id in starts and isinstance(t.after, Constant):
+                    start = starts[by.id] + float(t.after.value)
+                    windows.append((f"{label} ({percent(t.probability)} after {by.id})", start,
+                                    start + bounds[0], start + bounds[1]))
+        elif disruption.id in starts or isinstance(disruption.at, Constant):
+            start = float(disruption.at.value)
+            windows.append((label, start, start + bounds[0], start + bounds[1]))
     return sorted(windows, key=lambda w: (w[1], w[0]))
 
 

@@ -8,12 +8,12 @@ Distributions and policies are described as a scenario file writes them
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from riskmap.dists import Dist
 from riskmap.escape import argument_path, shell
 from riskmap.load.dump import policy_record
-from riskmap.model import Disruption, Policy
+from riskmap.model import Disruption, Policy, Trigger
 from riskmap.report.content import Report
 from riskmap.report.text import MISSING, number, percent
 
@@ -86,25 +86,50 @@ class DisruptionRow:
 EFFECT_FIELDS = ("lead_time_factor", "capacity_factor", "factor")
 
 
-def disruption_row(disruption: Disruption, time_unit: str) -> DisruptionRow:
-    """One disruption as text; a rate is per ``time_unit``."""
+def disruption_row(disruption: Disruption, time_unit: str,
+                   set_off_by: Sequence[tuple[str, Trigger]] = ()) -> DisruptionRow:
+    """One disruption as text; a rate is per ``time_unit``.
+
+    ``set_off_by`` lists the disruptions that trigger it, with their trigger:
+    then it happens only when they set it off, which its chance says.
+    """
     d = disruption
-    if d.rate is not None:
+    if set_off_by:
+        chance = "; ".join(f"{percent(t.probability)} of the times {by} happens, "
+                           f"{describe_dist(t.after)} later" for by, t in set_off_by)
+    elif d.rate is not None:
         chance = f"rate {describe_number(d.rate)} per {time_unit}"
+    elif d.every is not None:
+        chance = f"again and again, up {describe_dist(d.every)} between outages"
+        if d.probability != 1:
+            chance += f", {percent(d.probability)} of runs"
     else:
         chance = percent(d.probability)
-    effect = ", ".join(f"{name.replace('_', ' ')} {describe_number(getattr(d, name))}"
-                       for name in EFFECT_FIELDS if getattr(d, name) not in (None, 1))
+    effects = [f"{name.replace('_', ' ')} {describe_number(getattr(d, name))}"
+               for name in EFFECT_FIELDS if getattr(d, name) not in (None, 1)]
+    if d.kind == "quality":
+        effects.append(f"reject {percent(d.reject)} of the units received")
+    if d.ramp is not None:
+        effects.append(f"capacity back gradually over {describe_dist(d.ramp)}")
+    if d.triggers:
+        effects.append("sets off " + ", ".join(
+            f"{t.id} ({percent(t.probability)}, {describe_dist(t.after)} later)"
+            for t in d.triggers))
+    effect = ", ".join(effects)
     return DisruptionRow(
         id=d.id or MISSING, kind=d.kind or MISSING, target=f"{d.target.kind} {d.target.id}",
-        at="random" if d.at is None else describe_dist(d.at),
+        at=("when set off" if set_off_by else "0" if d.every is not None else "random")
+        if d.at is None else describe_dist(d.at),
         duration="the supplier's TTR" if d.duration is None else describe_dist(d.duration),
         chance=chance, effect=effect or MISSING)
 
 
 def disruption_rows(report: Report) -> list[DisruptionRow]:
     """The scenario's disruptions in file order."""
-    return [disruption_row(d, report.time_unit) for d in report.scenario.disruptions]
+    disruptions = report.scenario.disruptions
+    return [disruption_row(d, report.time_unit,
+                           [(by.id, t) for by in disruptions for t in by.triggers if t.id == d.id])
+            for d in disruptions]
 
 
 @dataclass(frozen=True)
