@@ -7,6 +7,9 @@ Two forms of one network:
   inverse :func:`network_from_record`, which reads it back;
 * :func:`network_file`: a valid network file, unset and default values left out (what the
   synthetic-network generator writes).
+
+And a scenario's ``alerts:`` entry in file form (:func:`alert_file`), for a command that
+writes a scenario back.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ import datetime
 from typing import Any, Optional
 
 from riskmap.dists import Constant, Dist, from_spec
-from riskmap.model import (DEFAULT_START, PART, PRODUCT, Demand, Item, Network, Policy, Region, Source,
-                           Substitute, Supplier)
+from riskmap.model import (DEFAULT_START, PART, PRODUCT, Alert, Demand, Item, Network, Policy,
+                           Region, Source, Substitute, Supplier)
 
 POLICY_PARAMETERS = ("level", "min", "max", "point", "quantity", "review_period")
 
@@ -231,3 +234,16 @@ def network_file(network: Network) -> dict:
     if network.start == DEFAULT_START:
         del record["start"]
     return record
+
+
+def alert_file(alert: Alert) -> dict:
+    """An alert rule as an entry of a scenario's ``alerts:``; the default measure and an unset
+    window are left out.
+
+    >>> alert_file(Alert("low", "cell", below=500.0))
+    {'id': 'low', 'item': 'cell', 'below': 500}
+    """
+    below = int(alert.below) if float(alert.below).is_integer() else alert.below
+    record = {"id": alert.id, "item": alert.item, "below": below, "measure": alert.measure,
+              "window": alert.window}
+    return _pruned(record, {"measure": "on_hand"})
