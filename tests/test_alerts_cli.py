@@ -200,3 +200,24 @@ def test_the_terminal_summary_lists_the_rules(tmp_path, capsys):
     row = next(line for line in lines if line.startswith("low-bikes "))
     assert row.split() == ["low-bikes", "1.000", "[1.000,", "1.000]", "5.0", "[5.0,", "5.0]",
                            "0.00", "[0.00,", "0.00]", "5"]
+
+
+def test_rules_written_back_read_the_same(tmp_path):
+    import yaml
+
+    from riskmap.load import load_scenario
+    from riskmap.load.dump import alert_file
+
+    path = tmp_path / "s.yaml"
+    text = SCENARIO.replace("{id: early, item: bike, below: 6, measure: on_hand}",
+                            "{id: early, item: bike, below: 2.5, measure: days_of_cover, "
+                            "window: 12}")
+    path.write_text(text, encoding="utf-8")
+    first = load_scenario(str(path))
+    head = text.split("alerts:\n")[0]
+    again = tmp_path / "again.yaml"
+    again.write_text(head + yaml.safe_dump({"alerts": [alert_file(a) for a in first.alerts]}),
+                     encoding="utf-8")
+    assert load_scenario(str(again)).alerts == first.alerts
+    assert alert_file(first.alerts[1]) == {"id": "early", "item": "bike", "below": 2.5,
+                                           "measure": "days_of_cover", "window": 12.0}

@@ -109,6 +109,15 @@ def suggest_thresholds(plans: Sequence[RulePlan],
     Returns
     -------
     dict of str to Suggestion
+
+    Examples
+    --------
+    From a Monte Carlo run of a scenario with ``alerts:``:
+
+    >>> summary = run_scenario(scenario, replications=50)  # doctest: +SKIP
+    >>> suggest_thresholds(summary.samples.layout.alerts, summary.samples.alerts,
+    ...                    max_false_alarms_per_year=2.0)  # doctest: +SKIP
+    {'display-units': Suggestion(alert='display-units', below=1083.0, ...)}
     """
     out = {}
     for plan in plans:

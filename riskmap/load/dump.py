@@ -8,6 +8,9 @@ Two forms of one network:
 * :func:`network_file`: a valid network file, unset and default values left out (what the
   synthetic-network generator and ``riskmap import`` write), and :func:`network_text`, its
   YAML text.
+
+And a scenario's ``alerts:`` entry in file form (:func:`alert_file`), for a command that
+writes a scenario back.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ import datetime
 from typing import Any, Optional
 
 from riskmap.dists import Constant, Dist, from_spec
-from riskmap.model import (DEFAULT_START, PART, PRODUCT, Compensation, CustomerClass, Demand,
-                           Inquiries, Item, Network, Policy, Region, Seasonality, Source,
-                           Substitute, Supplier, Updates)
+from riskmap.model import (DEFAULT_START, PART, PRODUCT, Alert, Compensation, CustomerClass,
+                           Demand, Inquiries, Item, Network, Policy, Region, Seasonality,
+                           Source, Substitute, Supplier, Updates)
 
 POLICY_PARAMETERS = ("level", "min", "max", "point", "quantity", "review_period")
 
@@ -302,3 +305,16 @@ def network_text(network: Network, comment: str = "") -> str:
     head = "".join(f"# {line}\n" if line else "#\n" for line in comment.splitlines())
     return head + yaml.safe_dump(network_file(network), sort_keys=False, default_flow_style=None,
                                  allow_unicode=True)
+
+
+def alert_file(alert: Alert) -> dict:
+    """An alert rule as an entry of a scenario's ``alerts:``; the default measure and an unset
+    window are left out.
+
+    >>> alert_file(Alert("low", "cell", below=500.0))
+    {'id': 'low', 'item': 'cell', 'below': 500}
+    """
+    below = int(alert.below) if float(alert.below).is_integer() else alert.below
+    record = {"id": alert.id, "item": alert.item, "below": below, "measure": alert.measure,
+              "window": alert.window}
+    return _pruned(record, {"measure": "on_hand"})

@@ -10,9 +10,9 @@ replenishment when it places an order). When time has moved on since the
 last change, the state about to change has held since that change: the state
 *every* event at that time left (right-continuous, like the series). The
 watch keeps its own clock, so watching never changes when the stock's time
-integrals are advanced (nor, by a rounding, what they add up to). Several events at one instant (an order shipped, then the review
-that replenishes it) therefore show as their net effect, never as a dip of
-zero length. The watch keeps a point only when on hand, the inventory
+integrals are advanced (nor, by a rounding, what they add up to). Several
+events at one instant (an order shipped, then the review that replenishes it)
+therefore show as their net effect, never as a dip of zero length. The watch keeps a point only when on hand, the inventory
 position or "something waits" changed, so the trace is exact in continuous
 time: the state at any time ``t`` is the last point at or before ``t``.
 """
