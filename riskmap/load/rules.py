@@ -145,13 +145,13 @@ def _rule_product(ch: Checker, p: dict, path: Path) -> bool:
                             f"{ch.where(rules[c['id']])})", "duplicate")
             ok = False
         rules.setdefault(c["id"], where)
-    if p["allocation"] == "fifo":
+    if p["allocation"] != "priority":
         for k, c in enumerate(classes):
             if c["priority"] is not None:
                 where = path + ("demand", k, "priority")
                 ch.out.warning(ch.doc.pos(where),
                                f"{ch.where(where)}: priority has no effect under allocation: "
-                               "fifo; add 'allocation: priority' to the product",
+                               f"{p['allocation']}; add 'allocation: priority' to the product",
                                "priority-unused")
                 break
     elif len(classes) < 2:

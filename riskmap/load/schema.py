@@ -299,9 +299,10 @@ ENTITIES["customer_class"] = (
 ENTITIES["product"] = _ITEM_FIELDS + (
     _f("demand", "demand", "Customer demand: one mapping (one class of customers) or a list of "
                            "customer classes."),
-    _f("allocation", "enum:fifo|priority", "Which waiting orders arriving stock serves first: "
-                                           "fifo, in the order they were placed; priority, by "
-                                           "class priority, in order placed within a class.",
+    _f("allocation", "enum:fifo|priority|smallest_first",
+       "Which waiting orders arriving stock serves first: fifo, in the order they were placed; "
+       "priority, by class priority, in order placed within a class; smallest_first, the "
+       "orders that were owed the fewest units when they started to wait first.",
        default="fifo"),
     _f("updates", "entity:updates", "The update policy for customers whose orders wait "
                                     "(docs/customers.md, \"Updates and inquiries\")."),
