@@ -145,6 +145,12 @@ def _rule_product(ch: Checker, p: dict, path: Path) -> bool:
                             f"{ch.where(rules[c['id']])})", "duplicate")
             ok = False
         rules.setdefault(c["id"], where)
+        if c["share"] is not None and p["price"] is None:
+            where = path + ("compensation", k, "share")
+            ch.out.warning(ch.doc.pos(where), f"{ch.where(where)}: a share of the price costs "
+                                              "nothing without the product's price; give the "
+                                              "product a price, or the cost as amount",
+                           "no-price")
     if p["allocation"] != "priority":
         for k, c in enumerate(classes):
             if c["priority"] is not None:
