@@ -355,3 +355,14 @@ def test_every_metric_an_expect_line_may_name_is_read_from_the_report():
         assert metric in STATIC_SUPPLIER_METRICS or statistic("supplier", metric)
     for metric in NETWORK_METRICS:
         assert evaluate(make_report(), network(metric, min=0)).reason != NOT_PRODUCED
+
+
+def test_service_and_compensation_metrics_of_the_products_that_model_them():
+    # docs/customers.md: only a product with inquiries: (or compensation:) has them
+    report = make_report(desk={"inquiries": estimate(8.0, 6.0, 10.0, "contacts"),
+                               "compensation_cost": estimate(400.0, 300.0, 500.0, "money")})
+    inquiries = Expectation("product", "desk", "inquiries", max=12)
+    assert evaluate(report, inquiries).status == MET
+    cost = Expectation("product", "desk", "compensation_cost", max=350)
+    assert evaluate(report, cost).status == INCONCLUSIVE
+    assert evaluate(report, product("inquiries", max=12)).status == UNAVAILABLE

@@ -326,6 +326,8 @@ PRODUCT_METRICS = (
     "fill_rate", "backorder_probability", "backorder_units", "backlog_days", "lost_units",
     "longest_wait", "time_to_first_backorder", "eta_kept", "wait", "substituted_units",
     "lost_revenue", "lost_margin", "backorder_cost",
+    # of the products that model them (docs/customers.md): unavailable for the others
+    "updates_missed", "inquiries", "inquiries_peak_day", "compensation_cost",
 )
 SUPPLIER_METRICS = ("tts", "ttr", "tts_minus_ttr", "pi", "rei", "down_time", "units_not_delivered")
 NETWORK_METRICS = ("single_points_of_failure", "worst_fill_rate")

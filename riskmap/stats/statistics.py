@@ -200,8 +200,13 @@ STATISTICS: dict[str, tuple[Statistic, ...]] = {
 
 
 def statistic(subject: str, name: str) -> Statistic:
-    """The statistic ``name`` of ``subject`` (``product``, ``part``, ``supplier``)."""
-    for stat in STATISTICS[subject]:
+    """The statistic ``name`` of ``subject`` (``product``, ``part``, ``supplier``).
+
+    A product's statistics include those of the products that model updates,
+    inquiries or compensation (:data:`SERVICE_STATISTICS`).
+    """
+    extra = SERVICE_STATISTICS if subject == "product" else ()
+    for stat in STATISTICS[subject] + extra:
         if stat.name == name:
             return stat
     raise KeyError(f"no {subject} statistic named {name!r}")
