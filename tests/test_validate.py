@@ -555,3 +555,14 @@ def test_a_share_of_the_price_without_a_price_is_a_warning(write):
         f"{path}:12:61: warning: products[0].compensation[0].share: a share of the price costs "
         "nothing without the product's price; give the product a price, or the cost as amount "
         "[no-price]"]
+
+
+def test_a_compensation_rule_names_classes_of_its_product(write):
+    text = CLASSES.replace("ALLOCATION", "priority") + (
+        "    compensation:\n      - {id: r, when: broken_promise, offer: priority, "
+        "acceptance: 1, classes: [wbe]}\n")
+    assert one_error(write("n.yaml", text)).endswith(
+        "error: products[0].compensation[0].classes[0]: 'wbe' is not a customer class of the "
+        "product (its demand lists key, web); did you mean 'web'? [reference]")
+    rule = load_network(write("n.yaml", text.replace("wbe", "web"))).item("p").compensation[0]
+    assert rule.classes == ("web",)

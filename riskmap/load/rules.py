@@ -145,6 +145,14 @@ def _rule_product(ch: Checker, p: dict, path: Path) -> bool:
                             f"{ch.where(rules[c['id']])})", "duplicate")
             ok = False
         rules.setdefault(c["id"], where)
+        known = [cls["class"] for cls in classes]
+        for j, cid in enumerate(c["classes"]):
+            if cid not in known:
+                where = path + ("compensation", k, "classes", j)
+                ch.error(where, f"{ch.where(where)}: {cid!r} is not a customer class of the "
+                                f"product (its demand lists {', '.join(known) or 'none'})"
+                                f"{did_you_mean(cid, known)}", "reference")
+                ok = False
         if c["share"] is not None and p["price"] is None:
             where = path + ("compensation", k, "share")
             ch.out.warning(ch.doc.pos(where), f"{ch.where(where)}: a share of the price costs "

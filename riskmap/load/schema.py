@@ -159,6 +159,9 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
                                            "longer before cancelling.", unit=TIME),
         _f("prevents_cancellation", "bool", "An accepted offer makes the customer wait until "
                                             "the order is filled.", default=False),
+        _f("classes", "refs:customer class", "The customer classes the rule is for (every "
+                                              "order when omitted).",
+           default=[]),
     ),
     "inquiries": (
         _f("rate", "number", "Contacts to the service desk per time unit from each waiting order "
