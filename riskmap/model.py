@@ -280,6 +280,8 @@ class Compensation:
     share: Optional[float] = None
     extends_patience: Optional[float] = None
     prevents_cancellation: bool = False
+    #: the customer classes the rule is for; every order when empty.
+    classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,38 @@ def test_a_single_mapping_is_one_unnamed_class_without_class_figures():
     result = simulate(Scenario("hand", net, horizon=8.5), SEED, orders=True)
     assert result.classes == {}
     assert {r.customer_class for r in result.orders} == {None}
+
+
+def test_smallest_first_serves_the_smallest_waiting_orders_first():
+    # p: nothing on hand, one for one, lead time 4; big orders of 3 at 2, 4, 6, 8 and
+    # small orders of 1 at 1.5, 3, 4.5, 6, 7.5 (classes at one priority: it plays no
+    # part). Each order's replenishment arrives 4 later: 1 at 5.5, 3 at 6, 1 at 7, ...
+    # t=5.5: the unit fills small@1.5.  t=6: three units: small@3 and small@4.5 first
+    # (1 each, ahead of big@2, which joined before them), then 1 to big@2 (2 still
+    # owed: it keeps its place by the size it joined with).  t=7: small@6 (joined at 6,
+    # ahead of both big orders).  t=8: small@7.5, then the last 2 of big@2.
+    # Promises count only what is ahead: small@3 needs 2 (small@1.5 and itself): 6;
+    # small@4.5 needs 3: 6; big@2 was promised 6 when nothing was ahead of it but
+    # small@1.5, is revised at 7 to 8 and filled at 8. big@4 (promised 8) gets the unit
+    # of 8.5 and is revised then (2 still owed).
+    def net(allocation):
+        return Network("n", suppliers=(Supplier("s", "S"),), items=(
+            Item("p", "product", policy=Policy("base_stock", level=0),
+                 sources=(Source("s", lead_time=Constant(4)),), allocation=allocation,
+                 demand=Demand(classes=(
+                     CustomerClass("big", 1, Demand(interval=Constant(2), size=Constant(3))),
+                     CustomerClass("small", 1, Demand(interval=Constant(1.5)))))),))
+
+    def orders(allocation):
+        result = simulate(Scenario("hand", net(allocation), horizon=9), SEED, orders=True)
+        return [(r.customer_class, r.ordered_at, r.promised_at, r.filled_at, r.revisions)
+                for r in result.orders]
+
+    assert orders("smallest_first") == [
+        ("small", 1.5, 5.5, 5.5, 0), ("big", 2, 6, 8, 1), ("small", 3, 6, 6, 0),
+        ("big", 4, 8, None, 1), ("small", 4.5, 6, 6, 0), ("big", 6, 10, None, 0),
+        ("small", 6, 7, 7, 0), ("small", 7.5, 8, 8, 0), ("big", 8, 12, None, 0)]
+    # first come first served, every order is filled by its own replenishment
+    assert [(c, t, f) for c, t, _, f, _ in orders("fifo")] == [
+        ("small", 1.5, 5.5), ("big", 2, 6), ("small", 3, 7), ("big", 4, 8), ("small", 4.5, 8.5),
+        ("big", 6, None), ("small", 6, None), ("small", 7.5, None), ("big", 8, None)]

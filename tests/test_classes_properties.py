@@ -24,7 +24,7 @@ ADDITIVE = ("ordered_units", "filled_from_stock_units", "backorder_units", "lost
 
 @st.composite
 def with_classes(draw):
-    """A random scenario whose products' demand may be two or three classes, FIFO or by priority."""
+    """A random scenario whose products' demand may be two or three classes, under any allocation."""
     scenario = draw(with_substitutes())
     items = []
     for item in scenario.network.items:
@@ -37,7 +37,7 @@ def with_classes(draw):
                                     size=demand.size, patience=demand.patience)
                 classes.append(CustomerClass(f"c{k}", draw(st.integers(1, 3)), demand))
             item = replace(item, demand=Demand(classes=tuple(classes)),
-                           allocation=draw(st.sampled_from(["fifo", "priority"])))
+                           allocation=draw(st.sampled_from(["fifo", "priority", "smallest_first"])))
         items.append(item)
     network = scenario.network
     return replace(scenario, network=Network(network.name, network.time_unit, network.regions,

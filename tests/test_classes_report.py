@@ -79,8 +79,9 @@ def test_the_reports_have_a_table_per_class_first_served_first(run_dir):
     assert md.count(head) == 1
     rows = md[md.index(head):].splitlines()[2:4]
     assert rows[0].startswith("| key\\_acct | 1 |") and rows[1].startswith("| web | 2 |")
+    assert md.count("Per customer class, served by priority, first served first") == 1
     html = (run_dir / "report.html").read_text()
-    assert html.count("Per customer class, first served first") == 1
+    assert html.count("Per customer class, served by priority, first served first") == 1
     assert "<td>key_acct</td><td class=\"num\">1</td>" in html
 
 

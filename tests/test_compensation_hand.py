@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from riskmap.dists import Constant
-from riskmap.model import (Compensation, Demand, Item, Network, Policy, Scenario, Source,
-                           Supplier)
+from riskmap.model import (Compensation, CustomerClass, Demand, Item, Network, Policy, Scenario,
+                           Source, Supplier)
 from riskmap.sim.engine import simulate
 
 pytestmark = pytest.mark.hand
@@ -98,3 +98,21 @@ def test_prevents_cancellation_and_priority_upgrade():
     assert [(r.ordered_at, r.filled_at) for r in result.orders] == [
         (1, 4), (2, 5), (3, 6), (4, None), (5, None), (6, None)]
     assert result.products["p"].lost_units == 0
+
+
+def test_a_rule_for_one_customer_class_makes_offers_to_that_class_only():
+    # p: nothing on hand, one for one, lead time 3: every order waits exactly 3.
+    # Class a orders at 1, 2, 3...; class b at 1.5, 3, 4.5. The rule (after 1 day,
+    # 2 each, always accepted) is for class b: offers at 2.5, 4 and 5.5 only.
+    rule = Compensation("b-only", "waited", "credit", 1.0, after=1.0, amount=2.0,
+                        classes=("b",))
+    net = Network("n", suppliers=(Supplier("s", "S"),), items=(
+        Item("p", "product", policy=Policy("base_stock", level=0),
+             sources=(Source("s", lead_time=Constant(3)),),
+             demand=Demand(classes=(CustomerClass("a", 1, Demand(interval=Constant(1))),
+                                    CustomerClass("b", 1, Demand(interval=Constant(1.5))))),
+             compensation=(rule,)),))
+    log: list = []
+    result = simulate(Scenario("hand", net, horizon=6), SEED, log=log)
+    assert offers(log) == [(2.5, "b-only", True), (4, "b-only", True), (5.5, "b-only", True)]
+    assert result.rules["p"]["b-only"].compensation_cost == 6.0

@@ -392,3 +392,14 @@ def alert(metric, **kw):
 ])
 def test_alert_figures_are_judged_like_sampled_product_figures(expectation, status):
     assert evaluate(alert_report(), expectation).status == status
+
+
+def test_service_and_compensation_metrics_of_the_products_that_model_them():
+    # docs/customers.md: only a product with inquiries: (or compensation:) has them
+    report = make_report(desk={"inquiries": estimate(8.0, 6.0, 10.0, "contacts"),
+                               "compensation_cost": estimate(400.0, 300.0, 500.0, "money")})
+    inquiries = Expectation("product", "desk", "inquiries", max=12)
+    assert evaluate(report, inquiries).status == MET
+    cost = Expectation("product", "desk", "compensation_cost", max=350)
+    assert evaluate(report, cost).status == INCONCLUSIVE
+    assert evaluate(report, product("inquiries", max=12)).status == UNAVAILABLE

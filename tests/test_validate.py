@@ -544,3 +544,25 @@ def test_compensation_rules_reach_the_model_and_their_keys_agree(write):
     assert "not both" in one_error(write("n.yaml", text))
     text = base + "      - {id: w, when: late, offer: refund, acceptance: 1}\n"
     assert "is not one of broken_promise, waited" in one_error(write("n.yaml", text))
+
+
+def test_a_share_of_the_price_without_a_price_is_a_warning(write):
+    text = CLASSES.replace("ALLOCATION", "priority") + (
+        "    compensation:\n      - {id: r, when: broken_promise, offer: refund, share: 0.5, "
+        "acceptance: 1}\n")
+    path = write("n.yaml", text)
+    assert [d.format() for d in check_file(path).diagnostics if d.check == "no-price"] == [
+        f"{path}:12:61: warning: products[0].compensation[0].share: a share of the price costs "
+        "nothing without the product's price; give the product a price, or the cost as amount "
+        "[no-price]"]
+
+
+def test_a_compensation_rule_names_classes_of_its_product(write):
+    text = CLASSES.replace("ALLOCATION", "priority") + (
+        "    compensation:\n      - {id: r, when: broken_promise, offer: priority, "
+        "acceptance: 1, classes: [wbe]}\n")
+    assert one_error(write("n.yaml", text)).endswith(
+        "error: products[0].compensation[0].classes[0]: 'wbe' is not a customer class of the "
+        "product (its demand lists key, web); did you mean 'web'? [reference]")
+    rule = load_network(write("n.yaml", text.replace("wbe", "web"))).item("p").compensation[0]
+    assert rule.classes == ("web",)

@@ -120,7 +120,8 @@ def _item(kind: str, e: dict, sources: tuple[model.Source, ...], where: Pos) -> 
             compensation=tuple(model.Compensation(
                 c["id"], c["when"], c["offer"], c["acceptance"], after=c["after"],
                 amount=c["amount"], share=c["share"], extends_patience=c["extends_patience"],
-                prevents_cancellation=c["prevents_cancellation"]) for c in e["compensation"]),
+                prevents_cancellation=c["prevents_cancellation"], classes=tuple(c["classes"]))
+                for c in e["compensation"]),
         )
     return model.Item(
         id=e["id"], kind=kind, name=e["name"] or e["id"], stock=e["stock"],

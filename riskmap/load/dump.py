@@ -90,7 +90,7 @@ def compensation_record(rule: Compensation) -> dict:
     return {"id": rule.id, "when": rule.when, "after": rule.after, "offer": rule.offer,
             "amount": rule.amount, "share": rule.share, "acceptance": rule.acceptance,
             "extends_patience": rule.extends_patience,
-            "prevents_cancellation": rule.prevents_cancellation}
+            "prevents_cancellation": rule.prevents_cancellation, "classes": list(rule.classes)}
 
 
 def item_record(item: Item) -> dict:
@@ -224,7 +224,8 @@ def _item_from(kind: str, r: dict) -> Item:
                          str(c["id"]), str(c["when"]), str(c["offer"]), float(c["acceptance"]),
                          after=c.get("after"), amount=c.get("amount"), share=c.get("share"),
                          extends_patience=c.get("extends_patience"),
-                         prevents_cancellation=bool(c.get("prevents_cancellation")))
+                         prevents_cancellation=bool(c.get("prevents_cancellation")),
+                         classes=tuple(str(x) for x in c.get("classes") or ()))
                          for c in r.get("compensation") or ()))
     return Item(id=str(r["id"]), kind=kind, name=_name(r),
                 stock=int(r.get("stock") or 0), policy=policy_from_record(r.get("policy")),

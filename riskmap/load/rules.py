@@ -183,13 +183,27 @@ def _rule_product(ch: Checker, p: dict, path: Path) -> bool:
                             f"{ch.where(rules[c['id']])})", "duplicate")
             ok = False
         rules.setdefault(c["id"], where)
-    if p["allocation"] == "fifo":
+        known = [cls["class"] for cls in classes]
+        for j, cid in enumerate(c["classes"]):
+            if cid not in known:
+                where = path + ("compensation", k, "classes", j)
+                ch.error(where, f"{ch.where(where)}: {cid!r} is not a customer class of the "
+                                f"product (its demand lists {', '.join(known) or 'none'})"
+                                f"{did_you_mean(cid, known)}", "reference")
+                ok = False
+        if c["share"] is not None and p["price"] is None:
+            where = path + ("compensation", k, "share")
+            ch.out.warning(ch.doc.pos(where), f"{ch.where(where)}: a share of the price costs "
+                                              "nothing without the product's price; give the "
+                                              "product a price, or the cost as amount",
+                           "no-price")
+    if p["allocation"] != "priority":
         for k, c in enumerate(classes):
             if c["priority"] is not None:
                 where = path + ("demand", k, "priority")
                 ch.out.warning(ch.doc.pos(where),
                                f"{ch.where(where)}: priority has no effect under allocation: "
-                               "fifo; add 'allocation: priority' to the product",
+                               f"{p['allocation']}; add 'allocation: priority' to the product",
                                "priority-unused")
                 break
     elif len(classes) < 2:

@@ -172,6 +172,9 @@ ENTITIES: dict[str, tuple[Field, ...]] = {
                                            "longer before cancelling.", unit=TIME),
         _f("prevents_cancellation", "bool", "An accepted offer makes the customer wait until "
                                             "the order is filled.", default=False),
+        _f("classes", "refs:customer class", "The customer classes the rule is for (every "
+                                              "order when omitted).",
+           default=[]),
     ),
     "inquiries": (
         _f("rate", "number", "Contacts to the service desk per time unit from each waiting order "
@@ -350,9 +353,10 @@ ENTITIES["customer_class"] = (
 ENTITIES["product"] = _ITEM_FIELDS + (
     _f("demand", "demand", "Customer demand: one mapping (one class of customers) or a list of "
                            "customer classes."),
-    _f("allocation", "enum:fifo|priority", "Which waiting orders arriving stock serves first: "
-                                           "fifo, in the order they were placed; priority, by "
-                                           "class priority, in order placed within a class.",
+    _f("allocation", "enum:fifo|priority|smallest_first",
+       "Which waiting orders arriving stock serves first: fifo, in the order they were placed; "
+       "priority, by class priority, in order placed within a class; smallest_first, the "
+       "orders that were owed the fewest units when they started to wait first.",
        default="fifo"),
     _f("updates", "entity:updates", "The update policy for customers whose orders wait "
                                     "(docs/customers.md, \"Updates and inquiries\")."),
@@ -376,6 +380,8 @@ PRODUCT_METRICS = (
     "fill_rate", "backorder_probability", "backorder_units", "backlog_days", "lost_units",
     "longest_wait", "time_to_first_backorder", "eta_kept", "wait", "substituted_units",
     "lost_revenue", "lost_margin", "backorder_cost",
+    # of the products that model them (docs/customers.md): unavailable for the others
+    "updates_missed", "inquiries", "inquiries_peak_day", "compensation_cost",
 )
 SUPPLIER_METRICS = ("tts", "ttr", "tts_minus_ttr", "pi", "rei", "down_time", "units_not_delivered")
 NETWORK_METRICS = ("single_points_of_failure", "worst_fill_rate")

@@ -17,8 +17,9 @@ takes effect: the customer's patience is extended by ``extends_patience``
 ``prevents_cancellation``, the customer waits until the order is filled; the
 offer ``priority`` moves the order to the front of the product's queue
 (behind production orders and earlier upgrades). A rule makes at most one
-offer per order. Offers and their costs are counted for the orders placed
-after warm-up.
+offer per order; a rule with ``classes`` is for the orders of those customer
+classes only. Offers and their costs are counted for the orders placed after
+warm-up.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ class CompensationDesk:
     def waiting(self, stock, claim) -> None:
         """``claim`` has just started to wait (and been promised): schedule its offers."""
         for rule in self.rules:
+            if rule.classes and (claim.ledger is None or claim.ledger.class_id not in rule.classes):
+                continue
             if rule.when == "waited":
                 at = claim.ordered_at + rule.after
             elif claim.first_promise is not None:

@@ -4,7 +4,8 @@ The backlog is a queue of :class:`Claim` records, one per customer order or
 production order that could not be filled at once, served first-come
 first-served as stock arrives with partial shipments (under a product's
 ``allocation: priority``, by class priority first: a claim joins the queue
-behind the claims of its priority and of the priorities before it). A claim that is
+behind the claims of its priority and of the priorities before it; under
+``allocation: smallest_first``, by the units it is owed when it joins). A claim that is
 cancelled (patience ran out) is emptied in place and dropped when it reaches
 the head of the queue, so cancelling costs no search.
 
@@ -152,8 +153,11 @@ class Stock:
         For a product: follows its waiting orders (riskmap.sim.orders).
     ranked : bool
         Whether the backlog is served by claim rank, first come first served
-        within a rank (``allocation: priority``), rather than first come first
-        served.
+        within a rank (``allocation: priority`` or ``smallest_first``), rather
+        than first come first served.
+    by_size : bool
+        Whether a customer claim's rank is the units it is owed when it joins
+        (``allocation: smallest_first``) rather than its class priority.
 
     ``pipeline`` holds the item's scheduled receipts, kept by the engine
     (:class:`riskmap.sim.pipeline.Pipeline`, read by riskmap.sim.promises).
@@ -164,11 +168,11 @@ class Stock:
         "_last", "_next_k", "_samples", "series_on_hand", "series_backlog",
         "backlog_time", "stockout_time", "on_hand_time",
         "ordered", "filled", "backordered", "lost", "served", "longest_wait", "first_backorder",
-        "book", "pipeline", "watch", "ranked",
+        "book", "pipeline", "watch", "ranked", "by_size",
     )
 
     def __init__(self, item_id: str, on_hand: int, warmup: float, samples: int = 0, log=None,
-                 book=None, ranked: bool = False):
+                 book=None, ranked: bool = False, by_size: bool = False):
         self.item_id = item_id
         self.on_hand = int(on_hand)
         self.on_order = 0
@@ -198,6 +202,7 @@ class Stock:
         # The item's alert watch (riskmap.sim.watch), only when an alert rule watches it.
         self.watch = None
         self.ranked = ranked
+        self.by_size = by_size
 
     @property
     def position(self) -> int:
@@ -300,6 +305,8 @@ class Stock:
             if ledger is not None:
                 ledger.lost_at_once(now, rest)
             return None
+        if self.by_size:
+            rank = rest  # the smallest order first (ties: first come first served)
         claim = Claim(units, rest, now, cohort, ledger=ledger, rank=rank)
         self._enqueue(claim)
         self.backlog_units += rest

@@ -132,7 +132,8 @@ def build_nodes(network, plan, clocks, streams, warmup: float, samples: int, ser
         book = OrderBook(item_id, keep_orders, desk) if item.is_product else None
         recorded = samples if series is True or item.is_product else 0
         stock = Stock(item_id, item.stock, warmup, recorded, log, book,
-                      ranked=item.allocation == "priority")
+                      ranked=item.allocation != "fifo",
+                      by_size=item.allocation == "smallest_first")
         nodes[item_id] = Node(item, stock)
         nodes[item_id].incoming = schedule.source()
         if item.is_product and item.compensation:

@@ -254,8 +254,16 @@ STATISTICS: dict[str, tuple[Statistic, ...]] = {
 
 
 def statistic(subject: str, name: str) -> Statistic:
-    """The statistic ``name`` of ``subject`` (``product``, ``part``, ``supplier``, ``item``)."""
-    for stat in (STOCK_STATISTICS if subject == "item" else STATISTICS[subject]):
+    """The statistic ``name`` of ``subject`` (``product``, ``part``, ``supplier``, ``item``).
+
+    A product's statistics include those of the products that model updates,
+    inquiries or compensation (:data:`SERVICE_STATISTICS`).
+    """
+    if subject == "item":
+        table = STOCK_STATISTICS
+    else:
+        table = STATISTICS[subject] + (SERVICE_STATISTICS if subject == "product" else ())
+    for stat in table:
         if stat.name == name:
             return stat
     raise KeyError(f"no {subject} statistic named {name!r}")

@@ -44,7 +44,8 @@ from riskmap.report.views.matrix import (MATRIX_LIMIT, MatrixRow, impact_words, 
                                          simulation_note)
 from riskmap.report.views.options import OptionRow, OptionTable, alternate_rows, option_tables
 from riskmap.report.views.products import (CLASS_COLUMNS, ClassRow, ProductSummary,
-                                           StatisticRow, class_rows, statistic_rows,
+                                           StatisticRow, class_caption, class_rows,
+                                           statistic_rows,
                                            summarize_products)
 from riskmap.report.views.scenario import (DisruptionRow, PolicyRow, disruption_rows,
                                            policy_rows, reproduce_command, scenario_facts)
@@ -76,6 +77,7 @@ class ProductSection:
     #: one row per customer class (empty without classes), columns :data:`class_columns`.
     classes: list[ClassRow] = field(default_factory=list)
     class_columns: tuple[str, ...] = tuple(heading for _, heading in CLASS_COLUMNS)
+    class_caption: str = ""
 
     @property
     def key(self) -> str:
@@ -229,7 +231,7 @@ def product_section(report: Report, row: ProductSummary) -> ProductSection:
         backorder_probability=percent(row.backorder_probability),
         worst_wait=MISSING if worst is None else f"{number(worst)} {unit}s",
         backorder_units=number(row.backorder_units),
-        classes=class_rows(report, row.id))
+        classes=class_rows(report, row.id), class_caption=class_caption(report, row.id))
 
 
 def _mean(estimate) -> Optional[float]:

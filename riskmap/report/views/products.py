@@ -242,23 +242,39 @@ CLASS_COLUMNS = (("fill_rate", "fill rate"), ("backorder_probability", "P(backor
 
 @dataclass(frozen=True)
 class ClassRow:
-    """One customer class of a product as text: its id, priority and :data:`CLASS_COLUMNS` figures."""
+    """One customer class of a product as text: id, priority, :data:`CLASS_COLUMNS` figures."""
 
     id: str
     priority: str
     values: tuple[str, ...]
 
 
+#: how a product's waiting orders are served, for the caption of its class table.
+ALLOCATION_WORDS = {"fifo": "first come first served",
+                    "priority": "by priority, first served first",
+                    "smallest_first": "smallest order first"}
+
+
+def class_caption(report: Report, product_id: str) -> str:
+    """The caption of a product's class table: how its waiting orders are served."""
+    item = product_item(report.network, product_id)
+    allocation = item.allocation if item is not None else "fifo"
+    return (f"Per customer class, served {ALLOCATION_WORDS.get(allocation, allocation)} "
+            "(mean [95 % CI]):")
+
+
 def class_rows(report: Report, product_id: str) -> list[ClassRow]:
-    """The product's customer classes, first served first (priority, then file order).
+    """The product's customer classes: by priority under ``allocation: priority``, else as listed.
 
     Empty for a product without classes. The priority comes from the report's
-    network (a dash for a class it does not list).
+    network (a dash for a class it does not list, or when priorities play no part).
     """
     per_class = report.classes.get(product_id) or {}
     item = product_item(report.network, product_id)
     listed = item.demand.classes if item is not None and item.demand is not None else ()
-    priority = {c.id: c.priority for c in listed}
+    # a priority is shown only where it decides who is served first
+    priority = ({c.id: c.priority for c in listed}
+                if item is not None and item.allocation == "priority" else {})
     place = {c.id: k for k, c in enumerate(listed)}
     order = sorted(per_class, key=lambda cid: (cid not in place, priority.get(cid, 0),
                                                place.get(cid, 0), cid))
