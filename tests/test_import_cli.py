@@ -435,3 +435,30 @@ def test_a_workbook_made_from_a_folder_holds_its_sales_as_dates(tmp_path, capsys
     assert replace(load_network(str(from_folder)), file="") == \
         replace(load_network(str(from_book)), file="")
     assert load_network(str(from_book)).start == datetime.date(2024, 3, 1)
+
+
+def test_a_starter_scenario_makes_it_two_commands_to_a_report(tmp_path, capsys):
+    path = write_csv_folder(tmp_path / "t", _tables())
+    net, scenario = tmp_path / "nets" / "n.yaml", tmp_path / "plan.yaml"
+    code, _, err = _run(capsys, "import", path, "--out", str(net), "--scenario", str(scenario),
+                        "--horizon", "60")
+    assert code == 0, err
+    assert f"riskmap import: wrote {scenario}; run it with: riskmap run {scenario}" in err
+    text = scenario.read_text(encoding="utf-8")
+    assert "network: nets/n.yaml\nhorizon: 60\n" in text
+    assert main(["validate", str(scenario)]) == 0
+    out = tmp_path / "out"
+    assert main(["run", str(scenario), "--replications", "2", "--no-counterfactuals",
+                 "--out", str(out)]) == 0
+    assert (out / "report.json").exists()
+
+
+def test_a_starter_scenario_is_checked_before_anything_is_written(tmp_path, capsys):
+    path = write_csv_folder(tmp_path / "t", _tables())
+    net = tmp_path / "n.yaml"
+    code, _, err = _run(capsys, "import", path, "--out", str(net), "--scenario", str(net))
+    assert code == 2 and "--scenario names the network file --out writes" in err
+    code, _, err = _run(capsys, "import", path, "--out", str(net), "--scenario",
+                        str(tmp_path / "s.yaml"), "--horizon", "0")
+    assert code == 2 and "--horizon must be a number above 0, got 0" in err
+    assert not net.exists()

@@ -35,6 +35,12 @@ def add_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
     parser.add_argument("--fit-page", metavar="PAGE.html",
                         help="the page of the demand fits (default: the network file's name "
                              "with .demand.html, written when the tables have sales)")
+    parser.add_argument("--scenario", metavar="SCENARIO.yaml",
+                        help="also write a starter scenario that runs the imported network "
+                             "(no disruptions yet), so that riskmap run SCENARIO.yaml follows")
+    parser.add_argument("--horizon", type=float, default=365.0, metavar="T",
+                        help="the starter scenario's horizon, in the network's time unit "
+                             "(default 365)")
     add_force_option(parser)
     return parser
 
@@ -44,8 +50,13 @@ def run(args: argparse.Namespace) -> int:
     from riskmap.tables.importer import import_tables
 
     refuse_source_as_out(args.source, args.out)
+    refuse_scenario_as_out(args.scenario, args.out, args.horizon)
     imported = import_tables(args.source, force=args.force)
     name = display_path(os.path.basename(os.path.normpath(args.source)))
+    if args.scenario is not None:
+        from riskmap.output.atomic import prepare_target
+
+        prepare_target(args.scenario, "--scenario")  # refuses before anything is written
     page_text = page = None
     if imported.demands:
         from riskmap.history import fit_page
@@ -57,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
     path = write_file(args.out, "--out", imported.text(name))
     if page is not None:
         page = write_file(page, "--fit-page", page_text)
+    scenario = None
+    if args.scenario is not None:
+        scenario = write_file(args.scenario, "--scenario",
+                              starter_scenario(args.out, args.scenario, name, args.horizon))
     if args.quiet:
         return 0
     for diagnostic in imported.warnings:
@@ -67,7 +82,58 @@ def run(args: argparse.Namespace) -> int:
     print(terminal(f"riskmap import: wrote {path}"), file=sys.stderr)
     if page is not None:
         print(terminal(f"riskmap import: the demand fits are drawn in {page}"), file=sys.stderr)
+    if scenario is not None:
+        print(terminal(f"riskmap import: wrote {scenario}; run it with: riskmap run {scenario}"),
+              file=sys.stderr)
     return 0
+
+
+def starter_scenario(network: str, scenario: str, name: str, horizon: float) -> str:
+    """A scenario file that runs ``network`` as imported, for ``horizon``, with no disruption.
+
+    The network is named by its path relative to the scenario's folder, as a scenario
+    file writes it; the planner adds what goes wrong under ``disruptions:``.
+
+    >>> print(starter_scenario("plans/net.yaml", "plans/base.yaml", "book.xlsx", 365.0))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    # A starter scenario written by riskmap import: the imported network as it stands.
+    # Add what goes wrong under disruptions: (docs/scenarios.md) and the plan to check
+    # under expect: (docs/ci.md).
+    riskmap: 1
+    name: book.xlsx as imported
+    network: net.yaml
+    horizon: 365
+    replications: 100
+    seed: 0
+    disruptions: []
+    <BLANKLINE>
+    """
+    import yaml
+
+    folder = os.path.dirname(os.path.abspath(scenario))
+    relative = os.path.relpath(os.path.abspath(network), folder).replace(os.sep, "/")
+    record = {"riskmap": 1, "name": f"{name} as imported", "network": relative,
+              "horizon": int(horizon) if float(horizon).is_integer() else horizon,
+              "replications": 100, "seed": 0, "disruptions": []}
+    head = ("# A starter scenario written by riskmap import: the imported network as it stands.\n"
+            "# Add what goes wrong under disruptions: (docs/scenarios.md) and the plan to check\n"
+            "# under expect: (docs/ci.md).\n")
+    return head + yaml.safe_dump(record, sort_keys=False, allow_unicode=True)
+
+
+def refuse_scenario_as_out(scenario, out: str, horizon: float) -> None:
+    """An :class:`InputError` for a ``--scenario`` that is ``--out``, or a horizon not above 0."""
+    from riskmap.errors import Diagnostic, InputError, Pos
+
+    problems = []
+    if scenario is not None and os.path.abspath(scenario) == os.path.abspath(out):
+        problems.append(Diagnostic(Pos(scenario), "--scenario names the network file --out "
+                                                  "writes; give the scenario a file of its own"))
+    if not (horizon > 0 and horizon < float("inf")):
+        problems.append(Diagnostic(Pos("--horizon"), f"--horizon must be a number above 0, "
+                                                     f"got {horizon:g}"))
+    if problems:
+        raise InputError(problems)
 
 
 def fit_page_path(out: str) -> str:
