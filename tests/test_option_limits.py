@@ -207,6 +207,33 @@ def test_interrupt_while_options_are_read_or_modules_imported(scenario_file, cap
     assert err == "riskmap: interrupted\n"
 
 
+@pytest.mark.cli
+def test_an_interrupt_a_library_turns_into_another_error_is_still_one_line(capsys, monkeypatch):
+    # numpy's C extension turns a KeyboardInterrupt during its import into an ImportError
+    import signal
+
+    from riskmap.cli import main as main_module
+
+    def import_hit_by_ctrl_c(argv):
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            raise ImportError('PyCapsule_Import could not import module "datetime"') from None
+        return 0
+
+    monkeypatch.setattr(main_module, "_main", import_hit_by_ctrl_c)
+    assert main_module.main([]) == 130
+    assert capsys.readouterr().err == "riskmap: interrupted\n"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+    def plain_bug(argv):
+        raise ImportError("a real import problem")
+
+    monkeypatch.setattr(main_module, "_main", plain_bug)
+    with pytest.raises(ImportError):  # no interrupt: not taken for one
+        main_module.main([])
+
+
 #: a riskmap process that sends itself SIGINT DELAY seconds after its entry point starts
 SELF_INTERRUPT = """\
 import os, signal, sys

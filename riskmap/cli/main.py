@@ -110,16 +110,48 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code.
 
     An interrupt at any point, even while the options are read or a
-    command's modules are imported, is the one-line exit 130 (or 143).
+    command's modules are imported, is the one-line exit 130 (or 143). An
+    interrupt that lands inside a C extension's import can come out as another
+    exception (numpy turns it into an ``ImportError``); a SIGINT noted by
+    :func:`_noting_interrupts` makes that exit 130 too.
     """
+    noted: list[int] = []
     try:
-        return _main(argv)
+        with _noting_interrupts(noted):
+            return _main(argv)
     except Terminated:
         print("riskmap: terminated (SIGTERM)", file=sys.stderr)
         return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("riskmap: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception:
+        if not noted:
+            raise
+        print("riskmap: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+@contextlib.contextmanager
+def _noting_interrupts(noted: list[int]):
+    """Append each SIGINT to ``noted`` while raising ``KeyboardInterrupt`` as usual.
+
+    Only when Python's own handler is in place: a caller's handler is left alone.
+    """
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield
+        return
+
+    def note(signum, frame):
+        noted.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _main(argv: Optional[Sequence[str]]) -> int:
