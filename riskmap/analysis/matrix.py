@@ -87,10 +87,10 @@ class Simulated:
 
     The scenario against the scenario in which the supplier never stops
     (same replication seeds): ``lost_revenue`` (``None`` without a price),
-    ``backorder_units`` and ``lost_margin`` (``None`` without a margin) of
-    the products that depend on it, scenario minus spared, so positive is a
-    loss its stops cause; ``products`` the lost revenue per priced product,
-    largest first; ``impact`` the lost revenue when it stops (``lost_revenue``
+    ``backorder_units`` and ``lost_margin`` (``None`` without a margin),
+    summed over the products, scenario minus spared, so positive is a loss
+    its stops cause; ``products`` the lost revenue per priced product it
+    feeds (and any other it changes), largest first; ``impact`` the lost revenue when it stops (``lost_revenue``
     over the likelihood).
     """
 
