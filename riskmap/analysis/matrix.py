@@ -88,10 +88,10 @@ class Simulated:
 
     The scenario against the scenario in which the supplier never stops
     (same replication seeds): ``lost_revenue`` (``None`` without a price),
-    ``backorder_units`` and ``lost_margin`` (``None`` without a margin) of
-    the products that depend on it, scenario minus spared, so positive is a
-    loss its stops cause; ``products`` the lost revenue per priced product,
-    largest first; ``impact`` the lost revenue when it stops (``lost_revenue``
+    ``backorder_units`` and ``lost_margin`` (``None`` without a margin),
+    summed over the products, scenario minus spared, so positive is a loss
+    its stops cause; ``products`` the lost revenue per priced product it
+    feeds (and any other it changes), largest first; ``impact`` the lost revenue when it stops (``lost_revenue``
     over the likelihood).
     """
 
@@ -164,7 +164,8 @@ class SupplierRisk:
     mean simulated time it was down; ``window`` the time the impact is taken
     over (the longest stop, or the TTR); ``pi`` the static map's PI over the
     TTR; ``None`` where a figure is unknown; ``simulated`` what its stops
-    cost in the simulation (``None`` when they were not simulated).
+    cost in the simulation (``None`` when they were not simulated);
+    ``breakdown`` the parts of a money score (``None`` unless the scores are money).
     """
 
     id: str
@@ -179,11 +180,11 @@ class SupplierRisk:
     window: Optional[float] = None
     pi: Optional[float] = None
     simulated: Optional[Simulated] = None
-    breakdown: Optional["Breakdown"] = None
+    breakdown: Optional[Breakdown] = None
 
     @property
     def basis(self) -> str:
-        """What the score is: ``simulated`` (expected lost revenue) or ``pi`` (expected PI)."""
+        """``simulated`` when the run simulated its stops with a lost revenue, else ``pi``."""
         return ("simulated" if self.simulated is not None
                 and self.simulated.lost_revenue is not None else "pi")
 

@@ -262,19 +262,26 @@ def stop_rows(scenario: Scenario, suppliers: tuple[str, ...],
               runs: dict[str, Samples]) -> list[StopRow]:
     """One row per supplier of the plan's ``spared:`` arms, in the plan's order.
 
-    The products are those that depend on the supplier at any tier; the
-    effect compares the arm in which it never stops with the baseline, so
-    "avoided" is what its stops cost.
+    The effect compares the arm in which it never stops with the baseline,
+    so "avoided" is what its stops cost, summed over every product (a stop
+    can reach products that do not depend on the supplier, through the
+    capacity of an alternate they share): backordered units over all
+    products, lost revenue and lost margin over those with a price and a
+    margin. The per-product lost revenue is given for the priced products
+    that depend on the supplier at any tier (``products``) and for any other
+    whose mean is not 0.
     """
     network = scenario.network
     graph = supply_graph(network)
+    products = [i for i in network.items if i.is_product]
+    priced = sorted(i.id for i in products if i.price is not None)
+    margins = sorted(i.id for i in products if i.margin is not None)
     rows = []
     for supplier_id in suppliers:
-        fed = tuple(sorted(i.id for i in network.items
-                           if i.is_product and supplier_id in graph.suppliers_of(i.id)))
+        fed = tuple(sorted(i.id for i in products if supplier_id in graph.suppliers_of(i.id)))
         spared_run, baseline = runs[arm_key("spared", supplier_id)], runs[BASELINE]
-        margins = [pid for pid in fed if network.item(pid).margin is not None]
-        priced = [pid for pid in fed if network.item(pid).price is not None]
+        by_product = [(pid, paired_loss(spared_run, baseline, "lost_revenue", "money", [pid]))
+                      for pid in priced]
         rows.append(StopRow(
             supplier=supplier_id, products=fed,
             effect=paired_effect(spared_run, baseline, fed),
@@ -282,9 +289,8 @@ def stop_rows(scenario: Scenario, suppliers: tuple[str, ...],
                           if priced else None),
             lost_margin=(paired_loss(spared_run, baseline, "lost_margin", "money", margins)
                          if margins else None),
-            lost_revenue_by_product=tuple(
-                (pid, paired_loss(spared_run, baseline, "lost_revenue", "money", [pid]))
-                for pid in priced)))
+            lost_revenue_by_product=tuple((pid, e) for pid, e in by_product
+                                          if pid in fed or e.mean)))
     return rows
 
 

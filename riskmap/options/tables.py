@@ -256,9 +256,10 @@ class StopRow:
     ``backorder_units_avoided`` are the loss its stops cause within the
     horizon, in expectation over the scenario's disruptions;
     ``lost_revenue`` and ``lost_margin`` the same over the products with a
-    price, with a margin (``None`` when there is none); ``lost_revenue_by_product`` per product it
-    feeds (those with a price). Not written to report.json as a table: the
-    supplier risk matrix carries these figures (:mod:`riskmap.analysis.matrix`).
+    price, with a margin (``None`` when there is none);
+    ``lost_revenue_by_product`` per priced product it feeds, and any other
+    its stops change. Not written to report.json as a table: the supplier
+    risk matrix carries these figures (:mod:`riskmap.analysis.matrix`).
     """
 
     supplier: str

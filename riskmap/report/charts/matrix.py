@@ -115,7 +115,8 @@ def matrix_chart(report: Report) -> Optional[Chart]:
         share = math.sqrt(risk.spend / most_spend) if most_spend > 0 else 0.0
         text = short(risk.id, 20) + (f" +{len(group) - 1} more" if len(group) > 1 else "")
         place = label_place(x(risk.likelihood), cy, R_MIN + (R_MAX - R_MIN) * share,
-                            4.6 * len(text), boxes, (left, top, canvas.width - 4, bottom))
+                            4.6 * len(text), boxes,
+                            (left, top - 6, canvas.width - 4, bottom + 6))
         if place is None:
             continue  # every place would cover a riskier supplier's label; the table names it
         tx, ty, anchor, box = place
