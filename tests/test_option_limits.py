@@ -234,6 +234,34 @@ def test_an_interrupt_a_library_turns_into_another_error_is_still_one_line(capsy
         main_module.main([])
 
 
+@pytest.mark.cli
+def test_an_interrupt_python_cannot_propagate_is_raised_again(capsys, monkeypatch):
+    # A SIGINT handled inside a __del__ (or an import lock's weak-reference callback) is
+    # "Exception ignored" with a traceback: riskmap raises it again where it can propagate.
+    import signal
+    import time
+
+    from riskmap.cli import main as main_module
+
+    class Doomed:
+        def __del__(self):
+            signal.raise_signal(signal.SIGINT)
+
+    def run_on(argv):
+        Doomed()  # collected at once: the interrupt lands in its __del__
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+        return 0
+
+    monkeypatch.setattr(main_module, "_main", run_on)
+    hook = sys.unraisablehook
+    assert main_module.main([]) == 130
+    assert capsys.readouterr().err == "riskmap: interrupted\n"
+    assert sys.unraisablehook is hook and signal.getsignal(signal.SIGINT) is \
+        signal.default_int_handler
+
+
 #: a riskmap process that sends itself SIGINT DELAY seconds after its entry point starts
 SELF_INTERRUPT = """\
 import os, signal, sys

@@ -137,20 +137,38 @@ def _noting_interrupts(noted: list[int]):
     """Append each SIGINT to ``noted`` while raising ``KeyboardInterrupt`` as usual.
 
     Only when Python's own handler is in place: a caller's handler is left alone.
+    A ``KeyboardInterrupt`` raised where Python cannot propagate it (a weak-reference
+    callback of the import system, a ``__del__``) would be printed as "Exception ignored"
+    with a traceback and lost; the unraisable hook has it raised again in the main thread
+    (:func:`_thread.interrupt_main`, from a timer thread a few milliseconds later, so
+    that it lands after the hook has returned), at the next point where it can propagate.
     """
     if (threading.current_thread() is not threading.main_thread()
             or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
         yield
         return
+    import _thread
 
     def note(signum, frame):
         noted.append(signum)
         raise KeyboardInterrupt
 
+    previous_hook = sys.unraisablehook
+
+    def unraisable(info):
+        if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
+            again = threading.Timer(0.005, _thread.interrupt_main, args=(signal.SIGINT,))
+            again.daemon = True
+            again.start()
+            return
+        previous_hook(info)
+
     signal.signal(signal.SIGINT, note)
+    sys.unraisablehook = unraisable
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
