@@ -42,10 +42,10 @@ from riskmap.model import Scenario
 from riskmap.run.workload import check_memory, estimated_events
 from riskmap.run.samples import (
     BAND_PERCENTILES, SERIES_NAMES, Column, Digest, Layout, Samples, SeriesBands, digest,
-    subject_statistics,
 )
 from riskmap.stats import (STATISTICS, STOCK_STATISTICS, STOCK_TOTAL_STATISTICS, Estimate,
                            ratio_estimate, statistic)
+from riskmap.stats.statistics import subject_statistics
 
 __all__ = [
     "BAND_PERCENTILES", "CHUNKS_PER_WORKER", "MAX_CHUNK", "MAX_SERIES_POINTS",

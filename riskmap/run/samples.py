@@ -30,8 +30,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from riskmap.alerts.scoring import score_replication
-from riskmap.stats import PRODUCT_STATISTICS, SERVICE_STATISTICS, STATISTICS, STOCK_STATISTICS
-from riskmap.stats.statistics import RULE_STATISTICS
+from riskmap.stats.statistics import subject_statistics
 
 #: the two series banded per product, and the percentiles of a band.
 SERIES_NAMES = ("on_hand", "backlog")
@@ -43,18 +42,6 @@ BAND_PERCENTILES = (5, 25, 50, 75, 95)
 #: statistics. A ``rule`` is a compensation rule of a product (id ``(product, rule)``).
 SUBJECTS = ("product", "part", "supplier", "item", "class", "service", "rule")
 
-
-def subject_statistics(subject: str):
-    """The statistics every id of ``subject`` has in a digest."""
-    if subject == "item":
-        return STOCK_STATISTICS
-    if subject == "class":
-        return PRODUCT_STATISTICS
-    if subject == "service":
-        return SERVICE_STATISTICS
-    if subject == "rule":
-        return RULE_STATISTICS
-    return STATISTICS[subject]
 
 #: how :class:`Column` stores each value's Python type: code -> constructor.
 _COLUMN_TYPES = (type(None), bool, int, float, np.float64, np.int64, np.bool_)

@@ -253,16 +253,33 @@ STATISTICS: dict[str, tuple[Statistic, ...]] = {
 }
 
 
+def subject_statistics(subject: str) -> tuple[Statistic, ...]:
+    """The statistics every id of ``subject`` has in a run's digests.
+
+    ``product``, ``part``, ``supplier``: :data:`STATISTICS`; ``item``, every product's
+    and part's stock: :data:`STOCK_STATISTICS`; ``class``, one customer class of a
+    product: the product statistics; ``service``, a product with updates, inquiries or
+    compensation: :data:`SERVICE_STATISTICS`; ``rule``, a compensation rule:
+    :data:`RULE_STATISTICS`.
+    """
+    if subject == "item":
+        return STOCK_STATISTICS
+    if subject == "class":
+        return PRODUCT_STATISTICS
+    if subject == "service":
+        return SERVICE_STATISTICS
+    if subject == "rule":
+        return RULE_STATISTICS
+    return STATISTICS[subject]
+
+
 def statistic(subject: str, name: str) -> Statistic:
-    """The statistic ``name`` of ``subject`` (``product``, ``part``, ``supplier``, ``item``).
+    """The statistic ``name`` of ``subject`` (a subject of :func:`subject_statistics`).
 
     A product's statistics include those of the products that model updates,
     inquiries or compensation (:data:`SERVICE_STATISTICS`).
     """
-    if subject == "item":
-        table = STOCK_STATISTICS
-    else:
-        table = STATISTICS[subject] + (SERVICE_STATISTICS if subject == "product" else ())
+    table = subject_statistics(subject) + (SERVICE_STATISTICS if subject == "product" else ())
     for stat in table:
         if stat.name == name:
             return stat
